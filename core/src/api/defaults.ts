@@ -1,0 +1,60 @@
+import { DEFAULT_COLLECTOR_IMAGE, DEFAULT_INSTRUMENTATION_IMAGE } from '../constants.js';
+import type { ResolvedSpec, XRayTracingSpec } from './types.js';
+
+/** Defaults for every optional field; an empty spec resolves to exactly this. */
+export const DEFAULTS: ResolvedSpec = Object.freeze({
+  serviceNaming: { labelKeys: ['app.kubernetes.io/name', 'app'], prefixWithNamespace: false },
+  resourceAttributes: {},
+  propagators: ['baggage', 'xray', 'tracecontext'],
+  instrumentation: {
+    image: DEFAULT_INSTRUMENTATION_IMAGE,
+    imagePullPolicy: 'IfNotPresent',
+    enabledInstrumentations: [],
+    disabledInstrumentations: ['fs', 'dns'],
+    resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '500m', memory: '64Mi' } },
+    volumeSizeLimit: '64Mi',
+    env: [],
+  },
+  collector: {
+    mode: 'sidecar',
+    image: DEFAULT_COLLECTOR_IMAGE,
+    imagePullPolicy: 'IfNotPresent',
+    nativeSidecar: true,
+    resources: { requests: { cpu: '25m', memory: '64Mi' }, limits: { cpu: '250m', memory: '192Mi' } },
+    indexedAttributes: [],
+    indexAllAttributes: false,
+    batch: { timeout: '1s', sendBatchSize: 50 },
+    legacyXRayReceiver: true,
+    debug: false,
+  },
+  sampling: { mode: 'centralized', fixedRate: 0.05, reservoirSize: 1, pollingIntervalSeconds: 60, rules: [] },
+  rollout: { restartOnChange: true },
+}) as ResolvedSpec;
+
+/** Fills every default into a (validated) spec. Pure; never mutates its input. */
+export function resolveSpec(spec: XRayTracingSpec | undefined): ResolvedSpec {
+  const s = spec ?? {};
+  const d = DEFAULTS;
+  return {
+    serviceNaming: { ...d.serviceNaming, ...s.serviceNaming },
+    resourceAttributes: { ...s.resourceAttributes },
+    propagators: s.propagators?.length ? [...s.propagators] : [...d.propagators],
+    instrumentation: {
+      ...d.instrumentation,
+      ...s.instrumentation,
+      enabledInstrumentations: [...(s.instrumentation?.enabledInstrumentations ?? [])],
+      disabledInstrumentations: [...(s.instrumentation?.disabledInstrumentations ?? d.instrumentation.disabledInstrumentations)],
+      resources: s.instrumentation?.resources ?? d.instrumentation.resources,
+      env: [...(s.instrumentation?.env ?? [])],
+    },
+    collector: {
+      ...d.collector,
+      ...s.collector,
+      resources: s.collector?.resources ?? d.collector.resources,
+      indexedAttributes: [...(s.collector?.indexedAttributes ?? [])],
+      batch: { ...d.collector.batch, ...s.collector?.batch },
+    },
+    sampling: { ...d.sampling, ...s.sampling, rules: [...(s.sampling?.rules ?? [])] },
+    rollout: { ...d.rollout, ...s.rollout },
+  };
+}

@@ -1,0 +1,170 @@
+// The XRayTracing v1alpha1 API as TypeScript types. The CRD schema (core/src/api/schema.ts → crds/) describes
+// the same shape; validation (core/src/api/validate.ts) checks an object against it and applies defaults.
+
+export type Quantity = string;
+
+export interface ResourceRequirements {
+  requests?: { cpu?: Quantity; memory?: Quantity };
+  limits?: { cpu?: Quantity; memory?: Quantity };
+}
+
+export interface EnvVarSpec {
+  name: string;
+  value?: string;
+}
+
+export type Propagator = 'tracecontext' | 'baggage' | 'xray' | 'b3' | 'b3multi';
+
+export interface ServiceNamingSpec {
+  /** Pod labels tried in order for the service name. Default: app.kubernetes.io/name, app. */
+  labelKeys?: string[];
+  /** Prefix the service name with the namespace (`shop.checkout`), so X-Ray groups do not mix namespaces. */
+  prefixWithNamespace?: boolean;
+}
+
+export interface InstrumentationSpec {
+  image?: string;
+  imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
+  /** Instrumentation short names (`http`, `express`…) for OTEL_NODE_ENABLED_INSTRUMENTATIONS; empty = the defaults. */
+  enabledInstrumentations?: string[];
+  /** For OTEL_NODE_DISABLED_INSTRUMENTATIONS. Default: fs, dns. */
+  disabledInstrumentations?: string[];
+  resources?: ResourceRequirements;
+  /** sizeLimit of the emptyDir that holds the preload. */
+  volumeSizeLimit?: Quantity;
+  /** Extra env for the instrumented containers (never overrides the user's own). */
+  env?: EnvVarSpec[];
+}
+
+export interface BatchSpec {
+  timeout?: string;
+  sendBatchSize?: number;
+}
+
+export interface CollectorSpec {
+  /** sidecar: an ADOT collector in every pod. gateway: pods export to `endpoint`, no sidecar. */
+  mode?: 'sidecar' | 'gateway';
+  /** OTLP/HTTP endpoint of the gateway collector (gateway mode only). */
+  endpoint?: string;
+  /** X-Ray sampling proxy of the gateway (gateway mode with centralized sampling). */
+  samplingEndpoint?: string;
+  image?: string;
+  imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
+  /** Native sidecar (init container with restartPolicy Always, Kubernetes ≥ 1.29). false: a regular container. */
+  nativeSidecar?: boolean;
+  region?: string;
+  resources?: ResourceRequirements;
+  indexedAttributes?: string[];
+  indexAllAttributes?: boolean;
+  batch?: BatchSpec;
+  /** Also receive legacy X-Ray SDK segments on UDP localhost:2000. */
+  legacyXRayReceiver?: boolean;
+  /** Debug exporter, verbose collector logs, console spans in the app. */
+  debug?: boolean;
+}
+
+export interface SamplingRuleSpec {
+  /** Short name; the X-Ray rule name is derived from it (≤ 32 characters in all). */
+  name: string;
+  priority: number;
+  fixedRate: number;
+  reservoirSize: number;
+  serviceName?: string;
+  httpMethod?: string;
+  urlPath?: string;
+  host?: string;
+  attributes?: Record<string, string>;
+}
+
+export interface SamplingSpec {
+  /** centralized: X-Ray sampling rules + the remote sampler via the sidecar's proxy. local: a parent-based ratio. */
+  mode?: 'centralized' | 'local';
+  /** Ratio for local mode, and the namespace's catch-all rule in centralized mode. */
+  fixedRate?: number;
+  /** Reservoir (traces/s) of the namespace's catch-all rule in centralized mode. */
+  reservoirSize?: number;
+  /** How often pods poll the rules (seconds, ≥ 10). */
+  pollingIntervalSeconds?: number;
+  rules?: SamplingRuleSpec[];
+}
+
+export interface RolloutSpec {
+  /** Roll injected workloads when a change needs new pods (image, collector config, env). */
+  restartOnChange?: boolean;
+}
+
+export interface XRayTracingSpec {
+  serviceNaming?: ServiceNamingSpec;
+  resourceAttributes?: Record<string, string>;
+  propagators?: Propagator[];
+  instrumentation?: InstrumentationSpec;
+  collector?: CollectorSpec;
+  sampling?: SamplingSpec;
+  rollout?: RolloutSpec;
+}
+
+export interface Condition {
+  type: 'Ready' | 'CollectorConfigReady' | 'SamplingRulesSynced' | string;
+  status: 'True' | 'False' | 'Unknown';
+  reason: string;
+  message: string;
+  lastTransitionTime: string;
+  observedGeneration?: number;
+}
+
+export interface OwnedSamplingRule {
+  /** Name in the CR. */
+  name: string;
+  /** Name in X-Ray. */
+  ruleName: string;
+  ruleARN?: string;
+}
+
+export interface XRayTracingStatus {
+  observedGeneration?: number;
+  conditions?: Condition[];
+  samplingRules?: OwnedSamplingRule[];
+  injectedWorkloads?: number;
+  /** Hash of the injection config pods are compared against. */
+  configHash?: string;
+  /** Summary shown in `kubectl get xrt`: centralized (N rules) / local (ratio). */
+  sampling?: string;
+  lastError?: string;
+}
+
+export interface ObjectMeta {
+  name?: string;
+  generateName?: string;
+  namespace?: string;
+  uid?: string;
+  generation?: number;
+  resourceVersion?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  ownerReferences?: { apiVersion: string; kind: string; name: string; uid: string; controller?: boolean }[];
+  finalizers?: string[];
+  deletionTimestamp?: string | Date;
+}
+
+export interface XRayTracing {
+  apiVersion: 'tracing.xray-operator.dev/v1alpha1';
+  kind: 'XRayTracing';
+  metadata: ObjectMeta;
+  spec: XRayTracingSpec;
+  status?: XRayTracingStatus;
+}
+
+/** A spec with every default filled in: what the core functions work from. */
+export type ResolvedSpec = {
+  serviceNaming: Required<ServiceNamingSpec>;
+  resourceAttributes: Record<string, string>;
+  propagators: Propagator[];
+  instrumentation: Required<Omit<InstrumentationSpec, 'enabledInstrumentations'>> & { enabledInstrumentations: string[] };
+  collector: Required<Omit<CollectorSpec, 'endpoint' | 'samplingEndpoint' | 'region'>> & {
+    endpoint?: string;
+    samplingEndpoint?: string;
+    region?: string;
+  };
+  sampling: Required<Omit<SamplingSpec, 'rules'>> & { rules: SamplingRuleSpec[] };
+  rollout: Required<RolloutSpec>;
+};

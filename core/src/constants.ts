@@ -1,0 +1,121 @@
+// Every public name the webhook, controller, preload and chart agree on lives here.
+
+export const API_GROUP = 'tracing.xray-operator.dev';
+export const API_VERSION = 'v1alpha1';
+export const API_GROUP_VERSION = `${API_GROUP}/${API_VERSION}`;
+export const XRAY_TRACING_KIND = 'XRayTracing';
+export const XRAY_TRACING_PLURAL = 'xraytracings';
+export const XRAY_TRACING_SHORT_NAME = 'xrt';
+/** The XRayTracing that `inject-nodejs: "true"` picks when a namespace has several. */
+export const DEFAULT_TRACING_NAME = 'default';
+
+const ANNOTATION_PREFIX = 'xray-operator.dev/';
+export const Annotations = {
+  /** "true", "false", or the name of an XRayTracing in the same namespace. */
+  injectNodejs: `${ANNOTATION_PREFIX}inject-nodejs`,
+  containerNames: `${ANNOTATION_PREFIX}container-names`,
+  injectSidecar: `${ANNOTATION_PREFIX}inject-sidecar`,
+  serviceName: `${ANNOTATION_PREFIX}service-name`,
+  /** Written by the webhook: `<xrayTracingName>/<configHash>`. */
+  injected: `${ANNOTATION_PREFIX}injected`,
+  /** Written by the controller on pod templates to roll a workload (like `kubectl rollout restart`). */
+  restartedAt: `${ANNOTATION_PREFIX}restartedAt`,
+  /** Written by the controller: why it last rolled the workload. */
+  restartReason: `${ANNOTATION_PREFIX}restart-reason`,
+  /** Written by the controller on pod templates it propagated the opt-in to. */
+  propagatedFromWorkload: `${ANNOTATION_PREFIX}propagated-inject-nodejs`,
+  defaultContainer: 'kubectl.kubernetes.io/default-container',
+} as const;
+
+export const Labels = {
+  managedBy: 'app.kubernetes.io/managed-by',
+  name: 'app.kubernetes.io/name',
+  app: 'app',
+} as const;
+export const MANAGED_BY_VALUE = 'xray-operator';
+
+/** Names of what the engine adds to a pod. */
+export const InjectedNames = {
+  volume: 'xray-operator-nodejs',
+  mountPath: '/xray-operator/nodejs',
+  initContainer: 'xray-operator-nodejs-init',
+  sidecarContainer: 'xray-adot-collector',
+} as const;
+
+/** Paths inside the instrumentation image (must match instrumentation-image/Dockerfile). */
+export const InstrumentationImagePaths = {
+  sourceDir: '/autoinstrumentation',
+  /** The CommonJS loader every Node.js version can `--require`; it picks the right build and registers ESM hooks. */
+  loaderFile: 'autoinstrumentation.js',
+} as const;
+
+export const PRELOAD_PATH = `${InjectedNames.mountPath}/${InstrumentationImagePaths.loaderFile}`;
+export const NODE_OPTIONS_PRELOAD = `--require ${PRELOAD_PATH}`;
+
+export const DEFAULT_INSTRUMENTATION_IMAGE = 'ghcr.io/xray-operator/nodejs-instrumentation:0.1.0';
+export const DEFAULT_COLLECTOR_IMAGE = 'public.ecr.aws/aws-observability/aws-otel-collector:v0.49.0';
+
+/** Ports the sidecar serves on the pod's loopback. */
+export const CollectorPorts = {
+  otlpGrpc: 4317,
+  otlpHttp: 4318,
+  /** TCP: the X-Ray sampling proxy (awsproxy); UDP: legacy X-Ray SDK segments (awsxray receiver). */
+  xray: 2000,
+  health: 13133,
+} as const;
+
+/** Env var the sidecar reads its config from (`--config=env:…`). */
+export const COLLECTOR_CONFIG_ENV = 'XRAY_OPERATOR_COLLECTOR_CONFIG';
+
+/** The span attribute the preload's sampler adds and operator-owned sampling rules match, scoping them to a namespace. */
+export const SAMPLING_NAMESPACE_ATTRIBUTE = 'k8s.namespace.name';
+
+/** Env var names the engine writes and the preload reads. */
+export const Env = {
+  nodeOptions: 'NODE_OPTIONS',
+  serviceName: 'OTEL_SERVICE_NAME',
+  resourceAttributes: 'OTEL_RESOURCE_ATTRIBUTES',
+  podName: 'OTEL_RESOURCE_ATTRIBUTES_POD_NAME',
+  podUid: 'OTEL_RESOURCE_ATTRIBUTES_POD_UID',
+  nodeName: 'OTEL_RESOURCE_ATTRIBUTES_NODE_NAME',
+  propagators: 'OTEL_PROPAGATORS',
+  tracesSampler: 'OTEL_TRACES_SAMPLER',
+  tracesSamplerArg: 'OTEL_TRACES_SAMPLER_ARG',
+  otlpEndpoint: 'OTEL_EXPORTER_OTLP_ENDPOINT',
+  otlpProtocol: 'OTEL_EXPORTER_OTLP_PROTOCOL',
+  tracesExporter: 'OTEL_TRACES_EXPORTER',
+  metricsExporter: 'OTEL_METRICS_EXPORTER',
+  logsExporter: 'OTEL_LOGS_EXPORTER',
+  enabledInstrumentations: 'OTEL_NODE_ENABLED_INSTRUMENTATIONS',
+  disabledInstrumentations: 'OTEL_NODE_DISABLED_INSTRUMENTATIONS',
+  logLevel: 'OTEL_LOG_LEVEL',
+  xrayDaemonAddress: 'AWS_XRAY_DAEMON_ADDRESS',
+  /** Set by the engine to "true" when the CR's debug switch is on: the preload also prints spans to the console. */
+  debug: 'XRAY_OPERATOR_DEBUG',
+} as const;
+
+/** AWS credential/region env that EKS (IRSA, Pod Identity) injects into app containers; copied to the sidecar. */
+export const AWS_CREDENTIAL_ENV = [
+  'AWS_ROLE_ARN',
+  'AWS_WEB_IDENTITY_TOKEN_FILE',
+  'AWS_ROLE_SESSION_NAME',
+  'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+  'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE',
+  'AWS_STS_REGIONAL_ENDPOINTS',
+  'AWS_REGION',
+  'AWS_DEFAULT_REGION',
+] as const;
+
+/** Volumes EKS mounts for those credentials (IRSA, Pod Identity). */
+export const AWS_CREDENTIAL_VOLUMES = ['aws-iam-token', 'eks-pod-identity-token'] as const;
+
+export const FINALIZER = `${API_GROUP}/sampling-rules`;
+export const FIELD_MANAGER = 'xray-operator';
+
+/** Tag keys on X-Ray sampling rules the operator owns. */
+export const RuleTags = {
+  managedBy: 'xray-operator.dev/managed-by',
+  cluster: 'xray-operator.dev/cluster',
+  namespace: 'xray-operator.dev/namespace',
+  name: 'xray-operator.dev/name',
+} as const;
