@@ -53,6 +53,8 @@ export interface CollectorSpec {
   /** Native sidecar (init container with restartPolicy Always, Kubernetes ≥ 1.29). false: a regular container. */
   nativeSidecar?: boolean;
   region?: string;
+  /** Override of the X-Ray API endpoint (VPC endpoints, FIPS, local emulators) for the exporter and the sampling proxy. */
+  awsEndpoint?: string;
   resources?: ResourceRequirements;
   indexedAttributes?: string[];
   indexAllAttributes?: boolean;
@@ -160,8 +162,9 @@ export type ResolvedSpec = {
   resourceAttributes: Record<string, string>;
   propagators: Propagator[];
   instrumentation: Required<Omit<InstrumentationSpec, 'enabledInstrumentations'>> & { enabledInstrumentations: string[] };
-  collector: Required<Omit<CollectorSpec, 'endpoint' | 'samplingEndpoint' | 'region'>> & {
+  collector: Required<Omit<CollectorSpec, 'endpoint' | 'samplingEndpoint' | 'region' | 'awsEndpoint'>> & {
     endpoint?: string;
+    awsEndpoint?: string;
     samplingEndpoint?: string;
     region?: string;
   };
