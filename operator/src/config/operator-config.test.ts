@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseHostPort, parseOperatorConfig } from './operator-config.js';
+
+describe('parseOperatorConfig', () => {
+  it('takes flags over environment over defaults and freezes the result', () => {
+    const config = parseOperatorConfig(['--cluster-name', 'prod', '--log-level', 'debug'], {
+      XRAY_OPERATOR_LOG_LEVEL: 'warn',
+      POD_NAMESPACE: 'tracing',
+      AWS_REGION: 'eu-west-1',
+    });
+    expect(config.clusterName).toBe('prod');
+    expect(config.logLevel).toBe('debug');
+    expect(config.namespace).toBe('tracing');
+    expect(config.region).toBe('eu-west-1');
+    expect(config.webhookListen).toEqual({ host: '0.0.0.0', port: 9443 });
+    expect(config.leaderElect).toBe(true);
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('requires a cluster name because it scopes the owned X-Ray rules', () => {
+    expect(() => parseOperatorConfig([], {})).toThrow(/--cluster-name/);
+  });
+
+  it('names the allowed values when a value is invalid', () => {
+    expect(() => parseOperatorConfig(['--cluster-name', 'c', '--log-level', 'loud'], {})).toThrow(
+      'must be one of trace, debug, info, warn, error, got "loud"',
+    );
+    expect(() => parseOperatorConfig(['--cluster-name', 'c', '--leader-elect', 'yes'], {})).toThrow(/true or false/);
+  });
+
+  it('needs both certificate files in files mode', () => {
+    expect(() => parseOperatorConfig(['--cluster-name', 'c', '--cert-mode', 'files', '--tls-cert', 'a.pem'], {})).toThrow(ConfigError);
+  });
+
+  it('rejects unknown flags with a config error', () => {
+    expect(() => parseOperatorConfig(['--cluster-name', 'c', '--nope', 'x'], {})).toThrow(ConfigError);
+  });
+});
+
+describe('parseHostPort', () => {
+  it.each([
+    ['127.0.0.1:8443', { host: '127.0.0.1', port: 8443 }],
+    [':9443', { host: '0.0.0.0', port: 9443 }],
+    ['[::1]:443', { host: '::1', port: 443 }],
+  ])('parses %s', (input, expected) => {
+    expect(parseHostPort(input, 'listen')).toEqual(expected);
+  });
+
+  it.each(['localhost', '1.2.3.4:99999', 'host:port'])('rejects %s', (input) => {
+    expect(() => parseHostPort(input, 'listen')).toThrow(/HOST:PORT/);
+  });
+});
