@@ -162,7 +162,8 @@ export type ResolvedSpec = {
   resourceAttributes: Record<string, string>;
   propagators: Propagator[];
   instrumentation: Required<Omit<InstrumentationSpec, 'enabledInstrumentations'>> & { enabledInstrumentations: string[] };
-  collector: Required<Omit<CollectorSpec, 'endpoint' | 'samplingEndpoint' | 'region' | 'awsEndpoint'>> & {
+  collector: Required<Omit<CollectorSpec, 'endpoint' | 'samplingEndpoint' | 'region' | 'awsEndpoint' | 'batch'>> & {
+    batch: Required<BatchSpec>;
     endpoint?: string;
     awsEndpoint?: string;
     samplingEndpoint?: string;
