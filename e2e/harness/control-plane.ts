@@ -1,0 +1,162 @@
+// A real Kubernetes control plane on loopback: etcd, kube-apiserver and kube-controller-manager
+// built from the Go modules (scripts/e2e/build-binaries.sh). No scheduler, no kubelet: pods stay
+// Pending, which is enough to see what the API server stored.
+import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { testBedBinaries, type TestBedBinaries } from './binaries.js';
+import { freePort } from './ports.js';
+import { createControlPlanePki, type ControlPlanePki } from './pki.js';
+import { startProcess, waitUntilReady, type ManagedProcess } from './processes.js';
+import { writeKubeconfig } from './kubeconfig.js';
+import { httpCall, type HttpResult } from './http.js';
+
+export interface ControlPlane {
+  /** Admin kubeconfig (system:masters client cert). */
+  kubeconfigPath: string;
+  kc: KubeConfig;
+  /** `https://127.0.0.1:PORT` */
+  server: string;
+  pki: ControlPlanePki;
+  /** Scratch directory of this control plane (logs under `logs/`). */
+  dir: string;
+  logDir: string;
+  /** Stops kube-apiserver and starts it again on the same port, against the same etcd. */
+  restartApiServer(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Controllers the tests rely on: workloads to pods, ServiceAccounts and tokens, namespace deletion, GC. */
+const CONTROLLERS = [
+  'deployment-controller',
+  'replicaset-controller',
+  'statefulset-controller',
+  'daemonset-controller',
+  'job-controller',
+  'cronjob-controller',
+  'serviceaccount-controller',
+  'serviceaccount-token-controller',
+  'namespace-controller',
+  'garbage-collector-controller',
+  'root-ca-certificate-publisher-controller',
+  'clusterrole-aggregation-controller',
+];
+
+const READY_TIMEOUT_MS = 90_000;
+
+async function startEtcd(binaries: TestBedBinaries, dir: string, logDir: string): Promise<{ process: ManagedProcess; url: string }> {
+  const [clientPort, peerPort] = [await freePort(), await freePort()];
+  const url = `http://127.0.0.1:${clientPort}`;
+  const peerUrl = `http://127.0.0.1:${peerPort}`;
+  const etcd = startProcess({
+    name: 'etcd',
+    command: binaries.etcd,
+    args: [
+      `--data-dir=${join(dir, 'etcd')}`,
+      `--listen-client-urls=${url}`,
+      `--advertise-client-urls=${url}`,
+      `--listen-peer-urls=${peerUrl}`,
+      `--initial-advertise-peer-urls=${peerUrl}`,
+      `--initial-cluster=default=${peerUrl}`,
+      '--unsafe-no-fsync=true',
+      '--log-level=warn',
+    ],
+    logDir,
+  });
+  await waitUntilReady(etcd, async () => (await httpCall(`${url}/health`)).statusCode === 200, READY_TIMEOUT_MS);
+  return { process: etcd, url };
+}
+
+function apiServerArgs(pki: ControlPlanePki, port: number, etcdUrl: string, dir: string): string[] {
+  return [
+    `--etcd-servers=${etcdUrl}`,
+    '--bind-address=127.0.0.1',
+    '--advertise-address=127.0.0.1',
+    `--secure-port=${port}`,
+    `--cert-dir=${join(dir, 'apiserver-certs')}`,
+    `--tls-cert-file=${pki.apiServer.cert}`,
+    `--tls-private-key-file=${pki.apiServer.key}`,
+    `--client-ca-file=${pki.caCert}`,
+    '--authorization-mode=RBAC',
+    `--service-account-issuer=https://127.0.0.1:${port}`,
+    `--service-account-key-file=${pki.serviceAccountPub}`,
+    `--service-account-signing-key-file=${pki.serviceAccountKey}`,
+    '--service-cluster-ip-range=10.0.0.0/24',
+    '--allow-privileged=true',
+    '--endpoint-reconciler-type=none',
+    '--profiling=false',
+    // The ServiceAccount admission plugin stays on (pods get the kube-api-access volume, as on a
+    // real cluster): kube-controller-manager creates the `default` ServiceAccounts it needs.
+  ];
+}
+
+/** An HTTPS GET to the API server as the admin. */
+export function adminGet(server: string, pki: ControlPlanePki, path: string): Promise<HttpResult> {
+  const tls = { ca: readFileSync(pki.caCert), cert: readFileSync(pki.admin.cert), key: readFileSync(pki.admin.key) };
+  return httpCall(`${server}${path}`, { tls });
+}
+
+export async function startControlPlane(): Promise<ControlPlane> {
+  const binaries = testBedBinaries();
+  const dir = mkdtempSync(join(tmpdir(), 'xo-e2e-'));
+  const logDir = join(dir, 'logs');
+  const pkiDir = join(dir, 'pki');
+  mkdirSync(logDir);
+  mkdirSync(pkiDir);
+  const pki = createControlPlanePki(pkiDir);
+  const processes: ManagedProcess[] = [];
+  const stop = async (): Promise<void> => {
+    for (const child of [...processes].reverse()) await child.stop();
+    // E2E_KEEP_TMP=1 keeps the logs and data for a post-mortem.
+    if (process.env.E2E_KEEP_TMP !== '1') rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const etcd = await startEtcd(binaries, dir, logDir);
+    processes.push(etcd.process);
+    const port = await freePort();
+    const server = `https://127.0.0.1:${port}`;
+    const startApiServer = async (): Promise<ManagedProcess> => {
+      const apiServer = startProcess({
+        name: 'kube-apiserver',
+        command: binaries.kubeApiServer,
+        args: apiServerArgs(pki, port, etcd.url, dir),
+        logDir,
+      });
+      await waitUntilReady(apiServer, async () => (await adminGet(server, pki, '/readyz')).statusCode === 200, READY_TIMEOUT_MS);
+      return apiServer;
+    };
+    let apiServer = await startApiServer();
+    processes.push(apiServer);
+    const kubeconfigPath = join(dir, 'admin.kubeconfig');
+    const kc = writeKubeconfig(kubeconfigPath, server, pki.caCert, 'e2e-admin', {
+      kind: 'clientCert', certFile: pki.admin.cert, keyFile: pki.admin.key,
+    });
+    const controllerManager = startProcess({
+      name: 'kube-controller-manager',
+      command: binaries.kubeControllerManager,
+      args: [
+        `--kubeconfig=${kubeconfigPath}`,
+        '--leader-elect=false',
+        `--controllers=${CONTROLLERS.join(',')}`,
+        `--service-account-private-key-file=${pki.serviceAccountKey}`,
+        `--root-ca-file=${pki.caCert}`,
+        '--use-service-account-credentials=false',
+        '--bind-address=127.0.0.1',
+        '--secure-port=0',
+      ],
+      logDir,
+    });
+    processes.push(controllerManager);
+    const restartApiServer = async (): Promise<void> => {
+      await apiServer.stop();
+      processes.splice(processes.indexOf(apiServer), 1);
+      apiServer = await startApiServer();
+      processes.splice(1, 0, apiServer);
+    };
+    return { kubeconfigPath, kc, server, pki, dir, logDir, restartApiServer, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
