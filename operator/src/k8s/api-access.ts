@@ -1,0 +1,72 @@
+// Every API the operator process calls, with the verbs it needs: the single source of truth for the Helm chart's
+// RBAC (charts/test checks the ClusterRole and Role against this list). Least privilege: nothing here "just in case".
+import { API_GROUP, XRAY_TRACING_PLURAL } from '../../../core/src/constants.js';
+
+export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete';
+
+export interface ApiAccess {
+  /** '' is the core group. */
+  apiGroup: string;
+  resource: string;
+  subresource?: string;
+  verbs: readonly Verb[];
+  /** cluster: a ClusterRole; operatorNamespace: a Role in the namespace the operator runs in. */
+  scope: 'cluster' | 'operatorNamespace';
+  /** Which code needs it, and why. */
+  why: string;
+}
+
+export const API_ACCESS: readonly ApiAccess[] = Object.freeze([
+  {
+    apiGroup: API_GROUP, resource: XRAY_TRACING_PLURAL, verbs: ['get', 'list', 'watch', 'patch'], scope: 'cluster',
+    why: 'controller: informer cache; finalizer added and removed by merge patch',
+  },
+  {
+    apiGroup: API_GROUP, resource: XRAY_TRACING_PLURAL, subresource: 'status', verbs: ['patch'], scope: 'cluster',
+    why: 'controller: conditions, owned rules and summary through the status subresource',
+  },
+  {
+    apiGroup: API_GROUP, resource: XRAY_TRACING_PLURAL, subresource: 'finalizers', verbs: ['update'], scope: 'cluster',
+    why: 'controller: owner references with blockOwnerDeletion on the collector ConfigMap (OwnerReferencesPermissionEnforcement)',
+  },
+  {
+    apiGroup: '', resource: 'namespaces', verbs: ['get', 'list', 'watch'], scope: 'cluster',
+    why: 'webhook and controller: namespace-level opt-in from the informer cache',
+  },
+  {
+    apiGroup: '', resource: 'pods', verbs: ['get', 'list', 'watch'], scope: 'cluster',
+    why: 'controller: detect stale and missed injection, count injected workloads',
+  },
+  {
+    apiGroup: '', resource: 'configmaps', verbs: ['get', 'list', 'watch', 'patch'], scope: 'cluster',
+    why: 'webhook: NODE_OPTIONS from envFrom/valueFrom ConfigMaps (cache); controller: server-side apply of xray-collector-<name>',
+  },
+  {
+    apiGroup: '', resource: 'events', verbs: ['create', 'patch'], scope: 'cluster',
+    why: 'controller and webhook: Events, repeats aggregated by patching count and lastTimestamp',
+  },
+  {
+    apiGroup: 'apps', resource: 'deployments', verbs: ['list', 'watch', 'patch'], scope: 'cluster',
+    why: 'controller: propagate the opt-in to the pod template and roll workloads',
+  },
+  {
+    apiGroup: 'apps', resource: 'statefulsets', verbs: ['list', 'watch', 'patch'], scope: 'cluster',
+    why: 'controller: propagate the opt-in to the pod template and roll workloads',
+  },
+  {
+    apiGroup: 'apps', resource: 'daemonsets', verbs: ['list', 'watch', 'patch'], scope: 'cluster',
+    why: 'controller: propagate the opt-in to the pod template and roll workloads',
+  },
+  {
+    apiGroup: 'coordination.k8s.io', resource: 'leases', verbs: ['get', 'create', 'update'], scope: 'operatorNamespace',
+    why: 'leader election: only the Lease holder runs the controllers',
+  },
+  {
+    apiGroup: 'admissionregistration.k8s.io', resource: 'mutatingwebhookconfigurations', verbs: ['get', 'patch'], scope: 'cluster',
+    why: 'certs: keep the webhook caBundle current',
+  },
+  {
+    apiGroup: '', resource: 'secrets', verbs: ['get', 'create', 'update'], scope: 'operatorNamespace',
+    why: 'certs: the self-managed CA and serving certificate',
+  },
+]);

@@ -1,0 +1,117 @@
+// Kubernetes Events (core/v1, what `kubectl describe` and `kubectl get events` show) with client-side
+// aggregation: the same (object, type, reason, message) within the aggregation window bumps `count` and
+// `lastTimestamp` on the existing Event instead of creating a new one, as client-go's recorder does.
+import type { CoreV1Api, CoreV1Event } from '@kubernetes/client-node';
+import type { Logger } from 'pino';
+import { MANAGED_BY_VALUE } from '../../../core/src/constants.js';
+import { mergePatch } from './patch.js';
+import { classifyApiError, describeApiError } from './errors.js';
+
+export interface InvolvedObject {
+  apiVersion: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+  uid?: string;
+}
+
+export type EventType = 'Normal' | 'Warning';
+
+export interface EventRecorder {
+  /** Records an Event; never throws (an Event is best effort), failures are logged. */
+  record(object: InvolvedObject, type: EventType, reason: string, message: string): Promise<void>;
+}
+
+interface SeenEvent {
+  eventName: string;
+  namespace: string;
+  count: number;
+  firstSeenMs: number;
+}
+
+export interface EventRecorderOptions {
+  core: CoreV1Api;
+  logger: Logger;
+  /** `source.component` / `reportingComponent`. */
+  component?: string;
+  /** Repeats within this window aggregate into one Event (default 10 minutes; Events expire after 1 h). */
+  aggregationWindowMs?: number;
+  /** Bound on remembered events (oldest dropped first). */
+  maxTracked?: number;
+  now?: () => number;
+}
+
+/** The Event's namespace: the object's own, or `default` for cluster-scoped objects (as kubectl does). */
+function eventNamespace(object: InvolvedObject): string {
+  return object.namespace ?? 'default';
+}
+
+export function createEventRecorder(options: EventRecorderOptions): EventRecorder {
+  const { core, logger } = options;
+  const component = options.component ?? MANAGED_BY_VALUE;
+  const windowMs = options.aggregationWindowMs ?? 10 * 60_000;
+  const maxTracked = options.maxTracked ?? 4096;
+  const now = options.now ?? Date.now;
+  const seen = new Map<string, SeenEvent>();
+
+  const remember = (key: string, value: SeenEvent): void => {
+    seen.delete(key);
+    seen.set(key, value);
+    if (seen.size > maxTracked) {
+      const oldest = seen.keys().next().value;
+      if (oldest !== undefined) seen.delete(oldest);
+    }
+  };
+
+  const create = async (key: string, object: InvolvedObject, type: EventType, reason: string, message: string): Promise<void> => {
+    const at = new Date(now());
+    const namespace = eventNamespace(object);
+    const body: CoreV1Event = {
+      metadata: { generateName: `${object.name}.`, namespace },
+      involvedObject: { ...object },
+      type,
+      reason,
+      message,
+      count: 1,
+      firstTimestamp: at,
+      lastTimestamp: at,
+      source: { component },
+      reportingComponent: component,
+      reportingInstance: component,
+    };
+    const created = await core.createNamespacedEvent({ namespace, body });
+    const eventName = created.metadata?.name;
+    if (eventName) remember(key, { eventName, namespace, count: 1, firstSeenMs: at.getTime() });
+  };
+
+  const bump = async (key: string, previous: SeenEvent): Promise<void> => {
+    const count = previous.count + 1;
+    await core.patchNamespacedEvent(
+      { name: previous.eventName, namespace: previous.namespace, body: { count, lastTimestamp: new Date(now()).toISOString() } },
+      mergePatch,
+    );
+    remember(key, { ...previous, count });
+  };
+
+  return {
+    async record(object, type, reason, message) {
+      const key = JSON.stringify([object.uid ?? `${object.kind}/${object.namespace}/${object.name}`, type, reason, message]);
+      const previous = seen.get(key);
+      try {
+        if (previous && now() - previous.firstSeenMs < windowMs) {
+          try {
+            await bump(key, previous);
+            return;
+          } catch (error) {
+            // The Event expired or was deleted: start a new one.
+            if (classifyApiError(error) !== 'NotFound') throw error;
+            seen.delete(key);
+          }
+        }
+        await create(key, object, type, reason, message);
+      } catch (error) {
+        logger.warn({ namespace: object.namespace, name: object.name, uid: object.uid, operation: 'record-event', reason, err: describeApiError(error) }, 'Failed to record Event');
+      }
+    },
+  };
+}
