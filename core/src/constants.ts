@@ -92,6 +92,10 @@ export const Env = {
   xrayDaemonAddress: 'AWS_XRAY_DAEMON_ADDRESS',
   /** Set by the engine to "true" when the CR's debug switch is on: the preload also prints spans to the console. */
   debug: 'XRAY_OPERATOR_DEBUG',
+  /** Standard OTel switch; the preload loads nothing when it is "true". */
+  sdkDisabled: 'OTEL_SDK_DISABLED',
+  /** Preload override for the ESM loader hook: "auto" (default: when the app's main is or may be ESM), "always", "never". */
+  esmHook: 'XRAY_OPERATOR_ESM_HOOK',
 } as const;
 
 /** AWS credential/region env that EKS (IRSA, Pod Identity) injects into app containers; copied to the sidecar. */
