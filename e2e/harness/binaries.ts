@@ -45,20 +45,18 @@ export function cacheDir(): string {
   return process.env.XRAY_OPERATOR_CACHE ?? join(homedir(), '.cache/xray-operator');
 }
 
-/** Paths of the cached binaries; throws, naming the build script, when one is missing. */
-export function testBedBinaries(): TestBedBinaries {
+/** Path of one cached binary; throws, naming the build script, when it is missing. */
+export function testBedBinary(component: keyof TestBedBinaries): string {
   const versions = readVersions();
   const bin = join(cacheDir(), 'bin');
-  const binaries: TestBedBinaries = {
+  const paths: TestBedBinaries = {
     etcd: join(bin, `etcd-${versions.etcd}`, 'etcd'),
     kubeApiServer: join(bin, `kubernetes-${versions.kubernetes}`, 'kube-apiserver'),
     kubeControllerManager: join(bin, `kubernetes-${versions.kubernetes}`, 'kube-controller-manager'),
     otelcol: join(bin, `otelcol-${versions.otelcol}`, 'otelcol-xray'),
     motoPython: join(bin, `moto-${versions.moto}`, 'venv/bin/python'),
   };
-  const missing = Object.values(binaries).filter((path) => !existsSync(path));
-  if (missing.length > 0) {
-    throw new Error(`Missing e2e binaries (run scripts/e2e/build-binaries.sh): ${missing.join(', ')}`);
-  }
-  return binaries;
+  const path = paths[component];
+  if (!existsSync(path)) throw new Error(`Missing e2e binary ${path} (run scripts/e2e/build-binaries.sh)`);
+  return path;
 }

@@ -5,7 +5,7 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { testBedBinaries, type TestBedBinaries } from './binaries.js';
+import { testBedBinary } from './binaries.js';
 import { freePort } from './ports.js';
 import { createControlPlanePki, type ControlPlanePki } from './pki.js';
 import { startProcess, waitUntilReady, type ManagedProcess } from './processes.js';
@@ -45,13 +45,13 @@ const CONTROLLERS = [
 
 const READY_TIMEOUT_MS = 90_000;
 
-async function startEtcd(binaries: TestBedBinaries, dir: string, logDir: string): Promise<{ process: ManagedProcess; url: string }> {
+async function startEtcd(dir: string, logDir: string): Promise<{ process: ManagedProcess; url: string }> {
   const [clientPort, peerPort] = [await freePort(), await freePort()];
   const url = `http://127.0.0.1:${clientPort}`;
   const peerUrl = `http://127.0.0.1:${peerPort}`;
   const etcd = startProcess({
     name: 'etcd',
-    command: binaries.etcd,
+    command: testBedBinary('etcd'),
     args: [
       `--data-dir=${join(dir, 'etcd')}`,
       `--listen-client-urls=${url}`,
@@ -98,7 +98,6 @@ export function adminGet(server: string, pki: ControlPlanePki, path: string): Pr
 }
 
 export async function startControlPlane(): Promise<ControlPlane> {
-  const binaries = testBedBinaries();
   const dir = mkdtempSync(join(tmpdir(), 'xo-e2e-'));
   const logDir = join(dir, 'logs');
   const pkiDir = join(dir, 'pki');
@@ -112,14 +111,14 @@ export async function startControlPlane(): Promise<ControlPlane> {
     if (process.env.E2E_KEEP_TMP !== '1') rmSync(dir, { recursive: true, force: true });
   };
   try {
-    const etcd = await startEtcd(binaries, dir, logDir);
+    const etcd = await startEtcd(dir, logDir);
     processes.push(etcd.process);
     const port = await freePort();
     const server = `https://127.0.0.1:${port}`;
     const startApiServer = async (): Promise<ManagedProcess> => {
       const apiServer = startProcess({
         name: 'kube-apiserver',
-        command: binaries.kubeApiServer,
+        command: testBedBinary('kubeApiServer'),
         args: apiServerArgs(pki, port, etcd.url, dir),
         logDir,
       });
@@ -134,7 +133,7 @@ export async function startControlPlane(): Promise<ControlPlane> {
     });
     const controllerManager = startProcess({
       name: 'kube-controller-manager',
-      command: binaries.kubeControllerManager,
+      command: testBedBinary('kubeControllerManager'),
       args: [
         `--kubeconfig=${kubeconfigPath}`,
         '--leader-elect=false',

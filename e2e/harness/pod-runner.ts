@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { V1Container, V1Pod } from '@kubernetes/client-node';
 import { COLLECTOR_CONFIG_ENV, CollectorPorts, InjectedNames } from '../../core/src/constants.js';
 import { LEGACY_RECEIVER_PROXY_PORT } from '../../core/src/collector/render.js';
-import { testBedBinaries } from './binaries.js';
+import { testBedBinary } from './binaries.js';
 import { httpCall } from './http.js';
 import { repoRoot } from './paths.js';
 import { freePort } from './ports.js';
@@ -121,7 +121,7 @@ async function startCollector(
   const args = containerArgv(sidecar, env).slice(sidecar.command?.length ? 1 : 0).map(rewrite);
   const collector = startProcess({
     name: `${pod.metadata?.name}-collector`,
-    command: testBedBinaries().otelcol,
+    command: testBedBinary('otelcol'),
     args,
     env: { PATH: process.env.PATH, AWS_REGION: region, AWS_DEFAULT_REGION: region, ...AWS_FAKE_ENV, ...mapped },
     logDir: dir,

@@ -1,0 +1,78 @@
+// The operator as the user runs it (`node bin/xray-operator.js run …`), on this host: webhook on
+// HTTPS 127.0.0.1 with a serving cert from the control plane's CA (SAN IP:127.0.0.1, which the
+// API server dials), health and metrics on plain HTTP.
+import { join } from 'node:path';
+import type { ControlPlane } from './control-plane.js';
+import { httpCall } from './http.js';
+import { repoRoot } from './paths.js';
+import { issueCertificate, type KeyPairFiles } from './pki.js';
+import { freePort } from './ports.js';
+import { startProcess, waitUntilReady, type ManagedProcess } from './processes.js';
+
+export interface OperatorOptions {
+  /** Kubeconfig the operator uses (default: the admin's). */
+  kubeconfigPath?: string;
+  namespace?: string;
+  clusterName?: string;
+  region?: string;
+  /** X-Ray API endpoint (the fake X-Ray). */
+  xrayEndpoint?: string;
+  extraArgs?: readonly string[];
+}
+
+export interface RunningOperator {
+  /** `https://127.0.0.1:PORT` — the webhook path goes after it. */
+  webhookBaseUrl: string;
+  healthBaseUrl: string;
+  process: ManagedProcess;
+  /** Stops the process (the ports stay reserved for `start`). */
+  stop(): Promise<void>;
+  /** Starts it again with the same ports and flags. */
+  start(): Promise<void>;
+}
+
+export const OPERATOR_CLI = join(repoRoot, 'bin/xray-operator.js');
+
+let servingCert: KeyPairFiles | undefined;
+
+function webhookServingCert(controlPlane: ControlPlane): KeyPairFiles {
+  servingCert ??= issueCertificate(controlPlane.pki.dir, 'webhook', '/CN=xray-operator-webhook', 'serverAuth', ['IP:127.0.0.1', 'DNS:localhost']);
+  return servingCert;
+}
+
+export async function startOperator(controlPlane: ControlPlane, options: OperatorOptions = {}): Promise<RunningOperator> {
+  const cert = webhookServingCert(controlPlane);
+  const [webhookPort, healthPort] = [await freePort(), await freePort()];
+  const args = [
+    OPERATOR_CLI, 'run',
+    `--kubeconfig=${options.kubeconfigPath ?? controlPlane.kubeconfigPath}`,
+    `--namespace=${options.namespace ?? 'xray-system'}`,
+    `--cluster-name=${options.clusterName ?? 'e2e'}`,
+    `--webhook-listen=127.0.0.1:${webhookPort}`,
+    `--health-listen=127.0.0.1:${healthPort}`,
+    '--cert-mode=files', `--tls-cert=${cert.cert}`, `--tls-key=${cert.key}`,
+    '--log-level=debug',
+    ...(options.region ? [`--region=${options.region}`] : []),
+    ...(options.xrayEndpoint ? [`--xray-endpoint=${options.xrayEndpoint}`] : []),
+    ...(options.extraArgs ?? []),
+  ];
+  const healthBaseUrl = `http://127.0.0.1:${healthPort}`;
+  const env = {
+    PATH: process.env.PATH,
+    AWS_ACCESS_KEY_ID: 'testing',
+    AWS_SECRET_ACCESS_KEY: 'testing',
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
+  const running: RunningOperator = {
+    webhookBaseUrl: `https://127.0.0.1:${webhookPort}`,
+    healthBaseUrl,
+    process: undefined as unknown as ManagedProcess,
+    stop: () => running.process.stop(),
+    start: async () => {
+      running.process = startProcess({ name: 'xray-operator', command: process.execPath, args, env, logDir: controlPlane.logDir });
+      await waitUntilReady(running.process, async () => (await httpCall(`${healthBaseUrl}/readyz`)).statusCode === 200, 60_000);
+    },
+  };
+  await running.start();
+  return running;
+}
