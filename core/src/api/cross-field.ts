@@ -1,0 +1,89 @@
+// The CRD's CEL rules (x-kubernetes-validations in schema.ts) and list-map key uniqueness, mirrored in TypeScript so
+// the CLI and the controller report exactly what the API server would reject. Runs on a schema-valid spec.
+import { SAMPLING_NAMESPACE_ATTRIBUTE } from '../constants.js';
+import { SamplingLimits } from './schema.js';
+import type { XRayTracingSpec } from './types.js';
+
+export interface FieldError {
+  /** Dotted path from the object root, e.g. `spec.sampling.rules[0].name`. */
+  path: string;
+  message: string;
+}
+
+type Check = (spec: XRayTracingSpec) => FieldError[];
+
+const at = (path: string, message: string): FieldError[] => [{ path: `spec.${path}`, message }];
+
+const duplicateKeys = (path: string, keys: string[], what: string): FieldError[] => {
+  return keys.flatMap((key, i) =>
+    keys.indexOf(key) < i ? at(`${path}[${i}].name`, `duplicate ${what} "${key}"; names must be unique`) : [],
+  );
+};
+
+const gatewayNeedsEndpoint: Check = ({ collector }) =>
+  collector?.mode === 'gateway' && !collector.endpoint ? at('collector.endpoint', 'collector.endpoint is required when collector.mode is gateway') : [];
+
+const gatewaySamplingNeedsProxy: Check = ({ collector, sampling }) =>
+  collector?.mode === 'gateway' && sampling?.mode !== 'local' && !collector.samplingEndpoint
+    ? at('collector.samplingEndpoint', 'collector.samplingEndpoint is required when collector.mode is gateway and sampling.mode is centralized')
+    : [];
+
+const instrumentationsDisjoint: Check = ({ instrumentation }) => {
+  const disabled = new Set(instrumentation?.disabledInstrumentations ?? []);
+  const both = (instrumentation?.enabledInstrumentations ?? []).filter((name) => disabled.has(name));
+  return both.length ? at('instrumentation.disabledInstrumentations', `an instrumentation cannot be both enabled and disabled: ${both.join(', ')}`) : [];
+};
+
+const rulesOnlyWhenCentralized: Check = ({ sampling }) =>
+  sampling?.mode === 'local' && sampling.rules?.length
+    ? at('sampling.rules', 'sampling.rules are only used in centralized mode; remove them or set sampling.mode to centralized')
+    : [];
+
+const ruleNames: Check = ({ sampling }) => {
+  const rules = sampling?.rules ?? [];
+  const reserved = rules.flatMap((rule, i) =>
+    rule.name === SamplingLimits.catchAllRuleName
+      ? at(
+          `sampling.rules[${i}].name`,
+          `rule name "${SamplingLimits.catchAllRuleName}" is reserved for the namespace's catch-all rule (set sampling.fixedRate and sampling.reservoirSize instead)`,
+        )
+      : [],
+  );
+  return [...reserved, ...duplicateKeys('sampling.rules', rules.map((r) => r.name), 'sampling rule name')];
+};
+
+const ruleAttributes: Check = ({ sampling }) =>
+  (sampling?.rules ?? []).flatMap((rule, i) => {
+    const keys = Object.keys(rule.attributes ?? {});
+    const path = `sampling.rules[${i}].attributes`;
+    return [
+      ...(keys.some((k) => k.length < 1 || k.length > 32) ? at(path, 'attribute keys must be 1 to 32 characters') : []),
+      ...(keys.includes(SAMPLING_NAMESPACE_ATTRIBUTE)
+        ? at(path, `${SAMPLING_NAMESPACE_ATTRIBUTE} is set by the operator to scope rules to the namespace`)
+        : []),
+    ];
+  });
+
+const resourceAttributeKeys: Check = ({ resourceAttributes }) =>
+  Object.keys(resourceAttributes ?? {}).some((k) => k.length < 1 || k.length > 255)
+    ? at('resourceAttributes', 'attribute keys must be 1 to 255 characters')
+    : [];
+
+const envNames: Check = ({ instrumentation }) =>
+  duplicateKeys('instrumentation.env', (instrumentation?.env ?? []).map((e) => e.name), 'env var');
+
+const CHECKS: readonly Check[] = [
+  gatewayNeedsEndpoint,
+  gatewaySamplingNeedsProxy,
+  instrumentationsDisjoint,
+  rulesOnlyWhenCentralized,
+  ruleNames,
+  ruleAttributes,
+  resourceAttributeKeys,
+  envNames,
+];
+
+/** Every cross-field error of a schema-valid spec. */
+export function crossFieldErrors(spec: XRayTracingSpec): FieldError[] {
+  return CHECKS.flatMap((check) => check(spec));
+}

@@ -1,0 +1,300 @@
+// The ONE source of truth for the XRayTracing v1alpha1 schema: the CRD in crds/ is generated from it
+// (scripts/gen-crd.ts) and validate.ts checks objects against it. Defaults here are the ones that belong in the
+// API (modes, switches, rates); images, resources and instrumentation lists are left to the operator version.
+import { API_GROUP, API_VERSION, SAMPLING_NAMESPACE_ATTRIBUTE, XRAY_TRACING_KIND, XRAY_TRACING_PLURAL, XRAY_TRACING_SHORT_NAME } from '../constants.js';
+import type { JSONSchema } from './schema-builders.js';
+import { bool, int, list, num, obj, pullPolicy, quantity, resourceRequirements, str, stringMap } from './schema-builders.js';
+import { statusSchema } from './status-schema.js';
+
+/** Limits of sampling rules, shared by the schema, validation and the rule planner. */
+export const SamplingLimits = {
+  /** A short name leaves room for `-<hash8>` in X-Ray's 32-character RuleName. */
+  ruleNameMaxLength: 23,
+  ruleNamePattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
+  /** Short name of the namespace's catch-all rule; users cannot take it. */
+  catchAllRuleName: 'default',
+  /** Priority of the namespace's catch-all rule; user rules stay below it so it always matches last. */
+  catchAllPriority: 9999,
+  maxRulePriority: 9998,
+  /** X-Ray allows 5 attributes per rule; one is taken by the namespace scope. */
+  maxRuleAttributes: 4,
+  /** Per XRayTracing. X-Ray's rule quota (commonly 25) and GetSamplingTargets (≤ 25 rules) are per account+region. */
+  maxRules: 10,
+  minPollingIntervalSeconds: 10,
+  /** Stays well under the sampler's 1-hour rules cache TTL. */
+  maxPollingIntervalSeconds: 1800,
+} as const;
+
+const URL_PATTERN = '^https?://[^\\s/$.?#][^\\s]*$';
+const INSTRUMENTATION_NAME = str('Instrumentation short name (the part after @opentelemetry/instrumentation-).', {
+  maxLength: 64,
+  pattern: '^[a-z0-9][a-z0-9-]*$',
+});
+
+const serviceNamingSchema = obj('How the X-Ray service name of a pod is chosen when the pod has no service-name annotation.', {
+  labelKeys: list('Pod labels tried in order; the first present one names the service, else the workload name.', str('A label key.', { minLength: 1, maxLength: 317 }), 10, {
+    default: ['app.kubernetes.io/name', 'app'],
+  }),
+  prefixWithNamespace: bool('Prefix the service name with the namespace (`shop.checkout`), so X-Ray service maps do not mix namespaces.', {
+    default: false,
+  }),
+});
+
+const instrumentationSchema = obj(
+  'The Node.js OpenTelemetry preload injected into opted-in containers.',
+  {
+    image: str('Image holding the preload, copied into the pod by an init container. Default: set by the operator version.', { minLength: 1, maxLength: 512 }),
+    imagePullPolicy: pullPolicy('preload init container'),
+    enabledInstrumentations: list('Only these instrumentations (OTEL_NODE_ENABLED_INSTRUMENTATIONS); empty: the defaults.', INSTRUMENTATION_NAME, 64, {
+      'x-kubernetes-list-type': 'set',
+    }),
+    disabledInstrumentations: list('Instrumentations to switch off (OTEL_NODE_DISABLED_INSTRUMENTATIONS). Default: fs, dns.', INSTRUMENTATION_NAME, 64, {
+      'x-kubernetes-list-type': 'set',
+    }),
+    resources: resourceRequirements('preload init container'),
+    volumeSizeLimit: quantity('sizeLimit of the emptyDir volume that holds the preload. Default: set by the operator version.'),
+    env: list(
+      'Extra environment variables for instrumented containers; a variable the container already sets is never overridden.',
+      obj(
+        'An environment variable.',
+        {
+          name: str('Variable name.', { minLength: 1, maxLength: 256, pattern: '^[-._a-zA-Z][-._a-zA-Z0-9]*$' }),
+          value: str('Variable value.', { maxLength: 4096 }),
+        },
+        { required: ['name'] },
+      ),
+      32,
+      { 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name'] },
+    ),
+  },
+  {
+    'x-kubernetes-validations': [
+      {
+        rule: '!has(self.enabledInstrumentations) || !has(self.disabledInstrumentations) || self.enabledInstrumentations.all(e, !(e in self.disabledInstrumentations))',
+        message: 'an instrumentation cannot be both enabled and disabled',
+        fieldPath: '.disabledInstrumentations',
+        reason: 'FieldValueInvalid',
+      },
+    ],
+  },
+);
+
+const collectorSchema = obj(
+  'The ADOT collector that receives spans from the pods and sends them to X-Ray.',
+  {
+    mode: str('sidecar: an ADOT collector in every pod. gateway: pods export to `endpoint`, no sidecar.', { enum: ['sidecar', 'gateway'], default: 'sidecar' }),
+    endpoint: str('OTLP/HTTP endpoint of the gateway collector, e.g. http://adot.observability:4318. Required in gateway mode.', {
+      maxLength: 512,
+      pattern: URL_PATTERN,
+    }),
+    samplingEndpoint: str('X-Ray sampling proxy of the gateway, e.g. http://adot.observability:2000. Required in gateway mode with centralized sampling.', {
+      maxLength: 512,
+      pattern: URL_PATTERN,
+    }),
+    image: str('ADOT collector image. Default: set by the operator version.', { minLength: 1, maxLength: 512 }),
+    imagePullPolicy: pullPolicy('collector sidecar'),
+    nativeSidecar: bool('Run the collector as a native sidecar (init container with restartPolicy Always, Kubernetes ≥ 1.29); false: a regular container.', {
+      default: true,
+    }),
+    region: str('AWS region for X-Ray. Default: the AWS_REGION of the pod (set by EKS).', { maxLength: 32, pattern: '^[a-z]{2}(-[a-z]+)+-[0-9]+$' }),
+    awsEndpoint: str('Override of the X-Ray API endpoint (VPC endpoint, FIPS, local emulator) for the exporter and the sampling proxy.', {
+      maxLength: 512,
+      pattern: URL_PATTERN,
+    }),
+    resources: resourceRequirements('collector sidecar'),
+    indexedAttributes: list(
+      'Span attributes X-Ray indexes as annotations (searchable; X-Ray keeps at most 50 per trace).',
+      str('A span attribute key.', { minLength: 1, maxLength: 500 }),
+      50,
+      { 'x-kubernetes-list-type': 'set' },
+    ),
+    indexAllAttributes: bool('Index every span attribute as an X-Ray annotation.', { default: false }),
+    batch: obj('Batching of spans before export.', {
+      timeout: str('Longest wait before a batch is sent (Go duration, e.g. 1s, 500ms).', {
+        maxLength: 16,
+        pattern: '^([0-9]+(\\.[0-9]+)?(ns|us|ms|s|m|h))+$',
+        default: '1s',
+      }),
+      sendBatchSize: int('Spans per batch that trigger a send.', { minimum: 1, maximum: 100000, default: 50 }),
+    }),
+    legacyXRayReceiver: bool('Also receive legacy X-Ray SDK segments on UDP localhost:2000.', { default: true }),
+    debug: bool('Debug exporter, verbose collector logs and console spans in the app.', { default: false }),
+  },
+  {
+    'x-kubernetes-validations': [
+      {
+        rule: "!has(self.mode) || self.mode != 'gateway' || has(self.endpoint)",
+        message: 'collector.endpoint is required when collector.mode is gateway',
+        fieldPath: '.endpoint',
+        reason: 'FieldValueRequired',
+      },
+    ],
+  },
+);
+
+const ruleAttributesSchema = stringMap(
+  `Span attributes the request must carry (values may use * and ?). At most ${SamplingLimits.maxRuleAttributes}: X-Ray allows 5 and the operator adds ${SAMPLING_NAMESPACE_ATTRIBUTE}.`,
+  SamplingLimits.maxRuleAttributes,
+  str('Attribute value pattern.', { minLength: 1, maxLength: 32 }),
+  {
+    'x-kubernetes-validations': [
+      { rule: 'self.all(k, size(k) >= 1 && size(k) <= 32)', message: 'attribute keys must be 1 to 32 characters' },
+      {
+        rule: `!('${SAMPLING_NAMESPACE_ATTRIBUTE}' in self)`,
+        message: `${SAMPLING_NAMESPACE_ATTRIBUTE} is set by the operator to scope rules to the namespace`,
+        reason: 'FieldValueForbidden',
+      },
+    ],
+  },
+);
+
+const matcher = (what: string, maxLength: number): JSONSchema =>
+  str(`${what} to match; * matches any run of characters, ? one character. Default: *.`, { minLength: 1, maxLength });
+
+const samplingRuleSchema = obj(
+  'An X-Ray sampling rule, scoped to this namespace. Rules are matched by priority (lowest first); the first match decides.',
+  {
+    name: str(
+      `Short name (lowercase letters, digits, -). The X-Ray rule is named <name>-<hash of cluster/namespace/XRayTracing>. "${SamplingLimits.catchAllRuleName}" is reserved.`,
+      { minLength: 1, maxLength: SamplingLimits.ruleNameMaxLength, pattern: SamplingLimits.ruleNamePattern },
+    ),
+    priority: int(`Match order, 1 (first) to ${SamplingLimits.maxRulePriority}; ${SamplingLimits.catchAllPriority} is the namespace's catch-all rule.`, {
+      minimum: 1,
+      maximum: SamplingLimits.maxRulePriority,
+    }),
+    fixedRate: num('Fraction of matching requests sampled after the reservoir is used up, 0 to 1.', { minimum: 0, maximum: 1 }),
+    reservoirSize: int('Requests per second sampled before fixedRate applies, shared by all pods using the rule.', { minimum: 0, maximum: 1000000 }),
+    serviceName: matcher('Service name (with serviceNaming.prefixWithNamespace the namespace prefix is added for you)', 64),
+    httpMethod: matcher('HTTP method', 10),
+    urlPath: matcher('URL path', 128),
+    host: matcher('Host (server.address)', 64),
+    attributes: ruleAttributesSchema,
+  },
+  {
+    required: ['name', 'priority', 'fixedRate', 'reservoirSize'],
+    'x-kubernetes-validations': [
+      {
+        rule: `self.name != '${SamplingLimits.catchAllRuleName}'`,
+        message: `rule name "${SamplingLimits.catchAllRuleName}" is reserved for the namespace's catch-all rule (set sampling.fixedRate and sampling.reservoirSize instead)`,
+        fieldPath: '.name',
+        reason: 'FieldValueInvalid',
+      },
+    ],
+  },
+);
+
+const samplingSchema = obj(
+  'How requests are sampled.',
+  {
+    mode: str('centralized: X-Ray sampling rules, polled through the collector\'s sampling proxy. local: a parent-based ratio (fixedRate).', {
+      enum: ['centralized', 'local'],
+      default: 'centralized',
+    }),
+    fixedRate: num("Ratio in local mode; in centralized mode the rate of the namespace's catch-all rule. 0 to 1.", { minimum: 0, maximum: 1, default: 0.05 }),
+    reservoirSize: int("Requests per second always sampled by the namespace's catch-all rule (centralized mode).", { minimum: 0, maximum: 1000000, default: 1 }),
+    pollingIntervalSeconds: int('How often pods poll the sampling rules, in seconds.', {
+      minimum: SamplingLimits.minPollingIntervalSeconds,
+      maximum: SamplingLimits.maxPollingIntervalSeconds,
+      default: 60,
+    }),
+    rules: list('X-Ray sampling rules for this namespace (centralized mode only).', samplingRuleSchema, SamplingLimits.maxRules, {
+      'x-kubernetes-list-type': 'map',
+      'x-kubernetes-list-map-keys': ['name'],
+    }),
+  },
+  {
+    'x-kubernetes-validations': [
+      {
+        rule: "!has(self.mode) || self.mode == 'centralized' || !has(self.rules) || size(self.rules) == 0",
+        message: 'sampling.rules are only used in centralized mode; remove them or set sampling.mode to centralized',
+        fieldPath: '.rules',
+        reason: 'FieldValueForbidden',
+      },
+    ],
+  },
+);
+
+export const specSchema: JSONSchema = obj(
+  'Desired tracing for the Node.js workloads of this namespace that opt in with the xray-operator.dev/inject-nodejs annotation.',
+  {
+    serviceNaming: serviceNamingSchema,
+    resourceAttributes: stringMap(
+      'Extra OpenTelemetry resource attributes for every instrumented container.',
+      32,
+      str('Attribute value.', { maxLength: 255 }),
+      { 'x-kubernetes-validations': [{ rule: 'self.all(k, size(k) >= 1 && size(k) <= 255)', message: 'attribute keys must be 1 to 255 characters' }] },
+    ),
+    propagators: list(
+      'Context propagators, in order.',
+      str('A propagator.', { enum: ['tracecontext', 'baggage', 'xray', 'b3', 'b3multi'] }),
+      5,
+      { minItems: 1, 'x-kubernetes-list-type': 'set', default: ['baggage', 'xray', 'tracecontext'] },
+    ),
+    instrumentation: instrumentationSchema,
+    collector: collectorSchema,
+    sampling: samplingSchema,
+    rollout: obj('What happens to running workloads when the config changes.', {
+      restartOnChange: bool('Roll injected workloads when a change needs new pods (image, collector config, env).', { default: true }),
+    }),
+  },
+  {
+    default: {},
+    'x-kubernetes-validations': [
+      {
+        rule:
+          "!has(self.collector) || !has(self.collector.mode) || self.collector.mode != 'gateway' || (has(self.sampling) && has(self.sampling.mode) && self.sampling.mode == 'local') || has(self.collector.samplingEndpoint)",
+        message: 'collector.samplingEndpoint is required when collector.mode is gateway and sampling.mode is centralized',
+        fieldPath: '.collector.samplingEndpoint',
+        reason: 'FieldValueRequired',
+      },
+    ],
+  },
+);
+
+export const openAPIV3Schema: JSONSchema = obj(
+  'XRayTracing turns on AWS X-Ray tracing for the Node.js workloads of its namespace: preload and collector injection, collector config and X-Ray sampling rules.',
+  {
+    apiVersion: str('APIVersion defines the versioned schema of this representation of an object.'),
+    kind: str('Kind is a string value representing the REST resource this object represents.'),
+    metadata: { type: 'object' },
+    spec: specSchema,
+    status: statusSchema,
+  },
+);
+
+/** The CustomResourceDefinition object (what `kubectl apply -f crds/` installs). */
+export function xrayTracingCrd(): Record<string, unknown> {
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: `${XRAY_TRACING_PLURAL}.${API_GROUP}`, labels: { 'app.kubernetes.io/name': 'xray-operator' } },
+    spec: {
+      group: API_GROUP,
+      names: {
+        kind: XRAY_TRACING_KIND,
+        listKind: `${XRAY_TRACING_KIND}List`,
+        plural: XRAY_TRACING_PLURAL,
+        singular: XRAY_TRACING_KIND.toLowerCase(),
+        shortNames: [XRAY_TRACING_SHORT_NAME],
+        // Not `all`: `kubectl delete all` would then delete tracing config (and its X-Ray rules) with the workloads.
+        categories: ['xray-operator'],
+      },
+      scope: 'Namespaced',
+      versions: [
+        {
+          name: API_VERSION,
+          served: true,
+          storage: true,
+          subresources: { status: {} },
+          additionalPrinterColumns: [
+            { name: 'Ready', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].status', description: 'Whether config, sampling rules and injection are healthy' },
+            { name: 'Sampling', type: 'string', jsonPath: '.status.sampling', description: 'Sampling mode and rules in effect' },
+            { name: 'Injected', type: 'integer', jsonPath: '.status.injectedWorkloads', description: 'Workloads running injected pods' },
+            { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+          ],
+          schema: { openAPIV3Schema },
+        },
+      ],
+    },
+  };
+}
