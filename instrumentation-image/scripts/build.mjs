@@ -1,0 +1,106 @@
+#!/usr/bin/env node
+// Builds what the instrumentation image serves under /autoinstrumentation into build/autoinstrumentation:
+//   autoinstrumentation.js   the CommonJS loader NODE_OPTIONS --require's (any Node.js version)
+//   package.json             {"type":"commonjs"} so an app's own package.json cannot turn our .js files into ESM
+//   <line>/sdk.js            the OpenTelemetry SDK + instrumentations, one bundle per OpenTelemetry line
+//   <line>/hook.mjs          import-in-the-middle's ESM loader hook
+//   <line>/lib/register.js   the hook registry both of the above load (must be one real file; see esm-hook.mjs)
+// Usage: node scripts/build.mjs [--skip-test-fixtures]
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+const srcDir = join(root, 'src');
+const outDir = join(root, 'build', 'autoinstrumentation');
+const LINES = { current: 'node22.15', legacy: 'node18.19' };
+const skipTestFixtures = process.argv.includes('--skip-test-fixtures');
+
+/** `npm ci` unless node_modules already matches the lockfile (npm rewrites its hidden lockfile on every install). */
+function npmCi(dir, extraArgs = []) {
+  const lock = join(dir, 'package-lock.json');
+  const hidden = join(dir, 'node_modules', '.package-lock.json');
+  if (existsSync(hidden) && statSync(hidden).mtimeMs >= statSync(lock).mtimeMs) return;
+  console.log(`npm ci in ${relative(root, dir) || '.'}`);
+  execFileSync('npm', ['ci', '--no-audit', '--no-fund', ...extraArgs], { cwd: dir, stdio: 'inherit' });
+}
+
+npmCi(root, ['--ignore-scripts']);
+for (const line of Object.keys(LINES)) npmCi(join(root, 'lines', line), ['--ignore-scripts']);
+if (!skipTestFixtures) npmCi(join(root, 'test', 'apps'), ['--ignore-scripts']);
+
+const esbuild = await import('esbuild');
+const isBuiltin = (name) => name.startsWith('node:') || builtinModules.includes(name.split('/')[0]);
+
+/** Our sources import OpenTelemetry packages by name; resolve them from the line being built. */
+function otelLinePlugin(lineDir) {
+  const iitmIndex = join(lineDir, 'node_modules', 'import-in-the-middle', 'index.js');
+  return {
+    name: 'otel-line',
+    setup(build) {
+      build.onResolve({ filter: /^[^./]/ }, async (args) => {
+        if (args.pluginData === 'otel-line' || !args.importer.startsWith(srcDir) || isBuiltin(args.path)) return undefined;
+        const result = await build.resolve(args.path, { kind: args.kind, resolveDir: lineDir, pluginData: 'otel-line' });
+        if (result.errors.length > 0) return { errors: result.errors };
+        return { path: result.path, external: result.external, sideEffects: result.sideEffects };
+      });
+      // import-in-the-middle's registry must be the very file the hook's wrappers import (lib/register.js).
+      build.onResolve({ filter: /^\.\/lib\/register(\.js)?$/ }, (args) =>
+        args.importer === iitmIndex ? { path: './lib/register.js', external: true } : undefined,
+      );
+    },
+  };
+}
+
+const common = { bundle: true, platform: 'node', minify: true, keepNames: true, logLevel: 'warning', legalComments: 'eof' };
+
+rmSync(outDir, { recursive: true, force: true });
+mkdirSync(outDir, { recursive: true });
+writeFileSync(join(outDir, 'package.json'), `${JSON.stringify({ type: 'commonjs' })}\n`);
+
+await esbuild.build({
+  ...common,
+  entryPoints: [join(srcDir, 'loader.ts')],
+  outfile: join(outDir, 'autoinstrumentation.js'),
+  format: 'cjs',
+  // Parsed by whatever Node.js the app runs, supported or not: it must only say "not supported" there.
+  target: 'node8',
+  minify: false,
+});
+
+for (const [line, target] of Object.entries(LINES)) {
+  const lineDir = join(root, 'lines', line);
+  const lineOut = join(outDir, line);
+  await esbuild.build({
+    ...common,
+    entryPoints: [join(srcDir, 'preload', 'index.ts')],
+    outfile: join(lineOut, 'sdk.js'),
+    format: 'cjs',
+    target,
+    plugins: [otelLinePlugin(lineDir)],
+  });
+  await esbuild.build({
+    ...common,
+    entryPoints: [join(srcDir, 'esm-hook.mjs')],
+    outfile: join(lineOut, 'hook.mjs'),
+    format: 'esm',
+    target,
+    plugins: [otelLinePlugin(lineDir)],
+    // Bundled CommonJS dependencies call require(); give the ES module one.
+    banner: { js: "import { createRequire as __xoCreateRequire } from 'node:module'; const require = __xoCreateRequire(import.meta.url);" },
+  });
+  mkdirSync(join(lineOut, 'lib'), { recursive: true });
+  copyFileSync(join(lineDir, 'node_modules', 'import-in-the-middle', 'lib', 'register.js'), join(lineOut, 'lib', 'register.js'));
+}
+
+function listFiles(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? listFiles(join(dir, entry.name)) : [join(dir, entry.name)],
+  );
+}
+const files = listFiles(outDir);
+const bytes = files.reduce((sum, file) => sum + statSync(file).size, 0);
+for (const file of files) console.log(`${String(statSync(file).size).padStart(10)}  ${relative(outDir, file)}`);
+console.log(`Built ${files.length} files, ${(bytes / 1024 / 1024).toFixed(2)} MiB in ${relative(process.cwd(), outDir)}`);

@@ -1,0 +1,106 @@
+// The preload's settings, read once from the env the injection engine writes (see docs/preload.md).
+import { Env } from '../../../core/src/constants.js';
+
+export type SamplerConfig =
+  | { readonly kind: 'xray'; readonly endpoint: string; readonly pollingIntervalSeconds: number | undefined }
+  /** Any standard OTEL_TRACES_SAMPLER value: the SDK reads it from the env itself. */
+  | { readonly kind: 'standard' };
+
+export type EsmHookMode = 'auto' | 'always' | 'never';
+export type OtlpProtocol = 'http/protobuf' | 'http/json' | 'grpc';
+export type TraceExporterName = 'otlp' | 'console';
+
+export interface PreloadConfig {
+  readonly debug: boolean;
+  readonly sampler: SamplerConfig;
+  /** OTEL_PROPAGATORS entries, in order, lower-cased. */
+  readonly propagators: readonly string[];
+  readonly traceExporters: readonly TraceExporterName[];
+  readonly otlpProtocol: OtlpProtocol;
+  readonly esmHook: EsmHookMode;
+  /** Instrumentation suffixes (e.g. "express"); undefined = the upstream default set. */
+  readonly enabledInstrumentations: readonly string[] | undefined;
+  readonly disabledInstrumentations: readonly string[];
+  /** Resource detectors are chosen by OTEL_NODE_RESOURCE_DETECTORS when set; otherwise the local ones only. */
+  readonly resourceDetectorsFromEnv: boolean;
+  /** Problems found while reading the env, reported once the diag logger is up. */
+  readonly warnings: readonly string[];
+}
+
+export const DEFAULT_PROPAGATORS = ['baggage', 'xray', 'tracecontext'] as const;
+export const DEFAULT_XRAY_SAMPLER_ENDPOINT = 'http://localhost:2000';
+
+type EnvLike = Readonly<Record<string, string | undefined>>;
+
+function list(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((item) => item.trim().toLowerCase())
+    .filter((item) => item.length > 0);
+}
+
+/** ADOT's OTEL_TRACES_SAMPLER_ARG format for `xray`: `endpoint=http://localhost:2000,polling_interval=60`. */
+export function parseXRaySamplerArg(arg: string | undefined, warnings: string[]): SamplerConfig {
+  let endpoint = DEFAULT_XRAY_SAMPLER_ENDPOINT;
+  let pollingIntervalSeconds: number | undefined;
+  for (const pair of (arg ?? '').split(',')) {
+    const eq = pair.indexOf('=');
+    if (eq < 0) continue;
+    const key = pair.slice(0, eq).trim();
+    const value = pair.slice(eq + 1).trim();
+    if (key === 'endpoint' && value) endpoint = value.replace(/\/+$/, '');
+    else if (key === 'polling_interval') {
+      const seconds = Number(value);
+      if (Number.isFinite(seconds) && seconds > 0) pollingIntervalSeconds = seconds;
+      else warnings.push(`Ignored ${Env.tracesSamplerArg} polling_interval "${value}": not a positive number of seconds`);
+    } else warnings.push(`Ignored unknown ${Env.tracesSamplerArg} key "${key}"`);
+  }
+  return { kind: 'xray', endpoint, pollingIntervalSeconds };
+}
+
+function otlpProtocol(env: EnvLike, warnings: string[]): OtlpProtocol {
+  const value = (env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? env[Env.otlpProtocol] ?? 'http/protobuf').trim();
+  if (value === 'http/protobuf' || value === 'http/json' || value === 'grpc') return value;
+  warnings.push(`Unknown ${Env.otlpProtocol} "${value}"; using http/protobuf`);
+  return 'http/protobuf';
+}
+
+function traceExporters(env: EnvLike, debug: boolean, warnings: string[]): TraceExporterName[] {
+  const names = list(env[Env.tracesExporter]);
+  const chosen: TraceExporterName[] = [];
+  for (const name of names.length > 0 ? names : ['otlp']) {
+    if (name === 'otlp' || name === 'console') chosen.push(name);
+    else if (name !== 'none') warnings.push(`Unsupported ${Env.tracesExporter} "${name}" ignored (use otlp, console or none)`);
+  }
+  if (debug && !chosen.includes('console')) chosen.push('console');
+  return [...new Set(chosen)];
+}
+
+function esmHookMode(env: EnvLike, warnings: string[]): EsmHookMode {
+  const value = (env[Env.esmHook] ?? 'auto').trim().toLowerCase();
+  if (value === 'auto' || value === 'always' || value === 'never') return value;
+  warnings.push(`Unknown ${Env.esmHook} "${value}"; using auto`);
+  return 'auto';
+}
+
+const STANDARD_SAMPLER: SamplerConfig = { kind: 'standard' };
+
+export function readPreloadConfig(env: EnvLike): PreloadConfig {
+  const warnings: string[] = [];
+  const debug = (env[Env.debug] ?? '').trim().toLowerCase() === 'true';
+  const samplerName = (env[Env.tracesSampler] ?? '').trim().toLowerCase();
+  const propagators = list(env[Env.propagators]);
+  const enabled = list(env[Env.enabledInstrumentations]);
+  return Object.freeze({
+    debug,
+    sampler: samplerName === 'xray' ? parseXRaySamplerArg(env[Env.tracesSamplerArg], warnings) : STANDARD_SAMPLER,
+    propagators: propagators.length > 0 ? propagators : [...DEFAULT_PROPAGATORS],
+    traceExporters: traceExporters(env, debug, warnings),
+    otlpProtocol: otlpProtocol(env, warnings),
+    esmHook: esmHookMode(env, warnings),
+    enabledInstrumentations: enabled.length > 0 ? enabled : undefined,
+    disabledInstrumentations: list(env[Env.disabledInstrumentations]),
+    resourceDetectorsFromEnv: env.OTEL_NODE_RESOURCE_DETECTORS !== undefined,
+    warnings,
+  });
+}

@@ -1,0 +1,31 @@
+// The instrumentations: upstream's auto set (it reads OTEL_NODE_ENABLED/DISABLED_INSTRUMENTATIONS itself) plus
+// Fastify's own instrumentation, which upstream no longer ships and which we switch with the same variables.
+import { FastifyOtelInstrumentation } from '@fastify/otel';
+import { getNodeAutoInstrumentations } from '@opentelemetry/auto-instrumentations-node';
+import type { Instrumentation, InstrumentationModuleDefinition } from '@opentelemetry/instrumentation';
+import type { PreloadConfig } from './config.js';
+
+const FASTIFY = 'fastify';
+
+export function fastifyEnabled(config: Pick<PreloadConfig, 'enabledInstrumentations' | 'disabledInstrumentations'>): boolean {
+  if (config.disabledInstrumentations.includes(FASTIFY)) return false;
+  return config.enabledInstrumentations === undefined || config.enabledInstrumentations.includes(FASTIFY);
+}
+
+export function createInstrumentations(config: PreloadConfig): Instrumentation[] {
+  const instrumentations: Instrumentation[] = getNodeAutoInstrumentations();
+  if (fastifyEnabled(config)) {
+    instrumentations.push(new FastifyOtelInstrumentation({ registerOnInitialization: true }) as unknown as Instrumentation);
+  }
+  return instrumentations;
+}
+
+/** The module names the instrumentations patch: the only ones the ESM hook needs to wrap. */
+export function instrumentedModuleNames(instrumentations: readonly Instrumentation[]): string[] {
+  const names = new Set<string>();
+  for (const instrumentation of instrumentations) {
+    const withModules = instrumentation as { getModuleDefinitions?: () => InstrumentationModuleDefinition[] };
+    for (const definition of withModules.getModuleDefinitions?.() ?? []) names.add(definition.name);
+  }
+  return [...names];
+}

@@ -1,0 +1,51 @@
+// X-Ray remote sampling, scoped to the pod's namespace.
+//
+// Operator-owned sampling rules carry `Attributes: {"k8s.namespace.name": "<ns>"}`, but the X-Ray sampler only
+// matches rule Attributes against SPAN attributes. The namespace lives in the resource (OTEL_RESOURCE_ATTRIBUTES),
+// so this wrapper adds it to the attributes the sampler sees — not to the span: the SDK records the span's own
+// attributes, and the X-Ray sampler returns no attributes of its own.
+import type { Attributes, Context, Link, SpanKind } from '@opentelemetry/api';
+import type { Resource } from '@opentelemetry/resources';
+import type { Sampler, SamplingResult } from '@opentelemetry/sdk-trace';
+import { AWSXRayRemoteSampler } from '@opentelemetry/sampler-aws-xray';
+import { SAMPLING_NAMESPACE_ATTRIBUTE } from '../../../core/src/constants.js';
+
+export class NamespaceScopedSampler implements Sampler {
+  constructor(
+    private readonly inner: Sampler,
+    private readonly namespace: string,
+  ) {}
+
+  shouldSample(
+    context: Context,
+    traceId: string,
+    spanName: string,
+    spanKind: SpanKind,
+    attributes: Attributes,
+    links: Link[],
+  ): SamplingResult {
+    const matched = { ...attributes, [SAMPLING_NAMESPACE_ATTRIBUTE]: this.namespace };
+    return this.inner.shouldSample(context, traceId, spanName, spanKind, matched, links);
+  }
+
+  toString(): string {
+    return `NamespaceScopedSampler{namespace=${this.namespace}, ${this.inner.toString()}}`;
+  }
+}
+
+export interface XRaySamplerOptions {
+  readonly resource: Resource;
+  readonly endpoint: string;
+  readonly pollingIntervalSeconds: number | undefined;
+}
+
+/** The ADOT-style `xray` sampler: rules and targets from the sidecar's sampling proxy, scoped by namespace. */
+export function createXRaySampler(options: XRaySamplerOptions): Sampler {
+  const remote = new AWSXRayRemoteSampler({
+    resource: options.resource as never,
+    endpoint: options.endpoint,
+    pollingInterval: options.pollingIntervalSeconds,
+  }) as unknown as Sampler;
+  const namespace = options.resource.attributes[SAMPLING_NAMESPACE_ATTRIBUTE];
+  return typeof namespace === 'string' && namespace.length > 0 ? new NamespaceScopedSampler(remote, namespace) : remote;
+}
