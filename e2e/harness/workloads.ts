@@ -1,0 +1,85 @@
+// Test objects and waits shared by the scenarios.
+import { AppsV1Api, CoreV1Api, CustomObjectsApi, type KubeConfig, type V1Deployment, type V1Pod, type V1PodSpec } from '@kubernetes/client-node';
+import { API_GROUP, API_VERSION, Annotations, InjectedNames, XRAY_TRACING_PLURAL } from '../../core/src/constants.js';
+import type { XRayTracingSpec } from '../../core/src/api/types.js';
+import { waitFor } from './kube.js';
+
+/** A pod spec that the `restricted` Pod Security profile admits. */
+export function restrictedPodSpec(): V1PodSpec {
+  return {
+    securityContext: { runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: 'RuntimeDefault' } },
+    containers: [{
+      name: 'app',
+      image: 'example.invalid/shop/checkout:1',
+      command: ['node', 'server.js'],
+      securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+    }],
+  };
+}
+
+export interface DeploymentOptions {
+  /** Where the opt-in annotation goes: the pod template, the Deployment itself, or nowhere. */
+  optIn?: 'template' | 'workload' | 'none';
+  replicas?: number;
+  podSpec?: V1PodSpec;
+}
+
+export function deployment(namespace: string, name: string, options: DeploymentOptions = {}): V1Deployment {
+  const optIn = options.optIn ?? 'template';
+  const annotation = { [Annotations.injectNodejs]: 'true' };
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace, annotations: optIn === 'workload' ? annotation : {} },
+    spec: {
+      replicas: options.replicas ?? 1,
+      selector: { matchLabels: { app: name } },
+      template: {
+        metadata: { labels: { app: name }, annotations: optIn === 'template' ? annotation : {} },
+        spec: options.podSpec ?? restrictedPodSpec(),
+      },
+    },
+  };
+}
+
+export async function createXRayTracing(kc: KubeConfig, namespace: string, name: string, spec: XRayTracingSpec): Promise<unknown> {
+  return kc.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
+    group: API_GROUP, version: API_VERSION, namespace, plural: XRAY_TRACING_PLURAL,
+    body: { apiVersion: `${API_GROUP}/${API_VERSION}`, kind: 'XRayTracing', metadata: { name, namespace }, spec },
+  });
+}
+
+export function isInjectedPod(pod: V1Pod): boolean {
+  return pod.metadata?.annotations?.[Annotations.injected] !== undefined
+    && (pod.spec?.initContainers ?? []).some((container) => container.name === InjectedNames.initContainer);
+}
+
+/**
+ * Waits until the webhook injects pods of `namespace`, by creating a dry-run pod until it comes
+ * back injected: the operator's cache has then seen the namespace's XRayTracing.
+ */
+export async function waitForWebhookToInject(kc: KubeConfig, namespace: string, podSpec: V1PodSpec = restrictedPodSpec()): Promise<void> {
+  const core = kc.makeApiClient(CoreV1Api);
+  await waitFor(`the webhook to inject pods in ${namespace}`, async () => {
+    const pod = await core.createNamespacedPod({
+      namespace,
+      dryRun: 'All',
+      body: { metadata: { generateName: 'probe-', annotations: { [Annotations.injectNodejs]: 'true' } }, spec: podSpec },
+    });
+    return isInjectedPod(pod);
+  }, { timeoutMs: 60_000, intervalMs: 500 });
+}
+
+/** The pods of a Deployment's `app` label, once there are `count` of them (optionally matching `accept`). */
+export async function waitForPods(kc: KubeConfig, namespace: string, app: string, count: number, accept: (pod: V1Pod) => boolean = () => true): Promise<V1Pod[]> {
+  const core = kc.makeApiClient(CoreV1Api);
+  return waitFor(`${count} pod(s) of ${namespace}/${app}`, async () => {
+    const pods = (await core.listNamespacedPod({ namespace, labelSelector: `app=${app}` })).items
+      .filter((pod) => !pod.metadata?.deletionTimestamp);
+    return pods.length === count && pods.every(accept) ? pods : undefined;
+  }, { timeoutMs: 90_000 });
+}
+
+export async function createDeployment(kc: KubeConfig, body: V1Deployment): Promise<V1Deployment> {
+  return kc.makeApiClient(AppsV1Api).createNamespacedDeployment({ namespace: body.metadata!.namespace!, body });
+}
