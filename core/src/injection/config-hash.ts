@@ -1,0 +1,44 @@
+// The hash in the `injected` annotation: it changes exactly when a newly injected pod would differ. Sampling rules
+// are left out (pods fetch them live through the sampling proxy); the sampling mode, ratio and polling interval are in.
+import { createHash } from 'node:crypto';
+import type { ResolvedSpec } from '../api/types.js';
+
+/** Cluster facts that shape injected pods besides the spec. */
+export interface ClusterFacts {
+  clusterName?: string;
+  nativeSidecarsSupported: boolean;
+}
+
+function stableStringify(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/** The part of the spec that reaches the pod. */
+function podAffectingSpec(spec: ResolvedSpec): unknown {
+  const { sampling } = spec;
+  const samplingInPod =
+    sampling.mode === 'local'
+      ? { mode: sampling.mode, fixedRate: sampling.fixedRate }
+      : { mode: sampling.mode, pollingIntervalSeconds: sampling.pollingIntervalSeconds };
+  return {
+    serviceNaming: spec.serviceNaming,
+    resourceAttributes: spec.resourceAttributes,
+    propagators: spec.propagators,
+    instrumentation: spec.instrumentation,
+    collector: spec.collector,
+    sampling: samplingInPod,
+  };
+}
+
+/** 16 hex characters of a SHA-256 over the pod-affecting spec and cluster facts (key order does not matter). */
+export function injectionConfigHash(spec: ResolvedSpec, facts: ClusterFacts): string {
+  const input = stableStringify({ spec: podAffectingSpec(spec), clusterName: facts.clusterName, nativeSidecars: facts.nativeSidecarsSupported });
+  return createHash('sha256').update(input).digest('hex').slice(0, 16);
+}

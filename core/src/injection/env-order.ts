@@ -1,0 +1,44 @@
+// Kubelet expands `$(VAR)` only from entries defined earlier in the list. The engine appends its variables after the
+// user's; when a user entry (or a merged one) refers to one of ours, ours moves up to just before its first user.
+import type { V1EnvVar } from '@kubernetes/client-node';
+
+const REFERENCE = /\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)/g;
+
+/** Names a value refers to with `$(NAME)`, ignoring the `$$(…)` escape. */
+export function referencedNames(value: string | undefined): Set<string> {
+  const names = new Set<string>();
+  for (const match of (value ?? '').matchAll(REFERENCE)) {
+    const start = match.index;
+    let dollars = 0;
+    for (let i = start; i >= 0 && value?.[i] === '$'; i--) dollars++;
+    if (dollars % 2 === 1 && match[1]) names.add(match[1]);
+  }
+  return names;
+}
+
+/**
+ * Moves entries named in `movable` before the first entry that refers to them; every other entry keeps its
+ * relative order. Moved entries' own references are then satisfied the same way (bounded: acyclic references
+ * settle in at most n² moves; a cycle is left as it is).
+ */
+export function orderForReferences(env: readonly V1EnvVar[], movable: ReadonlySet<string>): V1EnvVar[] {
+  const result = [...env];
+  const maxMoves = result.length * result.length;
+  for (let moves = 0; moves < maxMoves; moves++) {
+    const move = findMisplaced(result, movable);
+    if (!move) break;
+    const [entry] = result.splice(move.from, 1);
+    if (entry) result.splice(move.to, 0, entry);
+  }
+  return result;
+}
+
+function findMisplaced(env: readonly V1EnvVar[], movable: ReadonlySet<string>): { from: number; to: number } | undefined {
+  for (let from = 0; from < env.length; from++) {
+    const name = env[from]?.name ?? '';
+    if (!movable.has(name)) continue;
+    const to = env.findIndex((entry, i) => i < from && referencedNames(entry.value).has(name));
+    if (to >= 0) return { from, to };
+  }
+  return undefined;
+}

@@ -1,0 +1,76 @@
+// Where a container's environment variable gets its value, following kubelet's rules: `envFrom` sources in order
+// (a later one wins), then explicit `env` entries (which beat every `envFrom`; a later duplicate wins).
+import type { V1EnvVar } from '@kubernetes/client-node';
+import type { ConfigMapLike } from '../ports.js';
+import type { ContainerLike } from './types.js';
+
+export type EnvSource =
+  | { kind: 'none' }
+  /** An explicit `env` entry with a literal value (possibly empty). */
+  | { kind: 'literal'; index: number; value: string }
+  /** An explicit `env` entry with `valueFrom`. */
+  | { kind: 'valueFrom'; index: number; optional: boolean }
+  /** An `envFrom` ConfigMap the view holds, with the key present. */
+  | { kind: 'configMap'; configMapName: string; value: string }
+  /** An `envFrom` source whose content the engine cannot see (a Secret, or a ConfigMap not found) and that may define it. */
+  | { kind: 'opaque'; sourceKind: 'Secret' | 'ConfigMap'; sourceName: string };
+
+function lastExplicitIndex(env: readonly V1EnvVar[], name: string): number {
+  for (let i = env.length - 1; i >= 0; i--) if (env[i]?.name === name) return i;
+  return -1;
+}
+
+function valueFromIsOptional(entry: V1EnvVar): boolean {
+  const from = entry.valueFrom;
+  return from?.configMapKeyRef?.optional === true || from?.secretKeyRef?.optional === true;
+}
+
+function fromEnvFrom(container: ContainerLike, name: string, getConfigMap: (name: string) => ConfigMapLike | undefined): EnvSource {
+  const sources = container.envFrom ?? [];
+  for (let i = sources.length - 1; i >= 0; i--) {
+    const source = sources[i];
+    const prefix = source?.prefix ?? '';
+    if (!source || !name.startsWith(prefix)) continue;
+    const key = name.slice(prefix.length);
+    if (source.configMapRef) {
+      const cmName = source.configMapRef.name ?? '';
+      const configMap = getConfigMap(cmName);
+      if (!configMap) {
+        // An optional ConfigMap that does not exist contributes nothing; a required one blocks the container until it exists.
+        if (source.configMapRef.optional === true) continue;
+        return { kind: 'opaque', sourceKind: 'ConfigMap', sourceName: cmName };
+      }
+      const value = configMap.data?.[key];
+      if (value !== undefined) return { kind: 'configMap', configMapName: cmName, value };
+    } else if (source.secretRef) {
+      return { kind: 'opaque', sourceKind: 'Secret', sourceName: source.secretRef.name ?? '' };
+    }
+  }
+  return { kind: 'none' };
+}
+
+/** Where `name` gets its value in `container`. */
+export function envSource(container: ContainerLike, name: string, getConfigMap: (name: string) => ConfigMapLike | undefined): EnvSource {
+  const env = container.env ?? [];
+  const index = lastExplicitIndex(env, name);
+  const entry = env[index];
+  if (entry) {
+    if (entry.valueFrom) return { kind: 'valueFrom', index, optional: valueFromIsOptional(entry) };
+    return { kind: 'literal', index, value: entry.value ?? '' };
+  }
+  return fromEnvFrom(container, name, getConfigMap);
+}
+
+/**
+ * Whether the user set `name` (explicitly or through a ConfigMap the engine can read). Opaque sources do not count:
+ * every un-prefixed Secret "might" define every variable, and treating that as set would disable injection.
+ */
+export function isUserSet(container: ContainerLike, name: string, getConfigMap: (name: string) => ConfigMapLike | undefined): boolean {
+  const kind = envSource(container, name, getConfigMap).kind;
+  return kind === 'literal' || kind === 'valueFrom' || kind === 'configMap';
+}
+
+/** Kubelet expands `$(VAR)` in explicit values; `$$` is a literal `$`. Escapes a value copied from a ConfigMap. */
+export function escapeForKubelet(value: string): string {
+  return value.replaceAll('$', '$$$$');
+}

@@ -1,0 +1,19 @@
+// Public API of the injection engine.
+export type {
+  ContainerLike,
+  InjectionContext,
+  InjectionOptions,
+  InjectionOutcome,
+  PodMetadataLike,
+  V1PodLike,
+  V1PodTemplateLike,
+  WorkloadRef,
+} from './types.js';
+export { injectPod, isInjected } from './inject-pod.js';
+export { injectPodTemplate, injectWithView, type SpecResolver } from './inject-with-view.js';
+export { injectionConfigHash, type ClusterFacts } from './config-hash.js';
+export { missingTracingWarning, selectTracing, type TracingSelection } from './opt-in.js';
+export { workloadOf, serviceNameFor } from './workload.js';
+export { restrictedProfileViolations } from './restricted-profile.js';
+export { USER_NODE_OPTIONS_ENV } from './node-options.js';
+export { COLLECTOR_UID, PRELOAD_COPIER_UID } from './security-context.js';

@@ -1,0 +1,98 @@
+// The pure core: (pod, resolved spec, context) → injected pod. Never mutates its input and never throws for user data.
+import type { V1Container, V1PodSpec } from '@kubernetes/client-node';
+import { Annotations, InjectedNames } from '../constants.js';
+import type { ResolvedSpec } from '../api/types.js';
+import { appContainerEnv, type ExportPlan } from './app-env.js';
+import { injectionConfigHash } from './config-hash.js';
+import { selectContainers } from './containers.js';
+import { addMissingCredentials, credentialsOf } from './credentials.js';
+import { decideExport } from './export-plan.js';
+import { preloadCopier, preloadMount, preloadVolume } from './preload.js';
+import { collectorSidecar } from './sidecar.js';
+import type { InjectionContext, InjectionOutcome, V1PodLike } from './types.js';
+import { serviceNameFor, workloadOf } from './workload.js';
+
+const unchanged = (pod: V1PodLike, reason: string, warnings: string[] = []): InjectionOutcome => ({ action: 'unchanged', pod, reason, warnings });
+
+/** Whether the engine already injected this pod (its annotation or its init container). */
+export function isInjected(pod: V1PodLike): boolean {
+  if (pod.metadata?.annotations?.[Annotations.injected] !== undefined) return true;
+  return (pod.spec?.initContainers ?? []).some((c) => c.name === InjectedNames.initContainer);
+}
+
+export function injectPod(pod: V1PodLike, spec: ResolvedSpec, ctx: InjectionContext): InjectionOutcome {
+  const result = structuredClone(pod);
+  const podSpec = result.spec;
+  if (!podSpec?.containers?.length) return unchanged(pod, 'The pod has no containers');
+  if (isInjected(result)) return topUpCredentials(pod, result, podSpec);
+  if (podSpec.os?.name === 'windows') {
+    return unchanged(pod, 'The pod runs on Windows', ['Node.js tracing was not injected: the pod runs on Windows; the preload and the collector are Linux images']);
+  }
+  const exportDecision = decideExport(result, spec);
+  if (!exportDecision.ok) return unchanged(pod, exportDecision.reason, [exportDecision.warning]);
+  const instrumented = instrumentContainers(result, podSpec, spec, ctx, exportDecision.plan);
+  const warnings = [...exportDecision.warnings, ...instrumented.warnings];
+  if (!instrumented.containers.length) return unchanged(pod, 'No container could be instrumented', warnings);
+  addPodLevelParts(podSpec, spec, ctx, exportDecision.plan, instrumented.containers);
+  const configHash = injectionConfigHash(spec, ctx);
+  const metadata = (result.metadata ??= {});
+  metadata.annotations = { ...metadata.annotations, [Annotations.injected]: `${ctx.tracingName}/${configHash}` };
+  return { action: 'injected', pod: result, tracingName: ctx.tracingName, configHash, warnings };
+}
+
+/** Rewrites the selected containers of `pod` (a clone) in place; returns those instrumented and the warnings. */
+function instrumentContainers(pod: V1PodLike, podSpec: V1PodSpec, spec: ResolvedSpec, ctx: InjectionContext, plan: ExportPlan) {
+  const metadata = pod.metadata ?? {};
+  const selection = selectContainers(metadata, podSpec);
+  const workload = ctx.workload ?? workloadOf(metadata);
+  const serviceName = serviceNameFor(metadata, workload, ctx.namespace, spec);
+  const selected = [
+    ...(podSpec.initContainers ?? []).filter((c) => selection.initContainers.includes(c.name)),
+    ...podSpec.containers.filter((c) => selection.containers.includes(c.name)),
+  ];
+  const warnings = [...selection.warnings];
+  const containers: V1Container[] = [];
+  for (const container of selected) {
+    const attributes = { namespace: ctx.namespace, containerName: container.name, workload, clusterName: ctx.clusterName };
+    const env = appContainerEnv({ container, spec, plan, serviceName, attributes, getConfigMap: ctx.getConfigMap });
+    if (!env.ok) {
+      warnings.push(env.warning);
+      continue;
+    }
+    warnings.push(...env.warnings);
+    container.env = env.env;
+    container.volumeMounts = [...(container.volumeMounts ?? []), preloadMount()];
+    containers.push(container);
+  }
+  return { containers, warnings };
+}
+
+/** Volume, copier init container and sidecar, once per pod. Mutates `podSpec` (part of the clone). */
+function addPodLevelParts(podSpec: V1PodSpec, spec: ResolvedSpec, ctx: InjectionContext, plan: ExportPlan, instrumented: V1Container[]): void {
+  podSpec.volumes = [...(podSpec.volumes ?? []), preloadVolume(spec)];
+  const initContainers = podSpec.initContainers ?? [];
+  // Before the first instrumented init container, so the preload (and a native sidecar) are there when it starts.
+  const firstInstrumented = initContainers.findIndex((c) => instrumented.includes(c));
+  const at = firstInstrumented >= 0 ? firstInstrumented : initContainers.length;
+  const added: V1Container[] = [preloadCopier(spec)];
+  if (plan.sidecar) {
+    const native = spec.collector.nativeSidecar && ctx.nativeSidecarsSupported;
+    const sidecar = collectorSidecar(spec, credentialsOf(instrumented), native);
+    if (native) added.push(sidecar);
+    else podSpec.containers = [...podSpec.containers, sidecar];
+  }
+  podSpec.initContainers = [...initContainers.slice(0, at), ...added, ...initContainers.slice(at)];
+}
+
+/**
+ * The one change an injected pod can get: when EKS's webhook runs after ours (reinvocation) and gives app containers
+ * AWS credentials, the sidecar gets them too.
+ */
+function topUpCredentials(original: V1PodLike, pod: V1PodLike, podSpec: V1PodSpec): InjectionOutcome {
+  const all = [...(podSpec.initContainers ?? []), ...podSpec.containers];
+  const sidecar = all.find((c) => c.name === InjectedNames.sidecarContainer);
+  const apps = all.filter((c) => c !== sidecar && (c.volumeMounts ?? []).some((m) => m.name === InjectedNames.volume && m.readOnly));
+  if (!sidecar || !addMissingCredentials(sidecar, credentialsOf(apps))) return unchanged(original, 'Already injected');
+  const [tracingName = '', configHash = ''] = (pod.metadata?.annotations?.[Annotations.injected] ?? '').split('/');
+  return { action: 'injected', pod, tracingName, configHash, warnings: [] };
+}

@@ -1,0 +1,27 @@
+// The preload's delivery: an emptyDir, the init container that copies the instrumentation image's files into it,
+// and the read-only mount in each instrumented container.
+import type { V1Container, V1Volume, V1VolumeMount } from '@kubernetes/client-node';
+import { InjectedNames, InstrumentationImagePaths } from '../constants.js';
+import type { ResolvedSpec } from '../api/types.js';
+import { PRELOAD_COPIER_UID, restrictedSecurityContext } from './security-context.js';
+
+export function preloadVolume(spec: ResolvedSpec): V1Volume {
+  return { name: InjectedNames.volume, emptyDir: { sizeLimit: spec.instrumentation.volumeSizeLimit } };
+}
+
+export function preloadMount(): V1VolumeMount {
+  return { name: InjectedNames.volume, mountPath: InjectedNames.mountPath, readOnly: true };
+}
+
+export function preloadCopier(spec: ResolvedSpec): V1Container {
+  const { image, imagePullPolicy, resources } = spec.instrumentation;
+  return {
+    name: InjectedNames.initContainer,
+    image,
+    imagePullPolicy,
+    command: ['cp', '-r', `${InstrumentationImagePaths.sourceDir}/.`, InjectedNames.mountPath],
+    resources: structuredClone(resources),
+    volumeMounts: [{ name: InjectedNames.volume, mountPath: InjectedNames.mountPath }],
+    securityContext: restrictedSecurityContext(PRELOAD_COPIER_UID),
+  };
+}
