@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { applyPatch } from 'rfc6902';
+import { encodePatch, podPatch } from './patch.js';
+
+const original = {
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { generateName: 'web-', namespace: 'shop', annotations: { 'a/b': 'x' } as Record<string, string> },
+  spec: { containers: [{ name: 'web', env: [{ name: 'A', value: '1' }] }] },
+  status: {},
+};
+
+describe('podPatch', () => {
+  it('escapes annotation keys with a slash and round-trips through another RFC 6902 implementation', () => {
+    const mutated = structuredClone(original);
+    mutated.metadata.annotations['xray-operator.dev/injected'] = 'default/abc';
+    mutated.spec.containers[0]!.env.push({ name: 'B', value: '2' });
+    const operations = podPatch(original, mutated);
+    expect(operations.map((op) => op.path)).toContain('/metadata/annotations/xray-operator.dev~1injected');
+    const patched = structuredClone(original);
+    expect(applyPatch(patched, JSON.parse(Buffer.from(encodePatch(operations), 'base64').toString()))).toEqual([null, null]);
+    expect(patched).toEqual(mutated);
+  });
+
+  it('is empty when nothing changed', () => {
+    expect(podPatch(original, structuredClone(original))).toEqual([]);
+  });
+
+  it.each([
+    ['status', (pod: typeof original) => Object.assign(pod, { status: { phase: 'Running' } })],
+    ['metadata.uid', (pod: typeof original) => Object.assign(pod.metadata, { uid: 'x' })],
+    ['metadata.namespace', (pod: typeof original) => Object.assign(pod.metadata, { namespace: 'other' })],
+    ['kind', (pod: typeof original) => Object.assign(pod, { kind: 'Deployment' })],
+  ])('refuses a change to %s, which admission must not make', (_field, change) => {
+    const mutated = structuredClone(original);
+    change(mutated);
+    expect(() => podPatch(original, mutated)).toThrow(/which admission must not change/);
+  });
+});
