@@ -24,6 +24,10 @@ export const Annotations = {
   restartReason: `${ANNOTATION_PREFIX}restart-reason`,
   /** Written by the controller on pod templates it propagated the opt-in to. */
   propagatedFromWorkload: `${ANNOTATION_PREFIX}propagated-inject-nodejs`,
+  /** Written by the controller on a workload: the `<xrayTracingName>/<configHash>` it last rolled the workload for. */
+  rolledForConfig: `${ANNOTATION_PREFIX}rolled-for-config`,
+  /** Written by the controller on a workload: when it rolled it because pods were admitted without injection. */
+  missedInjectionRolledAt: `${ANNOTATION_PREFIX}missed-injection-rolled-at`,
   defaultContainer: 'kubectl.kubernetes.io/default-container',
 } as const;
 
