@@ -154,6 +154,14 @@ describe('injection fixtures', () => {
     expect(restrictedProfileViolations(podSpecOf(inject(input, namespace, view).object)!)).toEqual([]);
   });
 
+  it('has restricted-compliant inputs, so the compliance check above is exercised', () => {
+    const compliant = cases.filter((name) => {
+      const spec = podSpecOf(loadCase(join(TESTDATA, name)).input);
+      return spec !== undefined && restrictedProfileViolations(spec).length === 0;
+    });
+    expect(compliant).toContain('restricted-pod');
+  });
+
   it.each(cases)('%s: every $(VAR) reference in container env points at an earlier entry', (name) => {
     const { input, view, namespace } = loadCase(join(TESTDATA, name));
     const spec = podSpecOf(inject(input, namespace, view).object);

@@ -14,6 +14,22 @@ import { COLLECTOR_UID, restrictedSecurityContext } from './security-context.js'
  * the app out of its Service whenever tracing has trouble.
  */
 const HEALTH_CHECK_COMMAND = ['/healthcheck'];
+const AWS_REGION_ENV = 'AWS_REGION';
+/** The Go runtime's soft memory limit: the collector collects garbage harder before its container is OOM-killed. */
+const GO_MEMORY_LIMIT_ENV = 'GOMEMLIMIT';
+const GO_MEMORY_LIMIT_SHARE = 0.8;
+
+const QUANTITY = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|k|M|G|T)?$/;
+const UNIT_BYTES: Record<string, number> = { '': 1, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, k: 1e3, M: 1e6, G: 1e9, T: 1e12 };
+
+/** GOMEMLIMIT for a memory limit quantity (80%, in MiB), or undefined when there is no limit or it is not understood. */
+export function goMemoryLimit(memoryLimit: string | undefined): string | undefined {
+  const match = QUANTITY.exec(memoryLimit?.trim() ?? '');
+  if (!match?.[1]) return undefined;
+  const bytes = Number(match[1]) * (UNIT_BYTES[match[2] ?? ''] ?? 1);
+  const mebibytes = Math.floor((bytes * GO_MEMORY_LIMIT_SHARE) / 2 ** 20);
+  return mebibytes > 0 ? `${mebibytes}MiB` : undefined;
+}
 
 function startupProbe(): V1Probe {
   return { exec: { command: HEALTH_CHECK_COMMAND }, periodSeconds: 1, timeoutSeconds: 2, failureThreshold: 60 };
@@ -26,14 +42,15 @@ export function collectorSidecar(spec: ResolvedSpec, credentials: Credentials, n
     image,
     imagePullPolicy,
     args: [`--config=env:${COLLECTOR_CONFIG_ENV}`],
-    env: [
-      { name: COLLECTOR_CONFIG_ENV, value: renderCollectorConfigYaml(spec) },
-      ...(region ? [{ name: 'AWS_REGION', value: region }] : []),
-    ],
+    env: [{ name: COLLECTOR_CONFIG_ENV, value: renderCollectorConfigYaml(spec) }],
     resources: structuredClone(resources),
     startupProbe: startupProbe(),
     securityContext: restrictedSecurityContext(COLLECTOR_UID),
   };
+  const memoryLimit = goMemoryLimit(resources.limits?.memory);
+  if (memoryLimit) container.env?.push({ name: GO_MEMORY_LIMIT_ENV, value: memoryLimit });
+  // The XRayTracing's region beats the one EKS gives the app (it decides where the traces go).
+  if (region) container.env?.push({ name: AWS_REGION_ENV, value: region });
   if (native) container.restartPolicy = 'Always';
   addMissingCredentials(container, credentials);
   return container;

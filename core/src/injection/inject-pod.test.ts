@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { resolveSpec } from '../api/defaults.js';
+import { StaticClusterView } from '../cluster-view/static-view.js';
+import { Annotations, InjectedNames } from '../constants.js';
+import { injectPod } from './inject-pod.js';
+import { injectWithView } from './inject-with-view.js';
+import type { InjectionContext, V1PodLike } from './types.js';
+
+const view = new StaticClusterView({ builtInDefaults: true });
+const resolve = () => resolveSpec({});
+const optedIn = { annotations: { [Annotations.injectNodejs]: 'true' } };
+
+describe('injectWithView on unusual input', () => {
+  it.each<[string, unknown]>([
+    ['an empty object', {}],
+    ['no spec', { metadata: optedIn }],
+    ['no containers', { metadata: optedIn, spec: {} }],
+    ['an empty container list', { metadata: optedIn, spec: { containers: [] } }],
+    ['env entries without values', { metadata: optedIn, spec: { containers: [{ name: 'a', env: [{ name: 'NODE_OPTIONS' }, { name: 'X' }] }] } }],
+    ['envFrom without a source', { metadata: optedIn, spec: { containers: [{ name: 'a', envFrom: [{}, { prefix: 'P_' }] }] } }],
+  ])('does not throw for %s', (_, pod) => {
+    expect(() => injectWithView(pod as V1PodLike, 'shop', view, resolve)).not.toThrow();
+  });
+
+  it('treats an explicit NODE_OPTIONS without a value as empty and sets only the preload', () => {
+    const pod: V1PodLike = { metadata: optedIn, spec: { containers: [{ name: 'a', env: [{ name: 'NODE_OPTIONS' }] }] } };
+    const outcome = injectWithView(pod, 'shop', view, resolve);
+    expect(outcome.pod.spec?.containers[0]?.env?.[0]).toEqual({ name: 'NODE_OPTIONS', value: '--require /xray-operator/nodejs/autoinstrumentation.js' });
+  });
+});
+
+describe('injectPod', () => {
+  const ctx: InjectionContext = { namespace: 'shop', tracingName: 'default', nativeSidecarsSupported: true, getConfigMap: () => undefined };
+
+  it('takes the workload from the context when given (pod templates have no ownerReferences)', () => {
+    const pod: V1PodLike = { spec: { containers: [{ name: 'app' }] } };
+    const outcome = injectPod(pod, resolveSpec({}), { ...ctx, workload: { kind: 'DaemonSet', name: 'agent' } });
+    const env = outcome.pod.spec?.containers[0]?.env ?? [];
+    expect(env.find((e) => e.name === 'OTEL_SERVICE_NAME')?.value).toBe('agent');
+    expect(env.find((e) => e.name === 'OTEL_RESOURCE_ATTRIBUTES')?.value).toContain('k8s.daemonset.name=agent');
+  });
+
+  it('recognises a pod injected before the annotation existed by its init container', () => {
+    const pod: V1PodLike = { spec: { initContainers: [{ name: InjectedNames.initContainer }], containers: [{ name: 'app' }] } };
+    const outcome = injectPod(pod, resolveSpec({}), ctx);
+    expect(outcome).toMatchObject({ action: 'unchanged', reason: 'Already injected' });
+    expect(outcome.pod).toBe(pod);
+  });
+});
