@@ -1,0 +1,26 @@
+// The chart's copies agree with their sources of truth: the CRDs in crds/ and the package version.
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import yaml from 'js-yaml';
+import { describe, expect, it } from 'vitest';
+
+const repoFile = (path: string): string => fileURLToPath(new URL(`../../${path}`, import.meta.url));
+const yamlFiles = (dir: string): string[] => readdirSync(repoFile(dir)).filter((file) => file.endsWith('.yaml')).sort();
+
+describe('the chart sources', () => {
+  it('ships an exact copy of every CRD in crds/ (run charts/sync-crds.sh after npm run gen:crd)', () => {
+    const sources = yamlFiles('crds');
+    expect(sources.length).toBeGreaterThan(0);
+    expect(yamlFiles('charts/xray-operator/files/crds')).toEqual(sources);
+    for (const file of sources) {
+      const copy = readFileSync(repoFile(`charts/xray-operator/files/crds/${file}`), 'utf8');
+      expect(copy === readFileSync(repoFile(`crds/${file}`), 'utf8'), `charts/xray-operator/files/crds/${file} differs from crds/${file}: run charts/sync-crds.sh`).toBe(true);
+    }
+  });
+
+  it('gives the chart the npm package version as appVersion, so the default image tag is the release', () => {
+    const chart = yaml.load(readFileSync(repoFile('charts/xray-operator/Chart.yaml'), 'utf8')) as { appVersion: string };
+    const pkg = JSON.parse(readFileSync(repoFile('package.json'), 'utf8')) as { version: string };
+    expect(chart.appVersion).toBe(pkg.version);
+  });
+});
