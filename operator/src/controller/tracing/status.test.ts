@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { resolveSpec } from '../../../../core/src/api/defaults.js';
+import type { XRayTracingStatus } from '../../../../core/src/api/types.js';
+import { conditionTransitions } from './conditions.js';
+import { computeStatus, samplingSummary, statusMergePatch, type TracingObservation } from './status.js';
+
+const t0 = new Date('2026-01-01T00:00:00Z');
+const t1 = new Date('2026-01-01T00:05:00Z');
+const centralized = resolveSpec({ sampling: { mode: 'centralized' } });
+const local = resolveSpec({ sampling: { mode: 'local', fixedRate: 0.07 } });
+
+function valid(overrides: Partial<Extract<TracingObservation, { valid: true }>> = {}): TracingObservation {
+  return {
+    valid: true,
+    spec: centralized,
+    configHash: 'abc123',
+    collectorConfigMap: { ok: true, name: 'xray-collector-default' },
+    sampling: { ok: true, rules: [{ name: 'default', ruleName: 'default-1234abcd', ruleARN: 'arn:rule' }] },
+    injectedWorkloads: 2,
+    ...overrides,
+  };
+}
+
+const conditionOf = (status: XRayTracingStatus, type: string) => status.conditions?.find((c) => c.type === type);
+
+describe('samplingSummary', () => {
+  it.each([
+    [centralized, 3, 'centralized (3 rules)'],
+    [centralized, 1, 'centralized (1 rule)'],
+    [local, 0, 'local 7%'],
+    [resolveSpec({ sampling: { mode: 'local', fixedRate: 0.001 } }), 0, 'local 0.1%'],
+  ])('summarises %#', (spec, count, expected) => {
+    expect(samplingSummary(spec, count)).toBe(expected);
+  });
+});
+
+describe('computeStatus', () => {
+  it('reports Ready with the owned rules, hash, summary and injected workload count when everything applied', () => {
+    const status = computeStatus(undefined, valid(), 3, t0);
+    expect(status).toMatchObject({
+      observedGeneration: 3,
+      configHash: 'abc123',
+      sampling: 'centralized (1 rule)',
+      injectedWorkloads: 2,
+      samplingRules: [{ name: 'default', ruleName: 'default-1234abcd', ruleARN: 'arn:rule' }],
+    });
+    expect(status.lastError).toBeUndefined();
+    expect(status.conditions?.map((c) => [c.type, c.status, c.reason])).toEqual([
+      ['Ready', 'True', 'Ready'],
+      ['CollectorConfigReady', 'True', 'Applied'],
+      ['SamplingRulesSynced', 'True', 'Synced'],
+    ]);
+  });
+
+  it('reports an invalid spec in plain words and keeps what was last applied', () => {
+    const before = computeStatus(undefined, valid(), 1, t0);
+    const status = computeStatus(before, { valid: false, errors: [{ path: 'spec.sampling.fixedRate', message: 'must be <= 1' }] }, 2, t1);
+    const ready = conditionOf(status, 'Ready');
+    expect(ready).toMatchObject({ status: 'False', reason: 'InvalidSpec', message: 'The spec is invalid: spec.sampling.fixedRate: must be <= 1' });
+    expect(status.lastError).toBe(ready?.message);
+    expect(status.samplingRules).toEqual(before.samplingRules);
+    expect(status.configHash).toBe('abc123');
+    expect(status.observedGeneration).toBe(2);
+  });
+
+  it.each([
+    ['RuleLimitExceeded', 'X-Ray allows 25 sampling rules per account and region'],
+    ['Throttled', 'X-Ray throttled the request; retrying'],
+    ['InvalidRequest', 'X-Ray rejected rule "checkout": FixedRate out of range'],
+    ['AWSUnreachable', 'Could not reach the X-Ray API'],
+  ] as const)('makes Ready False with reason %s when the sampling sync fails', (reason, message) => {
+    const before = computeStatus(undefined, valid(), 1, t0);
+    const status = computeStatus(before, valid({ sampling: { ok: false, reason, message } }), 1, t1);
+    expect(conditionOf(status, 'SamplingRulesSynced')).toMatchObject({ status: 'False', reason, message });
+    expect(conditionOf(status, 'Ready')).toMatchObject({ status: 'False', reason, message });
+    expect(conditionOf(status, 'CollectorConfigReady')?.status).toBe('True');
+    expect(status.lastError).toBe(message);
+    expect(status.samplingRules).toEqual(before.samplingRules);
+  });
+
+  it('describes local sampling without rules', () => {
+    const status = computeStatus(undefined, valid({ spec: local, sampling: { ok: true, rules: [] } }), 1, t0);
+    expect(status.sampling).toBe('local 7%');
+    expect(conditionOf(status, 'SamplingRulesSynced')).toMatchObject({ status: 'True', reason: 'LocalSampling' });
+  });
+
+  it('keeps lastTransitionTime when a condition keeps its status, so recomputing changes nothing', () => {
+    const first = computeStatus(undefined, valid(), 1, t0);
+    const again = computeStatus(first, valid(), 1, t1);
+    expect(again).toEqual(first);
+    expect(statusMergePatch(first, again)).toBeUndefined();
+  });
+
+  it('moves lastTransitionTime only for the conditions that changed status', () => {
+    const first = computeStatus(undefined, valid(), 1, t0);
+    const failed = computeStatus(first, valid({ collectorConfigMap: { ok: false, message: 'HTTP 403: forbidden' } }), 1, t1);
+    expect(conditionOf(failed, 'CollectorConfigReady')?.lastTransitionTime).toBe(t1.toISOString());
+    expect(conditionOf(failed, 'SamplingRulesSynced')?.lastTransitionTime).toBe(t0.toISOString());
+  });
+});
+
+describe('statusMergePatch', () => {
+  it('nulls fields that went away and ignores key order', () => {
+    const current = { lastError: 'boom', configHash: 'a', sampling: 'local 5%' };
+    expect(statusMergePatch(current, { sampling: 'local 5%', configHash: 'a' })).toEqual({ lastError: null });
+    expect(statusMergePatch({ samplingRules: [{ ruleName: 'r', name: 'n' }] }, { samplingRules: [{ name: 'n', ruleName: 'r' }] })).toBeUndefined();
+  });
+});
+
+describe('conditionTransitions', () => {
+  it('reports new conditions and changes of status or reason, not unchanged ones', () => {
+    const first = computeStatus(undefined, valid(), 1, t0);
+    expect(conditionTransitions(undefined, first.conditions ?? []).map((t) => t.type)).toEqual(['Ready', 'CollectorConfigReady', 'SamplingRulesSynced']);
+    const throttled = computeStatus(first, valid({ sampling: { ok: false, reason: 'Throttled', message: 'slow down' } }), 1, t1);
+    expect(conditionTransitions(first.conditions, throttled.conditions ?? []).map((t) => [t.type, t.from, t.to.status])).toEqual([
+      ['Ready', 'True', 'False'],
+      ['SamplingRulesSynced', 'True', 'False'],
+    ]);
+    expect(conditionTransitions(throttled.conditions, throttled.conditions ?? [])).toEqual([]);
+  });
+});

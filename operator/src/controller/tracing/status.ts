@@ -1,0 +1,114 @@
+// The XRayTracing status from what one reconcile observed. Pure: the reconciler gathers observations, this decides
+// what they mean for users (`kubectl get xrt`, `kubectl describe xrt`).
+import { isDeepStrictEqual } from 'node:util';
+import type { Condition, OwnedSamplingRule, ResolvedSpec, XRayTracingStatus } from '../../../../core/src/api/types.js';
+import type { FieldError } from '../../../../core/src/api/validate.js';
+import { ConditionTypes, mergeConditions, type ConditionInput } from './conditions.js';
+
+/** Why sampling rules could not be synced; the reasons users see on SamplingRulesSynced. */
+export type SamplingFailureReason = 'RuleLimitExceeded' | 'Throttled' | 'InvalidRequest' | 'AWSUnreachable' | 'RuleNameConflict' | 'SyncFailed';
+
+export type SamplingObservation =
+  | { ok: true; rules: OwnedSamplingRule[] }
+  | { ok: false; reason: SamplingFailureReason; message: string };
+
+export type TracingObservation =
+  | { valid: false; errors: readonly FieldError[] }
+  | {
+      valid: true;
+      spec: ResolvedSpec;
+      configHash: string;
+      collectorConfigMap: { ok: true; name: string } | { ok: false; message: string };
+      sampling: SamplingObservation;
+      injectedWorkloads: number;
+    };
+
+export function samplingSummary(spec: ResolvedSpec, ruleCount: number): string {
+  if (spec.sampling.mode === 'local') return `local ${formatRatio(spec.sampling.fixedRate)}`;
+  return `centralized (${ruleCount} ${ruleCount === 1 ? 'rule' : 'rules'})`;
+}
+
+function formatRatio(ratio: number): string {
+  // 0.05 → "5%", 0.001 → "0.1%": no float noise (0.07 * 100 = 7.000000000000001).
+  return `${Number((ratio * 100).toPrecision(6))}%`;
+}
+
+export function describeFieldErrors(errors: readonly FieldError[]): string {
+  return errors.map((error) => `${error.path}: ${error.message}`).join('; ');
+}
+
+function invalidConditions(errors: readonly FieldError[]): ConditionInput[] {
+  const message = `The spec is invalid: ${describeFieldErrors(errors)}`;
+  const blocked = (type: string): ConditionInput => ({ type, status: 'False', reason: 'InvalidSpec', message: 'Not applied: the spec is invalid' });
+  return [
+    { type: ConditionTypes.ready, status: 'False', reason: 'InvalidSpec', message },
+    blocked(ConditionTypes.collectorConfigReady),
+    blocked(ConditionTypes.samplingRulesSynced),
+  ];
+}
+
+function validConditions(observation: Extract<TracingObservation, { valid: true }>): ConditionInput[] {
+  const { collectorConfigMap, sampling, spec } = observation;
+  const collector: ConditionInput = collectorConfigMap.ok
+    ? { type: ConditionTypes.collectorConfigReady, status: 'True', reason: 'Applied', message: `Collector config is in ConfigMap ${collectorConfigMap.name}` }
+    : { type: ConditionTypes.collectorConfigReady, status: 'False', reason: 'ApplyFailed', message: collectorConfigMap.message };
+  const samplingCondition: ConditionInput = sampling.ok
+    ? spec.sampling.mode === 'local'
+      ? { type: ConditionTypes.samplingRulesSynced, status: 'True', reason: 'LocalSampling', message: `Local sampling at ${formatRatio(spec.sampling.fixedRate)}: no X-Ray sampling rules are needed` }
+      : { type: ConditionTypes.samplingRulesSynced, status: 'True', reason: 'Synced', message: `${sampling.rules.length} X-Ray sampling rules are in sync` }
+    : { type: ConditionTypes.samplingRulesSynced, status: 'False', reason: sampling.reason, message: sampling.message };
+  const failing = [collector, samplingCondition].find((condition) => condition.status !== 'True');
+  const ready: ConditionInput = failing
+    ? { type: ConditionTypes.ready, status: 'False', reason: failing.reason, message: failing.message }
+    : { type: ConditionTypes.ready, status: 'True', reason: 'Ready', message: 'Collector config and sampling rules are applied; opted-in pods get injected' };
+  return [ready, collector, samplingCondition];
+}
+
+/**
+ * The status to write. What an invalid spec cannot tell (owned rules, config hash, injected workloads) keeps its
+ * previous value: the last applied state is still what runs.
+ */
+export function computeStatus(previous: XRayTracingStatus | undefined, observation: TracingObservation, generation: number | undefined, now: Date): XRayTracingStatus {
+  const inputs = observation.valid ? validConditions(observation) : invalidConditions(observation.errors);
+  const conditions: Condition[] = mergeConditions(previous?.conditions, inputs, generation, now);
+  const failing = conditions.find((condition) => condition.type === ConditionTypes.ready && condition.status !== 'True');
+  const status: XRayTracingStatus = {
+    observedGeneration: generation,
+    conditions,
+    samplingRules: previous?.samplingRules ?? [],
+    injectedWorkloads: previous?.injectedWorkloads ?? 0,
+    configHash: previous?.configHash,
+    sampling: previous?.sampling,
+    lastError: failing?.message,
+  };
+  if (observation.valid) {
+    status.configHash = observation.configHash;
+    status.injectedWorkloads = observation.injectedWorkloads;
+    if (observation.sampling.ok) {
+      status.samplingRules = observation.sampling.rules;
+      status.sampling = samplingSummary(observation.spec, observation.sampling.rules.length);
+    } else if (status.sampling === undefined) {
+      status.sampling = samplingSummary(observation.spec, status.samplingRules?.length ?? 0);
+    }
+  }
+  return dropUndefined(status);
+}
+
+function dropUndefined(status: XRayTracingStatus): XRayTracingStatus {
+  return Object.fromEntries(Object.entries(status).filter(([, value]) => value !== undefined));
+}
+
+/**
+ * A JSON merge patch turning `current` into `desired` at the top level of status (nested values are replaced
+ * whole; fields that disappeared are set to null), or undefined when nothing changed.
+ */
+export function statusMergePatch(current: XRayTracingStatus | undefined, desired: XRayTracingStatus): Record<string, unknown> | undefined {
+  const patch: Record<string, unknown> = {};
+  const before = (current ?? {}) as Record<string, unknown>;
+  const after = desired as Record<string, unknown>;
+  for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    // Key order differs between our objects and the API server's JSON; compare structurally.
+    if (!isDeepStrictEqual(before[key], after[key])) patch[key] = after[key] ?? null;
+  }
+  return Object.keys(patch).length > 0 ? patch : undefined;
+}

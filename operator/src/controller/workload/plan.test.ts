@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { Annotations } from '../../../../core/src/constants.js';
+import { isEmptyPlan, planWorkload, type PodFacts, type WorkloadFacts } from './plan.js';
+
+const now = new Date('2026-01-01T12:00:00.000Z');
+const earlier = new Date('2026-01-01T11:00:00.000Z');
+const later = new Date('2026-01-01T11:30:00.000Z');
+const A = Annotations;
+
+function facts(overrides: Partial<WorkloadFacts> = {}): WorkloadFacts {
+  return {
+    annotations: {},
+    templateAnnotations: {},
+    paused: false,
+    pods: [],
+    currentConfig: (name) => (name === 'default' ? { hash: 'new', restartOnChange: true } : undefined),
+    now,
+    ...overrides,
+  };
+}
+
+function pod(overrides: Partial<PodFacts> = {}): PodFacts {
+  return { name: 'web-1', createdAt: earlier, isInjected: true, shouldBeInjected: true, injected: 'default/new', ...overrides };
+}
+
+describe('planWorkload: opt-in propagation', () => {
+  it.each([
+    ['copies the workload opt-in into the pod template, marked as ours', { [A.injectNodejs]: 'true' }, {}, { [A.injectNodejs]: 'true', [A.propagatedFromWorkload]: 'true' }],
+    ['follows a changed workload value it propagated before', { [A.injectNodejs]: 'tracing-b' }, { [A.injectNodejs]: 'true', [A.propagatedFromWorkload]: 'true' }, { [A.injectNodejs]: 'tracing-b', [A.propagatedFromWorkload]: 'tracing-b' }],
+    ['leaves a value the user set on the pod template', { [A.injectNodejs]: 'true' }, { [A.injectNodejs]: 'false' }, {}],
+    ['does nothing once propagated', { [A.injectNodejs]: 'true' }, { [A.injectNodejs]: 'true', [A.propagatedFromWorkload]: 'true' }, {}],
+    ['removes what it propagated when the workload opt-in goes away', {}, { [A.injectNodejs]: 'true', [A.propagatedFromWorkload]: 'true' }, { [A.injectNodejs]: null, [A.propagatedFromWorkload]: null }],
+    ['keeps a template value the user changed after propagation, dropping only the mark', {}, { [A.injectNodejs]: 'other', [A.propagatedFromWorkload]: 'true' }, { [A.propagatedFromWorkload]: null }],
+    ['never touches a template opt-in it did not propagate', {}, { [A.injectNodejs]: 'true' }, {}],
+  ])('%s', (_name, annotations, templateAnnotations, expected) => {
+    const plan = planWorkload(facts({ annotations, templateAnnotations }));
+    expect(plan.templateAnnotations).toEqual(expected);
+    expect(plan.rolls).toEqual([]);
+  });
+});
+
+describe('planWorkload: rolling on config change', () => {
+  it('rolls once when pods carry an older hash of an XRayTracing that asks for restarts', () => {
+    const plan = planWorkload(facts({ pods: [pod({ injected: 'default/old' })] }));
+    expect(plan.rolls).toEqual(['config-changed']);
+    expect(plan.templateAnnotations[A.restartedAt]).toBe(now.toISOString());
+    expect(plan.templateAnnotations[A.restartReason]).toContain('default/old → default/new');
+    expect(plan.metadataAnnotations).toEqual({ [A.rolledForConfig]: 'default/new' });
+    expect(plan.events.map((e) => e.reason)).toEqual(['RolledForConfigChange']);
+  });
+
+  it('does not roll again for a config it already rolled for, even while old pods remain', () => {
+    const plan = planWorkload(facts({ annotations: { [A.rolledForConfig]: 'default/new' }, pods: [pod({ injected: 'default/old' })] }));
+    expect(isEmptyPlan(plan)).toBe(true);
+  });
+
+  it.each([
+    ['restartOnChange is off', () => ({ hash: 'new', restartOnChange: false })],
+    ['the XRayTracing is gone or invalid', () => undefined],
+  ])('does not roll when %s', (_name, currentConfig) => {
+    expect(isEmptyPlan(planWorkload(facts({ currentConfig, pods: [pod({ injected: 'default/old' })] })))).toBe(true);
+  });
+
+  it('does not roll pods that run the current config', () => {
+    expect(isEmptyPlan(planWorkload(facts({ pods: [pod()] })))).toBe(true);
+  });
+});
+
+describe('planWorkload: pods admitted without injection', () => {
+  const missed = (overrides: Partial<PodFacts> = {}): PodFacts => pod({ isInjected: false, injected: undefined, ...overrides });
+
+  it('rolls once with a Warning saying why, and records when', () => {
+    const plan = planWorkload(facts({ pods: [missed({ name: 'web-1' }), pod({ name: 'web-2' })] }));
+    expect(plan.rolls).toEqual(['missed-injection']);
+    expect(plan.metadataAnnotations).toEqual({ [A.missedInjectionRolledAt]: now.toISOString() });
+    expect(plan.events[0]).toMatchObject({ type: 'Warning', reason: 'RolledForMissedInjection' });
+    expect(plan.events[0]?.message).toContain('web-1');
+  });
+
+  it('waits while pods from before its roll are being replaced', () => {
+    const plan = planWorkload(facts({ annotations: { [A.missedInjectionRolledAt]: later.toISOString() }, pods: [missed({ createdAt: earlier })] }));
+    expect(isEmptyPlan(plan)).toBe(true);
+  });
+
+  it('never rolls twice when pods created after its roll are missed again, and warns instead', () => {
+    const plan = planWorkload(facts({ annotations: { [A.missedInjectionRolledAt]: earlier.toISOString() }, pods: [missed({ createdAt: later })] }));
+    expect(plan.rolls).toEqual([]);
+    expect(plan.templateAnnotations).toEqual({});
+    expect(plan.events).toMatchObject([{ type: 'Warning', reason: 'MissedInjectionPersists' }]);
+  });
+
+  it('forgets its record once every pod is injected, so a later outage gets its own roll', () => {
+    const plan = planWorkload(facts({ annotations: { [A.missedInjectionRolledAt]: earlier.toISOString() }, pods: [pod()] }));
+    expect(plan.metadataAnnotations).toEqual({ [A.missedInjectionRolledAt]: null });
+    expect(plan.rolls).toEqual([]);
+  });
+
+  it('ignores pods that were never meant to be injected', () => {
+    expect(isEmptyPlan(planWorkload(facts({ pods: [missed({ shouldBeInjected: false })] })))).toBe(true);
+  });
+
+  it('rolls once for both reasons with one restartedAt', () => {
+    const plan = planWorkload(facts({ pods: [missed({ name: 'a' }), pod({ name: 'b', injected: 'default/old' })] }));
+    expect(plan.rolls).toEqual(['missed-injection', 'config-changed']);
+    expect(plan.templateAnnotations[A.restartReason]?.split('; ')).toHaveLength(2);
+  });
+});
+
+it('leaves a paused Deployment alone', () => {
+  const plan = planWorkload(facts({ paused: true, annotations: { [A.injectNodejs]: 'true' }, pods: [pod({ injected: 'default/old' })] }));
+  expect(isEmptyPlan(plan)).toBe(true);
+});
