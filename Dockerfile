@@ -1,0 +1,29 @@
+# The operator image: `xray-operator run` (controller + webhook) as uid 65532 on distroless Node.js 20.
+# Build: docker build -t ghcr.io/xray-operator/xray-operator:$(node -p 'require("./package.json").version') .
+# The chart (charts/xray-operator) passes `run` and its flags as args; ports and user match its Deployment.
+
+FROM node:20-bookworm-slim AS build
+WORKDIR /src
+COPY package.json package-lock.json ./
+# No lifecycle scripts yet: `prepare` would build before the sources are here.
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY core ./core
+COPY webhook ./webhook
+COPY operator ./operator
+RUN npm run build \
+ && npm prune --omit=dev --ignore-scripts --no-audit --no-fund
+
+FROM gcr.io/distroless/nodejs20-debian12:nonroot
+WORKDIR /app
+ENV NODE_ENV=production
+COPY --from=build /src/package.json ./package.json
+COPY --from=build /src/node_modules ./node_modules
+COPY --from=build /src/dist ./dist
+COPY bin ./bin
+# Owned by root and read-only to uid 65532: the process cannot change its own code.
+USER 65532:65532
+# 9443: HTTPS admission webhook; 8080: plain HTTP /healthz, /readyz, /metrics.
+EXPOSE 9443 8080
+ENTRYPOINT ["/nodejs/bin/node", "/app/bin/xray-operator.js"]
+CMD ["run"]
