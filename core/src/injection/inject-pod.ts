@@ -12,6 +12,8 @@ import { collectorSidecar } from './sidecar.js';
 import type { InjectionContext, InjectionOutcome, V1PodLike } from './types.js';
 import { serviceNameFor, workloadOf } from './workload.js';
 
+const OS_LABEL = 'kubernetes.io/os';
+
 const unchanged = (pod: V1PodLike, reason: string, warnings: string[] = []): InjectionOutcome => ({ action: 'unchanged', pod, reason, warnings });
 
 /** Whether the engine already injected this pod (its annotation or its init container). */
@@ -25,9 +27,11 @@ export function injectPod(pod: V1PodLike, spec: ResolvedSpec, ctx: InjectionCont
   const podSpec = result.spec;
   if (!podSpec?.containers?.length) return unchanged(pod, 'The pod has no containers');
   if (isInjected(result)) return topUpCredentials(pod, result, podSpec);
-  if (podSpec.os?.name === 'windows') {
+  if (runsOnWindows(podSpec)) {
     return unchanged(pod, 'The pod runs on Windows', ['Node.js tracing was not injected: the pod runs on Windows; the preload and the collector are Linux images']);
   }
+  const conflict = nameConflict(podSpec);
+  if (conflict) return unchanged(pod, `Name conflict: ${conflict}`, [`Node.js tracing was not injected: ${conflict}`]);
   const exportDecision = decideExport(result, spec);
   if (!exportDecision.ok) return unchanged(pod, exportDecision.reason, [exportDecision.warning]);
   const instrumented = instrumentContainers(result, podSpec, spec, ctx, exportDecision.plan);
@@ -38,6 +42,21 @@ export function injectPod(pod: V1PodLike, spec: ResolvedSpec, ctx: InjectionCont
   const metadata = (result.metadata ??= {});
   metadata.annotations = { ...metadata.annotations, [Annotations.injected]: `${ctx.tracingName}/${configHash}` };
   return { action: 'injected', pod: result, tracingName: ctx.tracingName, configHash, warnings };
+}
+
+function runsOnWindows(podSpec: V1PodSpec): boolean {
+  return podSpec.os?.name === 'windows' || podSpec.nodeSelector?.[OS_LABEL] === 'windows';
+}
+
+/** A name the engine would add that the pod already uses: adding ours would make the API server reject the pod. */
+function nameConflict(podSpec: V1PodSpec): string | undefined {
+  const containers = [...(podSpec.initContainers ?? []), ...podSpec.containers];
+  const taken = containers.find((c) => c.name === InjectedNames.sidecarContainer);
+  if (taken) return `the pod already has a container named "${taken.name}"`;
+  if ((podSpec.volumes ?? []).some((v) => v.name === InjectedNames.volume)) return `the pod already has a volume named "${InjectedNames.volume}"`;
+  const mounted = containers.find((c) => (c.volumeMounts ?? []).some((m) => m.mountPath === InjectedNames.mountPath));
+  if (mounted) return `container "${mounted.name}" already mounts something at ${InjectedNames.mountPath}`;
+  return undefined;
 }
 
 /** Rewrites the selected containers of `pod` (a clone) in place; returns those instrumented and the warnings. */
