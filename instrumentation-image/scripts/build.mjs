@@ -34,15 +34,18 @@ if (!skipTestFixtures) npmCi(join(root, 'test', 'apps'), ['--ignore-scripts']);
 const esbuild = await import('esbuild');
 const isBuiltin = (name) => name.startsWith('node:') || builtinModules.includes(name.split('/')[0]);
 
-/** Our sources import OpenTelemetry packages by name; resolve them from the line being built. */
-function otelLinePlugin(lineDir) {
+/**
+ * Our sources import OpenTelemetry packages by name; resolve them from the line being built. For the CommonJS SDK
+ * bundle, resolve as `require` does: dual packages' ESM builds use import.meta, which a CommonJS bundle lacks.
+ */
+function otelLinePlugin(lineDir, { asRequire }) {
   const iitmIndex = join(lineDir, 'node_modules', 'import-in-the-middle', 'index.js');
   return {
     name: 'otel-line',
     setup(build) {
       build.onResolve({ filter: /^[^./]/ }, async (args) => {
         if (args.pluginData === 'otel-line' || !args.importer.startsWith(srcDir) || isBuiltin(args.path)) return undefined;
-        const result = await build.resolve(args.path, { kind: args.kind, resolveDir: lineDir, pluginData: 'otel-line' });
+        const result = await build.resolve(args.path, { kind: asRequire ? 'require-call' : args.kind, resolveDir: lineDir, pluginData: 'otel-line' });
         if (result.errors.length > 0) return { errors: result.errors };
         return { path: result.path, external: result.external, sideEffects: result.sideEffects };
       });
@@ -54,7 +57,8 @@ function otelLinePlugin(lineDir) {
   };
 }
 
-const common = { bundle: true, platform: 'node', minify: true, keepNames: true, logLevel: 'warning', legalComments: 'eof' };
+// tsconfigRaw: tsconfig.json maps @opentelemetry/* to one line for type checking; the bundles must not follow it.
+const common = { tsconfigRaw: {}, bundle: true, platform: 'node', minify: true, keepNames: true, logLevel: 'warning', legalComments: 'eof' };
 
 rmSync(outDir, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
@@ -79,7 +83,7 @@ for (const [line, target] of Object.entries(LINES)) {
     outfile: join(lineOut, 'sdk.js'),
     format: 'cjs',
     target,
-    plugins: [otelLinePlugin(lineDir)],
+    plugins: [otelLinePlugin(lineDir, { asRequire: true })],
   });
   await esbuild.build({
     ...common,
@@ -87,7 +91,7 @@ for (const [line, target] of Object.entries(LINES)) {
     outfile: join(lineOut, 'hook.mjs'),
     format: 'esm',
     target,
-    plugins: [otelLinePlugin(lineDir)],
+    plugins: [otelLinePlugin(lineDir, { asRequire: false })],
     // Bundled CommonJS dependencies call require(); give the ES module one.
     banner: { js: "import { createRequire as __xoCreateRequire } from 'node:module'; const require = __xoCreateRequire(import.meta.url);" },
   });

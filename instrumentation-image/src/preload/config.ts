@@ -10,6 +10,14 @@ export type EsmHookMode = 'auto' | 'always' | 'never';
 export type OtlpProtocol = 'http/protobuf' | 'http/json' | 'grpc';
 export type TraceExporterName = 'otlp' | 'console';
 
+/** OTEL_BSP_* (the SDK classes take these as options; only NodeSDK's own env path reads the variables). */
+export interface BatchSettings {
+  readonly maxQueueSize?: number;
+  readonly scheduledDelayMillis?: number;
+  readonly exportTimeoutMillis?: number;
+  readonly maxExportBatchSize?: number;
+}
+
 export interface PreloadConfig {
   readonly debug: boolean;
   readonly sampler: SamplerConfig;
@@ -17,6 +25,7 @@ export interface PreloadConfig {
   readonly propagators: readonly string[];
   readonly traceExporters: readonly TraceExporterName[];
   readonly otlpProtocol: OtlpProtocol;
+  readonly batch: BatchSettings;
   readonly esmHook: EsmHookMode;
   /** Instrumentation suffixes (e.g. "express"); undefined = the upstream default set. */
   readonly enabledInstrumentations: readonly string[] | undefined;
@@ -76,6 +85,25 @@ function traceExporters(env: EnvLike, debug: boolean, warnings: string[]): Trace
   return [...new Set(chosen)];
 }
 
+const BATCH_ENV: Record<keyof BatchSettings, string> = {
+  maxQueueSize: 'OTEL_BSP_MAX_QUEUE_SIZE',
+  scheduledDelayMillis: 'OTEL_BSP_SCHEDULE_DELAY',
+  exportTimeoutMillis: 'OTEL_BSP_EXPORT_TIMEOUT',
+  maxExportBatchSize: 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE',
+};
+
+function batchSettings(env: EnvLike, warnings: string[]): BatchSettings {
+  const settings: Partial<Record<keyof BatchSettings, number>> = {};
+  for (const [key, name] of Object.entries(BATCH_ENV) as [keyof BatchSettings, string][]) {
+    const text = env[name]?.trim();
+    if (!text) continue;
+    const value = Number(text);
+    if (Number.isFinite(value) && value >= 0) settings[key] = value;
+    else warnings.push(`Ignored ${name} "${text}": not a non-negative number`);
+  }
+  return settings;
+}
+
 function esmHookMode(env: EnvLike, warnings: string[]): EsmHookMode {
   const value = (env[Env.esmHook] ?? 'auto').trim().toLowerCase();
   if (value === 'auto' || value === 'always' || value === 'never') return value;
@@ -97,6 +125,7 @@ export function readPreloadConfig(env: EnvLike): PreloadConfig {
     propagators: propagators.length > 0 ? propagators : [...DEFAULT_PROPAGATORS],
     traceExporters: traceExporters(env, debug, warnings),
     otlpProtocol: otlpProtocol(env, warnings),
+    batch: batchSettings(env, warnings),
     esmHook: esmHookMode(env, warnings),
     enabledInstrumentations: enabled.length > 0 ? enabled : undefined,
     disabledInstrumentations: list(env[Env.disabledInstrumentations]),

@@ -1,5 +1,5 @@
-// Span processors from OTEL_TRACES_EXPORTER and OTEL_EXPORTER_OTLP_PROTOCOL (endpoint, headers, timeouts and the
-// OTEL_BSP_* batch settings are read from the env by the upstream classes themselves).
+// Span processors from OTEL_TRACES_EXPORTER and OTEL_EXPORTER_OTLP_PROTOCOL. The exporters read endpoint, headers
+// and timeouts from the env themselves; the OTEL_BSP_* batch settings come from config.ts.
 import { OTLPTraceExporter as OtlpGrpcExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { OTLPTraceExporter as OtlpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as OtlpProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
@@ -10,7 +10,7 @@ import {
   type SpanExporter,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace';
-import type { OtlpProtocol, TraceExporterName } from './config.js';
+import type { BatchSettings, OtlpProtocol, TraceExporterName } from './config.js';
 
 function otlpExporter(protocol: OtlpProtocol): SpanExporter {
   if (protocol === 'grpc') return new OtlpGrpcExporter();
@@ -18,8 +18,14 @@ function otlpExporter(protocol: OtlpProtocol): SpanExporter {
   return new OtlpProtoExporter();
 }
 
-export function createSpanProcessors(exporters: readonly TraceExporterName[], protocol: OtlpProtocol): SpanProcessor[] {
+export function createSpanProcessors(
+  exporters: readonly TraceExporterName[],
+  protocol: OtlpProtocol,
+  batch: BatchSettings,
+): SpanProcessor[] {
   return exporters.map((name) =>
-    name === 'otlp' ? new BatchSpanProcessor({ exporter: otlpExporter(protocol) }) : new SimpleSpanProcessor({ exporter: new ConsoleSpanExporter() }),
+    name === 'otlp'
+      ? new BatchSpanProcessor({ ...batch, exporter: otlpExporter(protocol) })
+      : new SimpleSpanProcessor({ exporter: new ConsoleSpanExporter() }),
   );
 }

@@ -48,7 +48,7 @@ export const start: PreloadStart = (options) => {
     resourceDetectors: resourceDetectors(config.resourceDetectorsFromEnv),
     textMapPropagator: createPropagator(config.propagators),
     idGenerator: new AWSXRayIdGenerator(),
-    spanProcessors: createSpanProcessors(config.traceExporters, config.otlpProtocol),
+    spanProcessors: createSpanProcessors(config.traceExporters, config.otlpProtocol, config.batch),
     ...(config.sampler.kind === 'xray'
       ? {
           sampler: createXRaySampler({
