@@ -17,6 +17,7 @@ const srcDir = join(root, 'src');
 const outDir = join(root, 'build', 'autoinstrumentation');
 const LINES = { current: 'node22.15', legacy: 'node18.19' };
 const skipTestFixtures = process.argv.includes('--skip-test-fixtures');
+const NODE_TEST_MAJORS = [18, 22, 24];
 
 /** `npm ci` unless node_modules already matches the lockfile (npm rewrites its hidden lockfile on every install). */
 function npmCi(dir, extraArgs = []) {
@@ -29,7 +30,30 @@ function npmCi(dir, extraArgs = []) {
 
 npmCi(root, ['--ignore-scripts']);
 for (const line of Object.keys(LINES)) npmCi(join(root, 'lines', line), ['--ignore-scripts']);
-if (!skipTestFixtures) npmCi(join(root, 'test', 'apps'), ['--ignore-scripts']);
+if (!skipTestFixtures) {
+  npmCi(join(root, 'test', 'apps'), ['--ignore-scripts']);
+  installNodeRuntimes();
+}
+
+/**
+ * Extra Node.js majors for the compatibility tests, from npm (node-<platform>-<arch> ships the binary), cached in
+ * .node-versions/<major>. A failed download only skips that major's tests.
+ */
+function installNodeRuntimes() {
+  const pkg = `node-${process.platform}-${process.arch}`;
+  for (const major of NODE_TEST_MAJORS) {
+    const dir = join(root, '.node-versions', String(major));
+    if (existsSync(join(dir, 'node_modules', pkg, 'bin', 'node'))) continue;
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'package.json'), '{"private":true}\n');
+    console.log(`npm install ${pkg}@${major} in ${relative(root, dir)}`);
+    try {
+      execFileSync('npm', ['install', '--no-audit', '--no-fund', '--no-save', `${pkg}@${major}`], { cwd: dir, stdio: 'inherit' });
+    } catch (error) {
+      console.warn(`Node.js ${major} not installed (${error.message}); its compatibility tests will be skipped`);
+    }
+  }
+}
 
 const esbuild = await import('esbuild');
 const isBuiltin = (name) => name.startsWith('node:') || builtinModules.includes(name.split('/')[0]);
