@@ -1,7 +1,7 @@
 // Self-managed webhook certificates: every replica runs this loop. The Secret is the shared state; writes use the
 // resourceVersion (409 → re-read), so two replicas that decide to rotate at once end up serving the same pair.
 // Each pass also makes the webhook configuration's caBundle trust the stored CAs before the new pair is served.
-import { AdmissionregistrationV1Api, CoreV1Api, type KubeConfig, type V1Secret } from '@kubernetes/client-node';
+import { AdmissionregistrationV1Api, CoreV1Api, type KubeConfig, type V1MutatingWebhookConfiguration, type V1Secret } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { FIELD_MANAGER } from '../../../core/src/constants.js';
 import { classifyApiError, describeApiError, isConflict, isNotFound } from '../k8s/errors.js';
@@ -35,6 +35,8 @@ export interface CertManager {
 }
 
 const MAX_CONFLICT_RETRIES = 5;
+
+const decodeBase64 = (value: string | undefined): string => Buffer.from(value ?? '', 'base64').toString('utf8');
 const DEFAULT_RECHECK_MS = 30_000;
 
 /** Resolves once a serving pair exists in the Secret (created if absent); keeps it current until stopped. */
@@ -53,7 +55,9 @@ export async function startCertManager(options: CertManagerOptions): Promise<Cer
       const plan = planPki(stored, dnsNames, now, policy);
       if (plan.action === 'keep' && stored) return stored;
       if (plan.action === 'keep') throw new Error('Unreachable: a keep plan without a stored PKI');
-      const pki = await issuePki(plan, { stored, dnsNames, caCommonName: `xray-operator-webhook-ca.${options.namespace}`, now, policy });
+      // Without a stored bundle (Secret deleted), replicas still serving the old pair stay trusted until they swap.
+      const currentCaBundle = stored ? '' : (await readWebhookConfig())?.webhooks?.map((webhook) => decodeBase64(webhook.clientConfig.caBundle)).join('\n') ?? '';
+      const pki = await issuePki(plan, { stored, currentCaBundle, dnsNames, caCommonName: `xray-operator-webhook-ca.${options.namespace}`, now, policy });
       try {
         await writeSecret(secret, pki);
         logger.info({ reason: plan.reason, renewed: plan.action === 'renewAll' ? 'CA and serving certificate' : 'serving certificate' }, 'Issued webhook certificates');
@@ -95,17 +99,21 @@ export async function startCertManager(options: CertManagerOptions): Promise<Cer
     }
   }
 
+  async function readWebhookConfig(): Promise<V1MutatingWebhookConfiguration | undefined> {
+    try {
+      return await admission.readMutatingWebhookConfiguration({ name: options.webhookConfigName });
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw new Error(`Failed to read MutatingWebhookConfiguration ${options.webhookConfigName}: ${describeApiError(error)}`, { cause: error });
+    }
+  }
+
   async function ensureCaBundle(caBundle: string): Promise<void> {
     const bundleBase64 = Buffer.from(caBundle, 'utf8').toString('base64');
-    let config;
-    try {
-      config = await admission.readMutatingWebhookConfiguration({ name: options.webhookConfigName });
-    } catch (error) {
-      if (isNotFound(error)) {
-        logger.warn({ webhookConfig: options.webhookConfigName }, 'MutatingWebhookConfiguration not found, will set its caBundle once it exists');
-        return;
-      }
-      throw new Error(`Failed to read MutatingWebhookConfiguration ${options.webhookConfigName}: ${describeApiError(error)}`, { cause: error });
+    const config = await readWebhookConfig();
+    if (!config) {
+      logger.warn({ webhookConfig: options.webhookConfigName }, 'MutatingWebhookConfiguration not found, will set its caBundle once it exists');
+      return;
     }
     const patch = caBundlePatch(config, bundleBase64);
     if (patch.length === 0) return;

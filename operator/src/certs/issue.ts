@@ -5,6 +5,8 @@ import type { CertPolicy, PkiPlan, WebhookPki } from './policy.js';
 
 export interface IssueContext {
   stored: WebhookPki | undefined;
+  /** The caBundle the webhook configuration holds now: still trusted when the Secret was lost and is re-issued. */
+  currentCaBundle: string;
   dnsNames: readonly string[];
   /** Common name of a new CA; carries the namespace so two installs are told apart. */
   caCommonName: string;
@@ -18,5 +20,5 @@ export async function issuePki(plan: Exclude<PkiPlan, { action: 'keep' }>, conte
     ? stored.ca
     : await createCertificateAuthority({ commonName: context.caCommonName, validForDays: policy.caValidityDays });
   const serving = await createServingCertificate({ ca, dnsNames: context.dnsNames, validForDays: policy.servingValidityDays });
-  return { ca, serving, caBundle: mergeCaBundle(stored?.caBundle ?? '', ca.certPem, now) };
+  return { ca, serving, caBundle: mergeCaBundle(stored?.caBundle ?? context.currentCaBundle, ca.certPem, now) };
 }

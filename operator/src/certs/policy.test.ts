@@ -116,7 +116,7 @@ describe('mergeCaBundle', () => {
 
 describe('issuePki', () => {
   it('keeps the CA and bundle when only the serving certificate is renewed', async () => {
-    const renewed = await issuePki({ action: 'renewServing', reason: 'test' }, { stored: pki, dnsNames, caCommonName: 'unused', now: new Date(), policy });
+    const renewed = await issuePki({ action: 'renewServing', reason: 'test' }, { stored: pki, currentCaBundle: '', dnsNames, caCommonName: 'unused', now: new Date(), policy });
     expect(renewed.ca).toBe(pki.ca);
     expect(renewed.serving.certPem).not.toBe(pki.serving.certPem);
     expect(caBundleCertificates(renewed.caBundle)).toHaveLength(1);
@@ -124,9 +124,14 @@ describe('issuePki', () => {
   });
 
   it('rotates to a new CA that the bundle trusts next to the old one', async () => {
-    const rotated = await issuePki({ action: 'renewAll', reason: 'test' }, { stored: pki, dnsNames, caCommonName: 'ca.xray-system', now: new Date(), policy });
+    const rotated = await issuePki({ action: 'renewAll', reason: 'test' }, { stored: pki, currentCaBundle: '', dnsNames, caCommonName: 'ca.xray-system', now: new Date(), policy });
     expect(new X509Certificate(rotated.ca.certPem).subject).toBe('CN=ca.xray-system');
     expect(caBundleCertificates(rotated.caBundle).map((pem) => new X509Certificate(pem).subject)).toEqual(['CN=ca.xray-system', 'CN=test-ca']);
     expect(planPki(rotated, dnsNames, new Date(), policy)).toEqual({ action: 'keep' });
+  });
+
+  it('keeps trusting the CA in the webhook configuration when the Secret was lost and everything is re-issued', async () => {
+    const reissued = await issuePki({ action: 'renewAll', reason: 'test' }, { stored: undefined, currentCaBundle: ca.certPem, dnsNames, caCommonName: 'new', now: new Date(), policy });
+    expect(caBundleCertificates(reissued.caBundle).map((pem) => new X509Certificate(pem).subject)).toEqual(['CN=new', 'CN=test-ca']);
   });
 });
