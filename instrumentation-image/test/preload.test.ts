@@ -1,0 +1,162 @@
+// The built preload in real Node.js apps (this machine's Node.js), exporting http/protobuf to a local receiver.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { engineEnv, startApp } from './support/app-runner.js';
+import { startDownstream, type Downstream } from './support/downstream.js';
+import { startOtlpReceiver, type OtlpReceiver } from './support/otlp-receiver.js';
+import { CLIENT, expectXRayTraceId, hasServerSpan, SERVER, serverSpanFor } from './support/spans.js';
+
+let receiver: OtlpReceiver;
+let downstream: Downstream;
+
+beforeAll(async () => {
+  receiver = await startOtlpReceiver();
+  downstream = await startDownstream();
+});
+afterAll(async () => {
+  await receiver.close();
+  await downstream.close();
+});
+
+const env = (extra: Record<string, string> = {}): Record<string, string> => ({
+  ...engineEnv({ otlpEndpoint: receiver.endpoint }),
+  DOWNSTREAM_URL: downstream.url,
+  ...extra,
+});
+
+describe('plain http app', () => {
+  it('exports server spans with X-Ray trace IDs, the service name and the k8s resource attributes', async () => {
+    const app = await startApp({ app: 'http-app.cjs', env: env({ OTEL_SERVICE_NAME: 'plain-http' }) });
+    try {
+      expect((await app.get('/api/items?page=1')).status).toBe(200);
+      const spans = await receiver.waitForSpans((all) => all.some((s) => s.resource['service.name'] === 'plain-http' && s.kind === SERVER));
+      const span = spans.find((s) => s.resource['service.name'] === 'plain-http' && s.kind === SERVER)!;
+      expectXRayTraceId(span.traceId);
+      expect(span.attributes['url.path']).toBe('/api/items');
+      expect(span.resource).toMatchObject({
+        'k8s.namespace.name': 'shop',
+        'k8s.pod.name': 'checkout-7d9f-abcde',
+        'cloud.platform': 'aws_eks',
+      });
+      expect(receiver.contentTypes).toContain('application/x-protobuf');
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it('sends X-Amzn-Trace-Id and traceparent on outgoing calls, in the same trace', async () => {
+    const app = await startApp({ app: 'http-app.cjs', env: env({ OTEL_SERVICE_NAME: 'outgoing' }) });
+    try {
+      const response = await app.get('/api/call');
+      const seen = (JSON.parse(response.body) as { headers: Record<string, string> }).headers;
+      const root = /^Root=1-([0-9a-f]{8})-([0-9a-f]{24});Parent=([0-9a-f]{16});Sampled=1$/.exec(seen['x-amzn-trace-id'] ?? '');
+      expect(root, `X-Amzn-Trace-Id: ${seen['x-amzn-trace-id']}`).not.toBeNull();
+      const traceId = `${root![1]}${root![2]}`;
+      expect(seen.traceparent).toBe(`00-${traceId}-${root![3]}-01`);
+      const spans = await receiver.waitForSpans((all) => all.some((s) => s.traceId === traceId && s.kind === SERVER));
+      expect(spans.some((s) => s.traceId === traceId && s.kind === CLIENT && s.spanId === root![3])).toBe(true);
+      expectXRayTraceId(traceId);
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it('continues the trace of an incoming X-Amzn-Trace-Id header', async () => {
+    const app = await startApp({ app: 'http-app.cjs', env: env({ OTEL_SERVICE_NAME: 'continues' }) });
+    try {
+      const traceId = `${Math.floor(Date.now() / 1000).toString(16)}a1b2c3d4e5f60718293a4b5c`;
+      const parent = '53995c3f42cd8ad8';
+      await app.get('/api/items', { 'X-Amzn-Trace-Id': `Root=1-${traceId.slice(0, 8)}-${traceId.slice(8)};Parent=${parent};Sampled=1` });
+      const spans = await receiver.waitForSpans((all) => all.some((s) => s.traceId === traceId));
+      const server = spans.find((s) => s.traceId === traceId && s.kind === SERVER)!;
+      expect(server.parentSpanId).toBe(parent);
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it('traces AWS SDK calls and propagates the trace to the AWS endpoint', async () => {
+    const app = await startApp({ app: 'http-app.cjs', env: env({ OTEL_SERVICE_NAME: 'aws-client' }) });
+    try {
+      expect((await app.get('/api/s3')).status).toBe(200);
+      const spans = await receiver.waitForSpans((all) => all.some((s) => s.resource['service.name'] === 'aws-client' && s.attributes['rpc.service'] === 'S3'));
+      const s3 = spans.find((s) => s.resource['service.name'] === 'aws-client' && s.attributes['rpc.service'] === 'S3')!;
+      expect(s3.attributes['rpc.method']).toBe('ListObjectsV2');
+      const call = downstream.requests.find((r) => r.url.startsWith('/orders'));
+      expect(call?.headers['x-amzn-trace-id']).toContain(`Root=1-${s3.traceId.slice(0, 8)}-${s3.traceId.slice(8)}`);
+    } finally {
+      await app.stop();
+    }
+  });
+});
+
+describe('frameworks', () => {
+  it.each([
+    ['express-app.cjs', '/api/items/42', '/api/items/:id', '@opentelemetry/instrumentation-express'],
+    ['express-app.mjs', '/api/orders/7', '/api/orders/:orderId', '@opentelemetry/instrumentation-express'],
+    ['fastify-app.cjs', '/api/items/42', '/api/items/:id', '@fastify/otel'],
+  ])('%s gets route names on server spans and framework spans', async (appFile, path, route, scope) => {
+    const service = `fw-${appFile}`;
+    const app = await startApp({ app: appFile, env: env({ OTEL_SERVICE_NAME: service }) });
+    try {
+      expect((await app.get(path)).status).toBe(200);
+      const spans = await receiver.waitForSpans((all) => all.some((s) => s.resource['service.name'] === service && s.scope === scope));
+      const mine = spans.filter((s) => s.resource['service.name'] === service);
+      const server = serverSpanFor(mine, path)!;
+      expect(server.attributes['http.route']).toBe(route);
+      expect(server.name).toBe(`GET ${route}`);
+      expect(mine.filter((s) => s.scope === scope).every((s) => s.traceId === server.traceId)).toBe(true);
+    } finally {
+      await app.stop();
+    }
+  });
+});
+
+describe('shutdown and failure', () => {
+  it('flushes batched spans on SIGTERM and then dies of the signal like an uninstrumented app', async () => {
+    const app = await startApp({ app: 'http-app.cjs', env: env({ OTEL_SERVICE_NAME: 'sigterm', OTEL_BSP_SCHEDULE_DELAY: '600000' }) });
+    await app.get('/api/items/flush-me');
+    const ended = await app.stop('SIGTERM');
+    expect(ended).toEqual({ code: null, signal: 'SIGTERM' });
+    await receiver.waitForSpans((all) => all.some((s) => s.resource['service.name'] === 'sigterm'), 2_000);
+  });
+
+  it('leaves SIGTERM to an app that handles it, after flushing', async () => {
+    const app = await startApp({
+      app: 'http-app.cjs',
+      env: env({ OTEL_SERVICE_NAME: 'graceful', OTEL_BSP_SCHEDULE_DELAY: '600000', APP_SIGTERM: 'graceful' }),
+    });
+    await app.get('/api/items/graceful');
+    const ended = await app.stop('SIGTERM');
+    expect(ended).toEqual({ code: 0, signal: null });
+    expect(app.output()).toContain('graceful shutdown');
+    await receiver.waitForSpans((all) => all.some((s) => s.resource['service.name'] === 'graceful'), 2_000);
+  });
+
+  it('keeps serving and exits cleanly when the collector is down', async () => {
+    const app = await startApp({ app: 'express-app.cjs', env: { ...env(), OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9', OTEL_BSP_SCHEDULE_DELAY: '50' } });
+    for (let i = 0; i < 5; i++) expect((await app.get(`/api/items/${i}`)).status).toBe(200);
+    expect(await app.stop('SIGTERM')).toEqual({ code: null, signal: 'SIGTERM' });
+  });
+
+  it('does nothing when OTEL_SDK_DISABLED=true', async () => {
+    const app = await startApp({ app: 'http-app.cjs', env: env({ OTEL_SERVICE_NAME: 'disabled', OTEL_SDK_DISABLED: 'true', XRAY_OPERATOR_DEBUG: 'true' }) });
+    await app.get('/api/items');
+    await app.stop();
+    expect(app.output()).not.toContain('[xray-operator]');
+    expect(receiver.spans.some((s) => s.resource['service.name'] === 'disabled')).toBe(false);
+  });
+});
+
+describe('debug mode', () => {
+  it('prints a start-up summary and the spans on the console, and still exports OTLP', async () => {
+    const app = await startApp({ app: 'http-app.cjs', env: env({ OTEL_SERVICE_NAME: 'debugging', XRAY_OPERATOR_DEBUG: 'true' }) });
+    try {
+      await app.get('/api/items');
+      await receiver.waitForSpans((all) => all.some((s) => s.resource['service.name'] === 'debugging'));
+      expect(app.output()).toMatch(/\[xray-operator\] Tracing started: service=debugging .*sampler=parentbased_always_on/);
+      expect(app.output()).toContain("'url.path': '/api/items'");
+    } finally {
+      await app.stop();
+    }
+  });
+});
