@@ -38,6 +38,14 @@ describe('injectionConfigHash', () => {
     expect(hash({ sampling: { mode: 'local', fixedRate: 0.1 } })).not.toBe(hash({ sampling: { mode: 'local', fixedRate: 0.2 } }));
   });
 
+  it('gives each cluster-facts variant of one spec object its own hash (results are cached per spec)', () => {
+    const spec = resolveSpec({});
+    const native = injectionConfigHash(spec, facts);
+    expect(injectionConfigHash(spec, { nativeSidecarsSupported: false })).not.toBe(native);
+    expect(injectionConfigHash(spec, facts)).toBe(native);
+    expect(injectionConfigHash(resolveSpec({}), facts)).toBe(native);
+  });
+
   it('changes with the cluster facts that shape the pod', () => {
     expect(hash({}, { nativeSidecarsSupported: false })).not.toBe(hash({}));
     expect(hash({}, { nativeSidecarsSupported: true, clusterName: 'prod' })).not.toBe(hash({}));

@@ -37,8 +37,19 @@ function podAffectingSpec(spec: ResolvedSpec): unknown {
   };
 }
 
+/** Resolved specs are immutable and reused by the edge per XRayTracing: hash each (with its facts) once. */
+const hashes = new WeakMap<ResolvedSpec, Map<string, string>>();
+
 /** 16 hex characters of a SHA-256 over the pod-affecting spec and cluster facts (key order does not matter). */
 export function injectionConfigHash(spec: ResolvedSpec, facts: ClusterFacts): string {
-  const input = stableStringify({ spec: podAffectingSpec(spec), clusterName: facts.clusterName, nativeSidecars: facts.nativeSidecarsSupported });
-  return createHash('sha256').update(input).digest('hex').slice(0, 16);
+  const factsKey = stableStringify({ clusterName: facts.clusterName, nativeSidecars: facts.nativeSidecarsSupported });
+  const bySpec = hashes.get(spec) ?? new Map<string, string>();
+  hashes.set(spec, bySpec);
+  let hash = bySpec.get(factsKey);
+  if (hash === undefined) {
+    const input = `${stableStringify(podAffectingSpec(spec))}|${factsKey}`;
+    hash = createHash('sha256').update(input).digest('hex').slice(0, 16);
+    bySpec.set(factsKey, hash);
+  }
+  return hash;
 }

@@ -35,6 +35,18 @@ function startupProbe(): V1Probe {
   return { exec: { command: HEALTH_CHECK_COMMAND }, periodSeconds: 1, timeoutSeconds: 2, failureThreshold: 60 };
 }
 
+/** Resolved specs are immutable and the edge reuses them per XRayTracing, so each one's YAML is rendered once. */
+const renderedConfigs = new WeakMap<ResolvedSpec, string>();
+
+function collectorConfigYaml(spec: ResolvedSpec): string {
+  let rendered = renderedConfigs.get(spec);
+  if (rendered === undefined) {
+    rendered = renderCollectorConfigYaml(spec);
+    renderedConfigs.set(spec, rendered);
+  }
+  return rendered;
+}
+
 export function collectorSidecar(spec: ResolvedSpec, credentials: Credentials, native: boolean): V1Container {
   const { image, imagePullPolicy, resources, region } = spec.collector;
   const container: V1Container = {
@@ -42,7 +54,7 @@ export function collectorSidecar(spec: ResolvedSpec, credentials: Credentials, n
     image,
     imagePullPolicy,
     args: [`--config=env:${COLLECTOR_CONFIG_ENV}`],
-    env: [{ name: COLLECTOR_CONFIG_ENV, value: renderCollectorConfigYaml(spec) }],
+    env: [{ name: COLLECTOR_CONFIG_ENV, value: collectorConfigYaml(spec) }],
     resources: structuredClone(resources),
     startupProbe: startupProbe(),
     securityContext: restrictedSecurityContext(COLLECTOR_UID),
