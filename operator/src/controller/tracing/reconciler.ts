@@ -1,0 +1,211 @@
+// The XRayTracing reconciler: level-triggered and idempotent. Each pass re-reads the object from the cache, makes
+// the collector ConfigMap and the X-Ray sampling rules match the spec, then writes status (only when it changed).
+import type { Logger } from 'pino';
+import { Annotations, API_GROUP, API_GROUP_VERSION, API_VERSION, FINALIZER, XRAY_TRACING_KIND, XRAY_TRACING_PLURAL } from '../../../../core/src/constants.js';
+import type { ResolvedSpec, XRayTracing, XRayTracingStatus } from '../../../../core/src/api/types.js';
+import { renderCollectorConfigYaml } from '../../../../core/src/collector/render.js';
+import { workloadOf } from '../../../../core/src/injection/index.js';
+import type { KubeClients } from '../../k8s/clients.js';
+import type { ClusterCaches } from '../../k8s/caches.js';
+import { describeApiError, isNotFound } from '../../k8s/errors.js';
+import type { EventRecorder, InvolvedObject } from '../../k8s/events.js';
+import { APPLY_PARAMS, mergePatch, serverSideApply } from '../../k8s/patch.js';
+import { splitObjectKey } from '../keys.js';
+import type { ReconcileOutcome } from '../work-queue.js';
+import { collectorConfigMapName, desiredCollectorConfigMap } from './collector-configmap.js';
+import { conditionTransitions } from './conditions.js';
+import { classifySamplingError, type SamplingRulesPort } from './sampling-port.js';
+import { computeStatus, statusMergePatch, type SamplingObservation, type TracingObservation } from './status.js';
+import type { TracingConfigs } from './tracing-config.js';
+
+export interface TracingReconcilerDeps {
+  clients: KubeClients;
+  caches: ClusterCaches;
+  configs: TracingConfigs;
+  sampling: SamplingRulesPort;
+  events: EventRecorder;
+  logger: Logger;
+  /** How often X-Ray is re-checked for drift when nothing changed. */
+  resyncPeriodMs: number;
+  now?: () => Date;
+}
+
+const crd = { group: API_GROUP, version: API_VERSION, plural: XRAY_TRACING_PLURAL } as const;
+
+/** A failure the queue should retry with backoff, after status already says what went wrong. */
+export class RetryableReconcileError extends Error {
+  constructor(message: string, readonly kind: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RetryableReconcileError';
+  }
+}
+
+function involved(tracing: XRayTracing): InvolvedObject {
+  const { name = '', namespace, uid } = tracing.metadata;
+  return { apiVersion: API_GROUP_VERSION, kind: XRAY_TRACING_KIND, name, namespace, uid };
+}
+
+export class TracingReconciler {
+  private readonly now: () => Date;
+  /** uid → when X-Ray was last synced successfully, for which generation. */
+  private readonly lastSync = new Map<string, { generation: number | undefined; atMs: number }>();
+
+  constructor(private readonly deps: TracingReconcilerDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  async reconcile(key: string): Promise<ReconcileOutcome> {
+    const { namespace, name } = splitObjectKey(key);
+    const tracing = this.deps.caches.xrayTracings.get(name, namespace);
+    if (!tracing) return {};
+    if (tracing.metadata.deletionTimestamp) {
+      await this.finalize(tracing);
+      return {};
+    }
+    const current = await this.ensureFinalizer(tracing);
+    const config = this.deps.configs.of(current);
+    if (!config.ok) {
+      await this.writeStatus(current, { valid: false, errors: config.errors });
+      return {};
+    }
+    const collectorConfigMap = await this.applyCollectorConfigMap(current, config.spec, config.configHash);
+    const sampling = await this.syncSampling(current, config.spec);
+    await this.writeStatus(current, {
+      valid: true,
+      spec: config.spec,
+      configHash: config.configHash,
+      collectorConfigMap,
+      sampling: sampling.observation,
+      injectedWorkloads: this.countInjectedWorkloads(namespace, name),
+    });
+    if (!collectorConfigMap.ok) throw new RetryableReconcileError(collectorConfigMap.message, 'ConfigMapApply');
+    if (sampling.retry) throw new RetryableReconcileError(sampling.retry.message, sampling.retry.reason);
+    return { requeueAfterMs: this.deps.resyncPeriodMs };
+  }
+
+  private log(tracing: XRayTracing, operation: string): Logger {
+    const { name, namespace, uid } = tracing.metadata;
+    return this.deps.logger.child({ namespace, name, uid, operation });
+  }
+
+  private async ensureFinalizer(tracing: XRayTracing): Promise<XRayTracing> {
+    const finalizers = tracing.metadata.finalizers ?? [];
+    if (finalizers.includes(FINALIZER)) return tracing;
+    const updated = (await this.deps.clients.custom.patchNamespacedCustomObject(
+      {
+        ...crd,
+        namespace: tracing.metadata.namespace ?? '',
+        name: tracing.metadata.name ?? '',
+        body: { metadata: { finalizers: [...finalizers, FINALIZER], resourceVersion: tracing.metadata.resourceVersion } },
+      },
+      mergePatch,
+    )) as XRayTracing;
+    this.log(tracing, 'finalizer').info('Added the finalizer');
+    return { ...tracing, metadata: { ...tracing.metadata, finalizers: updated.metadata.finalizers, resourceVersion: updated.metadata.resourceVersion } };
+  }
+
+  private async finalize(tracing: XRayTracing): Promise<void> {
+    const finalizers = tracing.metadata.finalizers ?? [];
+    if (!finalizers.includes(FINALIZER)) return;
+    try {
+      await this.deps.sampling.deleteAllOwned(tracing);
+    } catch (error) {
+      const failure = classifySamplingError(error);
+      const message = `Could not delete the owned X-Ray sampling rules; the XRayTracing stays until they are gone: ${failure.message}`;
+      await this.deps.events.record(involved(tracing), 'Warning', 'SamplingRuleCleanupFailed', message);
+      await this.patchStatus(tracing, { ...tracing.status, lastError: message });
+      throw new RetryableReconcileError(message, failure.reason, { cause: error });
+    }
+    try {
+      await this.deps.clients.custom.patchNamespacedCustomObject(
+        {
+          ...crd,
+          namespace: tracing.metadata.namespace ?? '',
+          name: tracing.metadata.name ?? '',
+          body: { metadata: { finalizers: finalizers.filter((f) => f !== FINALIZER), resourceVersion: tracing.metadata.resourceVersion } },
+        },
+        mergePatch,
+      );
+    } catch (error) {
+      if (isNotFound(error)) return;
+      throw error;
+    }
+    this.lastSync.delete(tracing.metadata.uid ?? '');
+    this.deps.configs.forget(tracing.metadata.uid);
+    this.log(tracing, 'finalize').info('Deleted the owned X-Ray sampling rules and removed the finalizer');
+  }
+
+  private async applyCollectorConfigMap(tracing: XRayTracing, spec: ResolvedSpec, configHash: string): Promise<{ ok: true; name: string } | { ok: false; message: string }> {
+    const body = desiredCollectorConfigMap(tracing, renderCollectorConfigYaml(spec), configHash);
+    const name = collectorConfigMapName(tracing.metadata.name ?? '');
+    try {
+      await this.deps.clients.core.patchNamespacedConfigMap({ name, namespace: tracing.metadata.namespace ?? '', body, ...APPLY_PARAMS }, serverSideApply);
+      return { ok: true, name };
+    } catch (error) {
+      return { ok: false, message: `Could not apply ConfigMap ${name}: ${describeApiError(error)}` };
+    }
+  }
+
+  private async syncSampling(tracing: XRayTracing, spec: ResolvedSpec): Promise<{ observation: SamplingObservation; retry?: { reason: string; message: string } }> {
+    const uid = tracing.metadata.uid ?? '';
+    const last = this.lastSync.get(uid);
+    const previous = tracing.status;
+    const syncedBefore = previous?.conditions?.some((c) => c.type === 'SamplingRulesSynced' && c.status === 'True');
+    const fresh = last && last.generation === tracing.metadata.generation && this.now().getTime() - last.atMs < this.deps.resyncPeriodMs;
+    // Status writes and workload events re-run this reconcile; X-Ray is only asked again on a change or a resync.
+    if (fresh && syncedBefore) return { observation: { ok: true, rules: previous?.samplingRules ?? [] } };
+    try {
+      const rules = spec.sampling.mode === 'centralized' ? await this.deps.sampling.sync(tracing, spec) : await this.deps.sampling.deleteAllOwned(tracing).then(() => []);
+      this.lastSync.set(uid, { generation: tracing.metadata.generation, atMs: this.now().getTime() });
+      return { observation: { ok: true, rules } };
+    } catch (error) {
+      this.lastSync.delete(uid);
+      const failure = classifySamplingError(error);
+      this.log(tracing, 'sync-sampling-rules').warn({ reason: failure.reason, err: failure.message }, 'Failed to sync X-Ray sampling rules');
+      return {
+        observation: { ok: false, reason: failure.reason, message: failure.message },
+        retry: failure.transient ? { reason: failure.reason, message: failure.message } : undefined,
+      };
+    }
+  }
+
+  /** Workloads in the namespace with at least one running pod injected by this XRayTracing. */
+  private countInjectedWorkloads(namespace: string, tracingName: string): number {
+    const workloads = new Set<string>();
+    for (const pod of this.deps.caches.pods.list(namespace)) {
+      const injected = pod.metadata?.annotations?.[Annotations.injected];
+      if (!injected?.startsWith(`${tracingName}/`) || pod.metadata?.deletionTimestamp) continue;
+      if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') continue;
+      const workload = workloadOf(pod.metadata ?? {});
+      workloads.add(workload ? `${workload.kind}/${workload.name}` : `Pod/${pod.metadata?.name}`);
+    }
+    return workloads.size;
+  }
+
+  private async writeStatus(tracing: XRayTracing, observation: TracingObservation): Promise<void> {
+    const desired = computeStatus(tracing.status, observation, tracing.metadata.generation, this.now());
+    await this.patchStatus(tracing, desired);
+    for (const transition of conditionTransitions(tracing.status?.conditions, desired.conditions ?? [])) {
+      const { to } = transition;
+      if (to.type === 'Ready' && to.status === 'True') await this.deps.events.record(involved(tracing), 'Normal', 'Ready', to.message);
+      else if (to.status === 'False' && (to.type !== 'Ready' || to.reason === 'InvalidSpec')) {
+        await this.deps.events.record(involved(tracing), 'Warning', to.reason, to.message);
+      }
+    }
+  }
+
+  /** Makes status equal `desired` through the status subresource: a merge patch of the fields that changed, if any. */
+  private async patchStatus(tracing: XRayTracing, desired: XRayTracingStatus): Promise<void> {
+    const patch = statusMergePatch(tracing.status, desired);
+    if (!patch) return;
+    try {
+      await this.deps.clients.custom.patchNamespacedCustomObjectStatus(
+        { ...crd, namespace: tracing.metadata.namespace ?? '', name: tracing.metadata.name ?? '', body: { status: patch } },
+        mergePatch,
+      );
+    } catch (error) {
+      if (isNotFound(error)) return;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,117 @@
+// The workload reconciler (Deployments, StatefulSets, DaemonSets): propagates the opt-in from the workload to its
+// pod template and rolls workloads whose pods run an outdated injection or missed it. Decisions are planWorkload's;
+// this file gathers facts from the caches and writes one merge patch guarded by resourceVersion (a stale cache
+// gets a 409 and a retry, never a second roll).
+import type { V1Pod } from '@kubernetes/client-node';
+import type { Logger } from 'pino';
+import { Annotations } from '../../../../core/src/constants.js';
+import { isInjected, selectTracing } from '../../../../core/src/injection/index.js';
+import type { KubeClients } from '../../k8s/clients.js';
+import type { ClusterCaches, Workload, WorkloadKind } from '../../k8s/caches.js';
+import type { EventRecorder } from '../../k8s/events.js';
+import { isNotFound } from '../../k8s/errors.js';
+import { mergePatch } from '../../k8s/patch.js';
+import type { ControllerMetrics } from '../../metrics/controller-metrics.js';
+import type { TracingConfigs } from '../tracing/tracing-config.js';
+import type { ReconcileOutcome } from '../work-queue.js';
+import { parseWorkloadKey, workloadKeyOfPod } from './keys.js';
+import { isEmptyPlan, planWorkload, type CurrentConfig, type PodFacts, type WorkloadPlan } from './plan.js';
+
+export interface WorkloadReconcilerDeps {
+  clients: KubeClients;
+  caches: ClusterCaches;
+  configs: TracingConfigs;
+  events: EventRecorder;
+  logger: Logger;
+  metrics?: ControllerMetrics;
+  now?: () => Date;
+}
+
+const API_VERSIONS: Record<WorkloadKind, string> = { Deployment: 'apps/v1', StatefulSet: 'apps/v1', DaemonSet: 'apps/v1' };
+
+function isLive(pod: V1Pod): boolean {
+  const phase = pod.status?.phase;
+  return !pod.metadata?.deletionTimestamp && phase !== 'Succeeded' && phase !== 'Failed';
+}
+
+export class WorkloadReconciler {
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: WorkloadReconcilerDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  async reconcile(key: string): Promise<ReconcileOutcome> {
+    const ref = parseWorkloadKey(key);
+    if (!ref) return {};
+    const workload = this.deps.caches.workloads[ref.kind].get(ref.name, ref.namespace);
+    if (!workload) return {};
+    const plan = planWorkload({
+      annotations: workload.metadata?.annotations ?? {},
+      templateAnnotations: workload.spec?.template.metadata?.annotations ?? {},
+      paused: (workload.spec as { paused?: boolean } | undefined)?.paused === true,
+      pods: this.podFacts(key, ref.namespace),
+      currentConfig: this.currentConfig(ref.namespace),
+      now: this.now(),
+    });
+    if (isEmptyPlan(plan)) return {};
+    if (!(await this.apply(ref.kind, workload, plan))) return {};
+    const involved = { apiVersion: API_VERSIONS[ref.kind], kind: ref.kind, namespace: ref.namespace, name: ref.name, uid: workload.metadata?.uid };
+    for (const event of plan.events) await this.deps.events.record(involved, event.type, event.reason, event.message);
+    return {};
+  }
+
+  private podFacts(key: string, namespace: string): PodFacts[] {
+    const namespaceAnnotations = this.deps.caches.namespaces.get(namespace)?.metadata?.annotations;
+    const tracings = this.deps.caches.xrayTracings.list(namespace);
+    return this.deps.caches.pods
+      .list(namespace)
+      .filter((pod) => isLive(pod) && workloadKeyOfPod(pod) === key)
+      .map((pod) => {
+        const selection = selectTracing(pod.metadata?.annotations, namespaceAnnotations, tracings, namespace);
+        const shouldBeInjected = selection.kind === 'selected' && !selection.tracing.metadata.deletionTimestamp && this.deps.configs.of(selection.tracing).ok;
+        return {
+          name: pod.metadata?.name ?? '',
+          createdAt: new Date(pod.metadata?.creationTimestamp ?? 0),
+          injected: pod.metadata?.annotations?.[Annotations.injected],
+          isInjected: isInjected(pod),
+          shouldBeInjected,
+        };
+      });
+  }
+
+  private currentConfig(namespace: string): CurrentConfig {
+    return (tracingName) => {
+      const tracing = this.deps.caches.xrayTracings.get(tracingName, namespace);
+      if (!tracing || tracing.metadata.deletionTimestamp) return undefined;
+      const config = this.deps.configs.of(tracing);
+      return config.ok ? { hash: config.configHash, restartOnChange: config.spec.rollout.restartOnChange } : undefined;
+    };
+  }
+
+  /** Writes the plan's annotation changes; false when the workload is gone. */
+  private async apply(kind: WorkloadKind, workload: Workload, plan: WorkloadPlan): Promise<boolean> {
+    const hasMetadata = Object.keys(plan.metadataAnnotations).length > 0;
+    const hasTemplate = Object.keys(plan.templateAnnotations).length > 0;
+    if (hasMetadata || hasTemplate) {
+      const { name = '', namespace = '', resourceVersion } = workload.metadata ?? {};
+      const body = {
+        metadata: { resourceVersion, ...(hasMetadata ? { annotations: plan.metadataAnnotations } : {}) },
+        ...(hasTemplate ? { spec: { template: { metadata: { annotations: plan.templateAnnotations } } } } : {}),
+      };
+      try {
+        const params = { name, namespace, body };
+        if (kind === 'Deployment') await this.deps.clients.apps.patchNamespacedDeployment(params, mergePatch);
+        else if (kind === 'StatefulSet') await this.deps.clients.apps.patchNamespacedStatefulSet(params, mergePatch);
+        else await this.deps.clients.apps.patchNamespacedDaemonSet(params, mergePatch);
+      } catch (error) {
+        if (isNotFound(error)) return false;
+        throw error;
+      }
+      this.deps.logger.info({ namespace, name, uid: workload.metadata?.uid, operation: 'workload', kind, rolls: plan.rolls, annotations: plan.templateAnnotations }, plan.rolls.length > 0 ? 'Rolled the workload' : 'Updated the pod template opt-in');
+    }
+    for (const reason of plan.rolls) this.deps.metrics?.workloadRollouts.inc({ reason });
+    if (plan.templateAnnotations[Annotations.injectNodejs] !== undefined) this.deps.metrics?.workloadRollouts.inc({ reason: 'opt-in-propagated' });
+    return true;
+  }
+}
