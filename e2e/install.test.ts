@@ -1,10 +1,11 @@
 // Scenario 1: `helm install` of the chart gives an established CRD, a ready operator and a
 // registered webhook that the API server calls.
 import { describe, expect, it } from 'vitest';
-import { AdmissionregistrationV1Api, ApiextensionsV1Api } from '@kubernetes/client-node';
+import { AdmissionregistrationV1Api, ApiextensionsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { API_GROUP, XRAY_TRACING_PLURAL } from '../core/src/constants.js';
 import { httpCall } from './harness/http.js';
-import { createNamespace } from './harness/kube.js';
+import { apiRejection, createNamespace } from './harness/kube.js';
+import { RELEASE_NAMESPACE } from './harness/install.js';
 import { useInstalledOperator } from './harness/suite.js';
 import { createXRayTracing, waitForWebhookToInject } from './harness/workloads.js';
 
@@ -37,5 +38,14 @@ describe('helm install of charts/xray-operator', () => {
     await createNamespace(controlPlane.kc, 'shop');
     await createXRayTracing(controlPlane.kc, 'shop', 'default', {});
     await waitForWebhookToInject(controlPlane.kc, 'shop');
+  });
+
+  it('runs the operator under the chart\'s ServiceAccount, which cannot read Secrets cluster-wide', async () => {
+    const { installed } = bed();
+    const asOperator = new KubeConfig();
+    asOperator.loadFromFile(installed.kubeconfigPath);
+    const { code, message } = await apiRejection(() => asOperator.makeApiClient(CoreV1Api).listSecretForAllNamespaces());
+    expect(code).toBe(403);
+    expect(message).toContain(`system:serviceaccount:${RELEASE_NAMESPACE}:${installed.serviceAccount}`);
   });
 });

@@ -108,3 +108,19 @@ export async function pointMutatingWebhookAtUrl(kc: KubeConfig, configurationNam
   }
   await admission.replaceMutatingWebhookConfiguration({ name: configurationName, body: configuration });
 }
+
+/** The rejection of `call`: its HTTP status and the API server's Status message. Throws if it succeeded. */
+export async function apiRejection(call: () => Promise<unknown>): Promise<{ code: number; message: string }> {
+  const error = await call().then(() => undefined, (caught: unknown) => caught);
+  if (!(error instanceof ApiException)) throw new Error('Expected the API server to reject the request', { cause: error });
+  let body: unknown = error.body;
+  if (typeof body === 'string') {
+    try {
+      body = JSON.parse(body);
+    } catch {
+      return { code: error.code, message: body as string };
+    }
+  }
+  const message = (body as { message?: unknown } | undefined)?.message;
+  return { code: error.code, message: typeof message === 'string' ? message : JSON.stringify(body) };
+}
