@@ -1,0 +1,93 @@
+// Pure parts of the preload: runtime → line selection, env → config, main module → ESM detection.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseNodeVersion, selectOtelLine } from '../src/runtime.js';
+import { DEFAULT_PROPAGATORS, readPreloadConfig } from '../src/preload/config.js';
+import { hookedSpecifiers, mainMayBeEsm } from '../src/preload/esm.js';
+
+describe('selectOtelLine', () => {
+  it.each([
+    ['16.20.2', undefined],
+    ['18.18.2', undefined],
+    ['18.19.0', 'legacy'],
+    ['19.9.0', undefined],
+    ['20.5.1', undefined],
+    ['20.6.0', 'legacy'],
+    ['21.7.3', 'legacy'],
+    ['22.14.0', 'legacy'],
+    ['22.15.0', 'current'],
+    ['24.21.0', 'current'],
+    ['26.0.0', 'current'],
+  ])('Node.js %s runs the %s line', (version, line) => {
+    expect(selectOtelLine(parseNodeVersion(version)!)).toBe(line);
+  });
+});
+
+describe('readPreloadConfig', () => {
+  it('defaults to baggage,xray,tracecontext propagation and OTLP http/protobuf export', () => {
+    const config = readPreloadConfig({});
+    expect(config.propagators).toEqual([...DEFAULT_PROPAGATORS]);
+    expect(config.traceExporters).toEqual(['otlp']);
+    expect(config.otlpProtocol).toBe('http/protobuf');
+    expect(config.sampler).toEqual({ kind: 'standard' });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('reads the ADOT-style xray sampler argument', () => {
+    const config = readPreloadConfig({
+      OTEL_TRACES_SAMPLER: 'xray',
+      OTEL_TRACES_SAMPLER_ARG: 'endpoint=http://localhost:2000/,polling_interval=60',
+    });
+    expect(config.sampler).toEqual({ kind: 'xray', endpoint: 'http://localhost:2000', pollingIntervalSeconds: 60 });
+  });
+
+  it('reports a bad polling interval and keeps the sampler default', () => {
+    const config = readPreloadConfig({ OTEL_TRACES_SAMPLER: 'xray', OTEL_TRACES_SAMPLER_ARG: 'polling_interval=soon' });
+    expect(config.sampler).toEqual({ kind: 'xray', endpoint: 'http://localhost:2000', pollingIntervalSeconds: undefined });
+    expect(config.warnings.join()).toContain('polling_interval "soon"');
+  });
+
+  it('keeps the OTEL_PROPAGATORS order and adds the console exporter in debug mode', () => {
+    const config = readPreloadConfig({ OTEL_PROPAGATORS: 'tracecontext, XRAY', XRAY_OPERATOR_DEBUG: 'true' });
+    expect(config.propagators).toEqual(['tracecontext', 'xray']);
+    expect(config.traceExporters).toEqual(['otlp', 'console']);
+    expect(config.debug).toBe(true);
+  });
+
+  it('turns export off with OTEL_TRACES_EXPORTER=none and reads OTEL_BSP_* as numbers', () => {
+    const config = readPreloadConfig({ OTEL_TRACES_EXPORTER: 'none', OTEL_BSP_SCHEDULE_DELAY: '250', OTEL_BSP_MAX_QUEUE_SIZE: '-1' });
+    expect(config.traceExporters).toEqual([]);
+    expect(config.batch).toEqual({ scheduledDelayMillis: 250 });
+    expect(config.warnings.join()).toContain('OTEL_BSP_MAX_QUEUE_SIZE');
+  });
+});
+
+describe('mainMayBeEsm', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'xo-esm-'));
+  const file = (name: string, text: string): string => {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
+  };
+
+  it('decides by extension, then package.json type, then import/export syntax', () => {
+    expect(mainMayBeEsm(file('a.mjs', ''))).toBe(true);
+    expect(mainMayBeEsm(file('a.cjs', 'import x from "y"'))).toBe(false);
+    expect(mainMayBeEsm(file('plain.js', 'const x = require("y");\nmodule.exports = x;'))).toBe(false);
+    expect(mainMayBeEsm(file('syntax.js', '// app\nimport express from "express";'))).toBe(true);
+    expect(mainMayBeEsm(undefined)).toBe(false);
+  });
+
+  it('follows the nearest package.json type', () => {
+    const pkg = mkdtempSync(join(dir, 'pkg-'));
+    writeFileSync(join(pkg, 'package.json'), '{"type":"module"}');
+    writeFileSync(join(pkg, 'main.js'), 'const x = 1;');
+    expect(mainMayBeEsm(join(pkg, 'main.js'))).toBe(true);
+  });
+
+  it('hooks both spellings of built-in modules', () => {
+    expect(hookedSpecifiers(['http', 'express', 'node:net'])).toEqual(['http', 'node:http', 'express', 'node:net']);
+  });
+});
