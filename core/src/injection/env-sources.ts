@@ -12,8 +12,11 @@ export type EnvSource =
   | { kind: 'valueFrom'; index: number; optional: boolean }
   /** An `envFrom` ConfigMap the view holds, with the key present. */
   | { kind: 'configMap'; configMapName: string; value: string }
-  /** An `envFrom` source whose content the engine cannot see (a Secret, or a ConfigMap not found) and that may define it. */
-  | { kind: 'opaque'; sourceKind: 'Secret' | 'ConfigMap'; sourceName: string };
+  /**
+   * An `envFrom` source whose content the engine cannot see (a Secret, or a ConfigMap not found) and that may define
+   * it; `otherwise` is the value an earlier, readable ConfigMap gives when that source does not.
+   */
+  | { kind: 'opaque'; sourceKind: 'Secret' | 'ConfigMap'; sourceName: string; otherwise?: { value: string; configMapName: string } };
 
 function lastExplicitIndex(env: readonly V1EnvVar[], name: string): number {
   for (let i = env.length - 1; i >= 0; i--) if (env[i]?.name === name) return i;
@@ -27,7 +30,20 @@ function valueFromIsOptional(entry: V1EnvVar): boolean {
 
 function fromEnvFrom(container: ContainerLike, name: string, getConfigMap: (name: string) => ConfigMapLike | undefined): EnvSource {
   const sources = container.envFrom ?? [];
-  for (let i = sources.length - 1; i >= 0; i--) {
+  const latest = fromEnvFromSources(sources, sources.length - 1, name, getConfigMap);
+  if (latest.source.kind !== 'opaque') return latest.source;
+  const earlier = fromEnvFromSources(sources, latest.index - 1, name, getConfigMap).source;
+  return earlier.kind === 'configMap' ? { ...latest.source, otherwise: { value: earlier.value, configMapName: earlier.configMapName } } : latest.source;
+}
+
+/** The last source at or before `from` that defines (or may define) `name`, and its index. */
+function fromEnvFromSources(
+  sources: NonNullable<ContainerLike['envFrom']>,
+  from: number,
+  name: string,
+  getConfigMap: (name: string) => ConfigMapLike | undefined,
+): { source: EnvSource; index: number } {
+  for (let i = from; i >= 0; i--) {
     const source = sources[i];
     const prefix = source?.prefix ?? '';
     if (!source || !name.startsWith(prefix)) continue;
@@ -38,15 +54,15 @@ function fromEnvFrom(container: ContainerLike, name: string, getConfigMap: (name
       if (!configMap) {
         // An optional ConfigMap that does not exist contributes nothing; a required one blocks the container until it exists.
         if (source.configMapRef.optional === true) continue;
-        return { kind: 'opaque', sourceKind: 'ConfigMap', sourceName: cmName };
+        return { source: { kind: 'opaque', sourceKind: 'ConfigMap', sourceName: cmName }, index: i };
       }
       const value = configMap.data?.[key];
-      if (value !== undefined) return { kind: 'configMap', configMapName: cmName, value };
+      if (value !== undefined) return { source: { kind: 'configMap', configMapName: cmName, value }, index: i };
     } else if (source.secretRef) {
-      return { kind: 'opaque', sourceKind: 'Secret', sourceName: source.secretRef.name ?? '' };
+      return { source: { kind: 'opaque', sourceKind: 'Secret', sourceName: source.secretRef.name ?? '' }, index: i };
     }
   }
-  return { kind: 'none' };
+  return { source: { kind: 'none' }, index: -1 };
 }
 
 /** Where `name` gets its value in `container`. */

@@ -52,15 +52,17 @@ export function extendNodeOptions(
       const extended: V1EnvVar = { name: Env.nodeOptions, value: withPreload(`$(${USER_NODE_OPTIONS_ENV})`) };
       return { ok: true, env: replaceAt(env, source.index, [kept, extended]), warnings: [] };
     }
-    case 'opaque':
+    case 'opaque': {
+      const assumed = source.otherwise ? `the value of ConfigMap "${source.otherwise.configMapName}" and the preload` : 'only the preload';
       return {
         ok: true,
-        env: [...env, { name: Env.nodeOptions, value: NODE_OPTIONS_PRELOAD }],
+        env: [...env, { name: Env.nodeOptions, value: withPreload(escapeForKubelet(source.otherwise?.value ?? '')) }],
         warnings: [
           `Container "${container.name}": ${source.sourceKind} "${source.sourceName}" (envFrom) may set ${Env.nodeOptions}, which the webhook cannot read; ` +
-            `an explicit ${Env.nodeOptions} with only the preload was added and takes precedence. To keep your options, ` +
+            `an explicit ${Env.nodeOptions} with ${assumed} was added and takes precedence. To keep your options, ` +
             `set ${Env.nodeOptions} explicitly in env (a literal, or valueFrom the same ${source.sourceKind} key)`,
         ],
       };
+    }
   }
 }
