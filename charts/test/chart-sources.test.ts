@@ -23,4 +23,16 @@ describe('the chart sources', () => {
     const pkg = JSON.parse(readFileSync(repoFile('package.json'), 'utf8')) as { version: string };
     expect(chart.appVersion).toBe(pkg.version);
   });
+
+  it('documents every value of values.yaml in the docs/install.md values table', () => {
+    const values = yaml.load(readFileSync(repoFile('charts/xray-operator/values.yaml'), 'utf8')) as Record<string, unknown>;
+    const documented = new Set([...readFileSync(repoFile('docs/install.md'), 'utf8').matchAll(/^\| `([\w.]+)` \|/gm)].map((match) => match[1]));
+    const leafPaths = (value: unknown, path: string): string[] =>
+      typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length > 0
+        ? Object.entries(value).flatMap(([key, child]) => leafPaths(child, path ? `${path}.${key}` : key))
+        : [path];
+    // A row may document a whole map (`resources`, `webhook.namespaceSelector`).
+    const undocumented = leafPaths(values, '').filter((path) => !path.split('.').some((_, index, parts) => documented.has(parts.slice(0, index + 1).join('.'))));
+    expect(undocumented).toEqual([]);
+  });
 });

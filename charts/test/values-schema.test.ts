@@ -9,13 +9,14 @@ const cases = [
   { values: ['certificates.mode=manual'], message: "at '/certificates/mode': value must be one of 'self-managed', 'cert-manager'" },
   { values: ['replicas=3'], message: "additional properties 'replicas' not allowed" },
   { values: ['serviceAccount.roleArn=my-role'], message: "at '/serviceAccount/roleArn': 'my-role' does not match pattern" },
-  { values: ['awsRegion=Europe'], message: "at '/awsRegion': 'Europe' does not match pattern" },
+  { values: ['aws.region=Europe'], message: "at '/aws/region': 'Europe' does not match pattern" },
   { values: ['webhook.timeoutSeconds=60'], message: "at '/webhook/timeoutSeconds': maximum: got 60, want 30" },
 ] as const;
 
 const results = new Map<string, HelmResult>();
 let helm3Typo: HelmResult;
 let withoutClusterName: HelmResult[];
+let replicasWithoutLease: HelmResult;
 
 beforeAll(async () => {
   const tools = await chartTools();
@@ -26,6 +27,7 @@ beforeAll(async () => {
   }));
   helm3Typo = await template(tools.helm3, ['clusterName=test', 'replicas=3']);
   withoutClusterName = await Promise.all([template(tools.helm4, []), template(tools.helm3, [])]);
+  replicasWithoutLease = await template(tools.helm4, ['clusterName=test', 'leaderElection.enabled=false']);
 }, 15 * 60_000);
 
 describe('values.schema.json', () => {
@@ -41,7 +43,12 @@ describe('values.schema.json', () => {
   });
 });
 
-describe('clusterName', () => {
+describe('checks in the templates', () => {
+  it('refuses several replicas without leader election, which would run the controllers twice', () => {
+    expect(replicasWithoutLease.ok).toBe(false);
+    expect(replicasWithoutLease.stderr).toContain('leaderElection.enabled=false needs replicaCount=1');
+  });
+
   it('is required when rendering without a cluster to look the kube-system UID up in (helm 4 and 3)', () => {
     for (const result of withoutClusterName) {
       expect(result.ok).toBe(false);
