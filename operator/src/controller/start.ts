@@ -1,0 +1,142 @@
+// Starts the controller side of the operator process: the shared informer caches (served to the webhook as a
+// ClusterView on every replica), leader election, and — on the leader only — the reconcilers.
+import { hostname } from 'node:os';
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { ClusterView } from '../../../core/src/ports.js';
+import { createClusterCaches } from '../k8s/caches.js';
+import { makeKubeClients } from '../k8s/clients.js';
+import { detectNativeSidecars, InformerClusterView } from '../k8s/cluster-view.js';
+import { createEventRecorder } from '../k8s/events.js';
+import type { InformerState } from '../k8s/informer.js';
+import { kubernetesLeaseStore } from '../k8s/lease-store.js';
+import { controllerMetrics, type ControllerMetrics } from '../metrics/controller-metrics.js';
+import { Controllers } from './controllers.js';
+import { DEFAULT_LEADER_ELECTION_TIMING, LeaderElector, type LeaderElectionTiming } from './leader-election.js';
+import { TracingReconciler } from './tracing/reconciler.js';
+import type { SamplingRulesPort } from './tracing/sampling-port.js';
+import { TracingConfigs } from './tracing/tracing-config.js';
+import { WorkloadReconciler } from './workload/reconciler.js';
+
+export interface ControllerConfig {
+  clusterName: string;
+  region?: string;
+  xrayEndpoint?: string;
+  /** Namespace of the operator: where its Lease lives. */
+  operatorNamespace: string;
+  leaseName: string;
+  /** false: this process is the only replica and runs the controllers at once. */
+  leaderElect: boolean;
+  /** Holder identity in the Lease (the pod name); default: the host name. */
+  identity?: string;
+  leaderElection?: LeaderElectionTiming;
+  /** Full re-enqueue and X-Ray drift check period. Default 5 minutes. */
+  resyncPeriodMs?: number;
+}
+
+/** What the X-Ray side gets to build its client and sync: where, and how to count its API calls. */
+export interface XRaySettings {
+  clusterName: string;
+  region?: string;
+  endpoint?: string;
+  recordApiCall(operation: string, outcome: string): void;
+}
+
+export type XRayClientFactory = (settings: XRaySettings) => SamplingRulesPort;
+
+export interface StartControllerOptions {
+  kubeConfig: KubeConfig;
+  logger: Logger;
+  registry: Registry;
+  config: Readonly<ControllerConfig>;
+  xrayClientFactory: XRayClientFactory;
+}
+
+export interface RunningController {
+  /** The informer-backed view the webhook admits pods with. */
+  view: ClusterView;
+  /** Every cache has been filled once (readiness of this replica). */
+  ready(): boolean;
+  isLeader(): boolean;
+  informers(): Record<string, InformerState>;
+  /** Stops reconciling (draining work in flight), releases the Lease and stops the informers. */
+  stop(): Promise<void>;
+}
+
+const DEFAULT_RESYNC_MS = 5 * 60_000;
+const GAUGE_REFRESH_MS = 5_000;
+
+export async function startController(options: StartControllerOptions): Promise<RunningController> {
+  const { kubeConfig, registry, config } = options;
+  const logger = options.logger.child({ component: 'controller' });
+  const clients = makeKubeClients(kubeConfig);
+  const metrics = controllerMetrics(registry);
+  const nativeSidecarsSupported = await detectNativeSidecars(clients);
+  const caches = createClusterCaches(clients, logger);
+  const view = new InformerClusterView(caches, { clusterName: config.clusterName, nativeSidecars: nativeSidecarsSupported });
+  const configs = new TracingConfigs({ clusterName: config.clusterName, nativeSidecarsSupported });
+  const events = createEventRecorder({ core: clients.core, logger });
+  const resyncPeriodMs = config.resyncPeriodMs ?? DEFAULT_RESYNC_MS;
+  const sampling = options.xrayClientFactory({
+    clusterName: config.clusterName,
+    region: config.region,
+    endpoint: config.xrayEndpoint,
+    recordApiCall: (operation, outcome) => metrics.xrayApiCalls.inc({ operation, outcome }),
+  });
+  const controllers = new Controllers({
+    caches,
+    configs,
+    metrics,
+    logger,
+    resyncPeriodMs,
+    tracingReconciler: new TracingReconciler({ clients, caches, configs, sampling, events, logger, resyncPeriodMs }),
+    workloadReconciler: new WorkloadReconciler({ clients, caches, configs, events, logger, metrics }),
+  });
+  const elector = config.leaderElect
+    ? new LeaderElector({
+        identity: config.identity ?? hostname(),
+        store: kubernetesLeaseStore(clients, config.operatorNamespace, config.leaseName),
+        timing: config.leaderElection ?? DEFAULT_LEADER_ELECTION_TIMING,
+        logger,
+        onStartedLeading: () => lead(true),
+        onStoppedLeading: () => lead(false),
+      })
+    : undefined;
+
+  function lead(leading: boolean): void {
+    metrics.leader.set(leading ? 1 : 0);
+    if (leading) controllers.start();
+    else void controllers.stop();
+  }
+
+  await caches.start();
+  const gauges = startGaugeRefresh(metrics, () => caches.states());
+  if (elector) elector.start();
+  else lead(true);
+  logger.info({ operation: 'start', nativeSidecarsSupported, leaderElect: config.leaderElect }, 'Started the controller');
+
+  return {
+    view,
+    ready: () => caches.synced(),
+    isLeader: () => (elector ? elector.isLeader() : true),
+    informers: () => caches.states(),
+    async stop() {
+      clearInterval(gauges);
+      if (elector) await elector.stop();
+      await controllers.stop();
+      metrics.leader.set(0);
+      await caches.stop();
+    },
+  };
+}
+
+function startGaugeRefresh(metrics: ControllerMetrics, states: () => Record<string, InformerState>): NodeJS.Timeout {
+  const refresh = (): void => {
+    for (const [informer, state] of Object.entries(states())) metrics.informerConnected.set({ informer }, state.connected ? 1 : 0);
+  };
+  refresh();
+  const timer = setInterval(refresh, GAUGE_REFRESH_MS);
+  timer.unref();
+  return timer;
+}
