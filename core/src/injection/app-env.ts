@@ -114,16 +114,13 @@ function withResourceAttributes(env: V1EnvVar[], input: AppEnvInput): ResourceAt
 export function appContainerEnv(input: AppEnvInput): AppEnvResult {
   const nodeOptions = extendNodeOptions(input.container, input.getConfigMap);
   if (!nodeOptions.ok) return nodeOptions;
-  const originalLength = input.container.env?.length ?? 0;
-  // extendNodeOptions appends NODE_OPTIONS when the user had no explicit entry; that one is ours and may move.
-  const nodeOptionsAppended = nodeOptions.env.length > originalLength && nodeOptions.env.at(-1)?.name === Env.nodeOptions;
   const attributes = withResourceAttributes(nodeOptions.env, input);
   const userSet = (name: string): boolean => isUserSet(input.container, name, input.getConfigMap);
   const samplerSetByUser = userSet(Env.tracesSampler) || userSet(Env.tracesSamplerArg);
   const ours = derivedEnv(input, attributes.appended, samplerSetByUser ? [] : samplerEnv(input.spec, input.plan));
   const appended = ours.filter((entry) => entry.name === Env.resourceAttributes || !userSet(entry.name));
   const movable = new Set(appended.map((entry) => entry.name));
-  if (nodeOptionsAppended) movable.add(Env.nodeOptions);
+  if (nodeOptions.appended) movable.add(Env.nodeOptions);
   const env = orderForReferences([...attributes.env, ...appended], movable);
   return { ok: true, env, warnings: [...nodeOptions.warnings, ...attributes.warnings] };
 }

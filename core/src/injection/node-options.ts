@@ -9,7 +9,8 @@ import type { ContainerLike } from './types.js';
 export const USER_NODE_OPTIONS_ENV = 'XRAY_OPERATOR_USER_NODE_OPTIONS';
 
 export type NodeOptionsResult =
-  | { ok: true; env: V1EnvVar[]; warnings: string[] }
+  /** `appended`: NODE_OPTIONS is a new entry at the end (ours, free to move), not the user's entry rewritten in place. */
+  | { ok: true; env: V1EnvVar[]; appended: boolean; warnings: string[] }
   | { ok: false; warning: string };
 
 const withPreload = (value: string): string => (value.trim() === '' ? NODE_OPTIONS_PRELOAD : `${value} ${NODE_OPTIONS_PRELOAD}`);
@@ -31,13 +32,20 @@ export function extendNodeOptions(
   const where = `container "${container.name}"`;
   switch (source.kind) {
     case 'none':
-      return { ok: true, env: [...env, { name: Env.nodeOptions, value: NODE_OPTIONS_PRELOAD }], warnings: [] };
+      return { ok: true, env: [...env, { name: Env.nodeOptions, value: NODE_OPTIONS_PRELOAD }], appended: true, warnings: [] };
     case 'literal':
-      if (source.value.includes(NODE_OPTIONS_PRELOAD)) return { ok: true, env: [...env], warnings: [] };
-      return { ok: true, env: replaceAt(env, source.index, [{ name: Env.nodeOptions, value: withPreload(source.value) }]), warnings: [] };
-    case 'configMap':
-      if (source.value.includes(NODE_OPTIONS_PRELOAD)) return { ok: true, env: [...env], warnings: [] };
-      return { ok: true, env: [...env, { name: Env.nodeOptions, value: withPreload(escapeForKubelet(source.value)) }], warnings: [] };
+      if (source.value.includes(NODE_OPTIONS_PRELOAD)) return { ok: true, env: [...env], appended: false, warnings: [] };
+      return {
+        ok: true,
+        env: replaceAt(env, source.index, [{ name: Env.nodeOptions, value: withPreload(source.value) }]),
+        appended: false,
+        warnings: [],
+      };
+    case 'configMap': {
+      if (source.value.includes(NODE_OPTIONS_PRELOAD)) return { ok: true, env: [...env], appended: false, warnings: [] };
+      const value = withPreload(escapeForKubelet(source.value));
+      return { ok: true, env: [...env, { name: Env.nodeOptions, value }], appended: true, warnings: [] };
+    }
     case 'valueFrom': {
       const original = env[source.index];
       if (!original || source.optional) {
@@ -50,13 +58,14 @@ export function extendNodeOptions(
       }
       const kept: V1EnvVar = { name: USER_NODE_OPTIONS_ENV, valueFrom: original.valueFrom };
       const extended: V1EnvVar = { name: Env.nodeOptions, value: withPreload(`$(${USER_NODE_OPTIONS_ENV})`) };
-      return { ok: true, env: replaceAt(env, source.index, [kept, extended]), warnings: [] };
+      return { ok: true, env: replaceAt(env, source.index, [kept, extended]), appended: false, warnings: [] };
     }
     case 'opaque': {
       const assumed = source.otherwise ? `the value of ConfigMap "${source.otherwise.configMapName}" and the preload` : 'only the preload';
       return {
         ok: true,
         env: [...env, { name: Env.nodeOptions, value: withPreload(escapeForKubelet(source.otherwise?.value ?? '')) }],
+        appended: true,
         warnings: [
           `Container "${container.name}": ${source.sourceKind} "${source.sourceName}" (envFrom) may set ${Env.nodeOptions}, which the webhook cannot read; ` +
             `an explicit ${Env.nodeOptions} with ${assumed} was added and takes precedence. To keep your options, ` +
