@@ -17,6 +17,7 @@ const rendered = new Map<string, K8sObject[]>();
 const helm3Output = new Map<string, string>();
 const helm4Output = new Map<string, string>();
 const lintFailures: string[] = [];
+let withPrometheusOperator: K8sObject[] = [];
 
 beforeAll(async () => {
   const tools = await chartTools();
@@ -34,6 +35,10 @@ beforeAll(async () => {
     helm3Output.set(file, three.stdout);
     rendered.set(file, parseManifests(four.stdout));
   }));
+  // What `helm install` sees on a cluster that serves the Prometheus Operator's CRDs.
+  const auto = await helm(tools.helm4, templateArgs([join(valuesDir, 'default.yaml')], ['--api-versions', 'monitoring.coreos.com/v1/ServiceMonitor']));
+  if (!auto.ok) throw new Error(`helm template with the ServiceMonitor API failed: ${auto.stderr}`);
+  withPrometheusOperator = parseManifests(auto.stdout);
   const lint3 = await helm(tools.helm3, ['lint', '--strict', chartDir, '--namespace', NAMESPACE, '-f', join(valuesDir, 'default.yaml')]);
   if (!lint3.ok) lintFailures.push(`helm 3 lint --strict: ${lint3.stdout}${lint3.stderr}`);
 }, 15 * 60_000);
@@ -230,6 +235,7 @@ describe('values that change the chart', () => {
 
   it('renders a ServiceMonitor that selects the metrics Service only when asked (or when the CRD is served)', () => {
     expect(objectsFor('default.yaml').map((object) => object.kind)).not.toContain('ServiceMonitor');
+    expect(withPrometheusOperator.map((object) => object.kind)).toContain('ServiceMonitor');
     const objects = objectsFor('service-monitor.yaml');
     const monitor = findObject(objects, 'ServiceMonitor') as unknown as { metadata: { labels: Record<string, string> }; spec: { selector: { matchLabels: Record<string, string> }; endpoints: { port: string; path: string }[] } };
     expect(monitor.metadata.labels.release).toBe('kube-prometheus-stack');
