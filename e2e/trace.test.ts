@@ -5,19 +5,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { FakeXRay } from '../operator/src/test-support/fake-xray.js';
 import { httpCall } from './harness/http.js';
 import { createNamespace, waitFor } from './harness/kube.js';
 import { startMoto, type Moto } from './harness/moto.js';
 import { repoRoot } from './harness/paths.js';
 import { runPod, type RunningPod } from './harness/pod-runner.js';
 import { freePort } from './harness/ports.js';
-import { useInstalledOperator } from './harness/suite.js';
+import { E2E_REGION as REGION, useInstalledOperator } from './harness/suite.js';
 import { createDeployment, createXRayTracing, deployment, restrictedPodSpec, waitForPods, waitForWebhookToInject } from './harness/workloads.js';
 import { storedSegments, traceClient, type SegmentDocument } from './harness/xray-traces.js';
 
 const NAMESPACE = 'shop';
-const REGION = 'us-east-1';
 
 function xrayTraceId(): string {
   return `1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString('hex')}`;
@@ -25,22 +23,20 @@ function xrayTraceId(): string {
 
 describe('a full trace from an injected Express app to X-Ray', () => {
   let moto: Moto;
-  let fakeXRay: FakeXRay;
   let pod: RunningPod | undefined;
   let appUrl: string;
   const started = new Date(Date.now() - 60_000);
   const incomingTraceId = xrayTraceId();
 
   const bed = useInstalledOperator({
-    before: async () => {
+    fakeXRay: async () => {
       moto = await startMoto();
-      fakeXRay = await FakeXRay.start({ region: REGION, tracesBackend: moto.endpoint });
-      return { xrayEndpoint: fakeXRay.endpoint, region: REGION };
+      return { tracesBackend: moto.endpoint };
     },
   });
 
   beforeAll(async () => {
-    const { kc } = bed().controlPlane;
+    const { controlPlane: { kc }, fakeXRay } = bed();
     await createNamespace(kc, NAMESPACE);
     await createXRayTracing(kc, NAMESPACE, 'default', {
       sampling: { mode: 'local', fixedRate: 1 },
@@ -62,7 +58,6 @@ describe('a full trace from an injected Express app to X-Ray', () => {
 
   afterAll(async () => {
     await pod?.stop();
-    await fakeXRay?.close();
     await moto?.stop();
   });
 

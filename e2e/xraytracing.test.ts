@@ -1,10 +1,11 @@
 // Scenario 2: the API server judges XRayTracing objects by the CRD's structural schema and CEL
 // rules, with messages that say what to fix.
 import { describe, expect, it } from 'vitest';
+import { CoreV1Api } from '@kubernetes/client-node';
 import type { XRayTracingSpec } from '../core/src/api/types.js';
 import { apiRejection as rejection, createNamespace } from './harness/kube.js';
 import { useInstalledOperator } from './harness/suite.js';
-import { createXRayTracing } from './harness/workloads.js';
+import { createXRayTracing, waitForCondition } from './harness/workloads.js';
 
 describe('XRayTracing validation by the API server', () => {
   const bed = useInstalledOperator();
@@ -15,8 +16,16 @@ describe('XRayTracing validation by the API server', () => {
     return 'catalog';
   };
 
-  it('accepts an empty spec', async () => {
-    await expect(createXRayTracing(bed().controlPlane.kc, await namespace(), 'default', {})).resolves.toBeDefined();
+  it('accepts an empty spec and the controller reports it Ready, with its collector config in a ConfigMap', async () => {
+    const { kc } = bed().controlPlane;
+    await createXRayTracing(kc, await namespace(), 'default', {});
+    const tracing = await waitForCondition(kc, 'catalog', 'default');
+    for (const type of ['CollectorConfigReady', 'SamplingRulesSynced']) {
+      expect(tracing.status?.conditions?.find((condition) => condition.type === type)?.status).toBe('True');
+    }
+    const configMap = await kc.makeApiClient(CoreV1Api).readNamespacedConfigMap({ namespace: 'catalog', name: 'xray-collector-default' });
+    expect(configMap.data?.['collector.yaml']).toContain('awsxray');
+    expect(configMap.metadata?.ownerReferences?.[0]).toMatchObject({ kind: 'XRayTracing', name: 'default', controller: true });
   });
 
   it('rejects gateway mode without an endpoint, naming the missing field', async () => {

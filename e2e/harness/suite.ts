@@ -1,33 +1,43 @@
-// Per-file test bed: a control plane with the operator installed by its chart, torn down after.
+// Per-file test bed: a control plane, a fake X-Ray API, and the operator installed by its chart
+// and pointed at that fake; torn down after the file.
 import { afterAll, beforeAll } from 'vitest';
+import { FakeXRay, type FakeXRayOptions } from '../../operator/src/test-support/fake-xray.js';
 import { startControlPlane, type ControlPlane } from './control-plane.js';
 import { installOperator, type InstalledOperator } from './install.js';
 import type { OperatorOptions } from './operator.js';
 
+export const E2E_REGION = 'us-east-1';
+
 export interface TestBed {
   controlPlane: ControlPlane;
   installed: InstalledOperator;
+  fakeXRay: FakeXRay;
 }
 
 export interface TestBedOptions {
   values?: Record<string, string>;
   operator?: OperatorOptions;
-  /** Runs after the control plane is up, before the operator is installed (e.g. to start a fake X-Ray). */
-  before?: (controlPlane: ControlPlane) => Promise<OperatorOptions | void>;
+  /** Options of the fake X-Ray, made after the control plane is up (e.g. a moto trace backend). */
+  fakeXRay?: () => Promise<FakeXRayOptions>;
 }
 
 /** Registers beforeAll/afterAll hooks; the returned getter is valid inside tests. */
 export function useInstalledOperator(options: TestBedOptions = {}): () => TestBed {
   let bed: TestBed | undefined;
   let controlPlane: ControlPlane | undefined;
+  let fakeXRay: FakeXRay | undefined;
   beforeAll(async () => {
     controlPlane = await startControlPlane();
-    const extra = (await options.before?.(controlPlane)) ?? {};
-    const installed = await installOperator(controlPlane, { values: options.values, operator: { ...options.operator, ...extra } });
-    bed = { controlPlane, installed };
+    fakeXRay = await FakeXRay.start({ region: E2E_REGION, ...(await options.fakeXRay?.()) });
+    const installed = await installOperator(controlPlane, {
+      values: options.values,
+      operator: { xrayEndpoint: fakeXRay.endpoint, region: E2E_REGION, ...options.operator },
+    });
+    bed = { controlPlane, installed, fakeXRay };
   });
   afterAll(async () => {
     await bed?.installed.operator.stop();
+    await fakeXRay?.close();
     await controlPlane?.stop();
   });
   return () => {

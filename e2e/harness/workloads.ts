@@ -1,5 +1,5 @@
 // Test objects and waits shared by the scenarios.
-import { AppsV1Api, CoreV1Api, CustomObjectsApi, type KubeConfig, type V1Deployment, type V1Pod, type V1PodSpec } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions, type KubeConfig, type V1Deployment, type V1Pod, type V1PodSpec } from '@kubernetes/client-node';
 import { API_GROUP, API_VERSION, Annotations, InjectedNames, XRAY_TRACING_PLURAL } from '../../core/src/constants.js';
 import type { XRayTracingSpec } from '../../core/src/api/types.js';
 import { waitFor } from './kube.js';
@@ -82,4 +82,34 @@ export async function waitForPods(kc: KubeConfig, namespace: string, app: string
 
 export async function createDeployment(kc: KubeConfig, body: V1Deployment): Promise<V1Deployment> {
   return kc.makeApiClient(AppsV1Api).createNamespacedDeployment({ namespace: body.metadata!.namespace!, body });
+}
+
+export interface StoredXRayTracing {
+  metadata: { name: string; namespace: string; generation?: number; finalizers?: string[] };
+  spec: XRayTracingSpec;
+  status?: { observedGeneration?: number; conditions?: { type: string; status: string; reason?: string; message?: string; observedGeneration?: number }[] };
+}
+
+export async function readXRayTracing(kc: KubeConfig, namespace: string, name: string): Promise<StoredXRayTracing> {
+  return (await kc.makeApiClient(CustomObjectsApi).getNamespacedCustomObject({
+    group: API_GROUP, version: API_VERSION, namespace, plural: XRAY_TRACING_PLURAL, name,
+  })) as StoredXRayTracing;
+}
+
+/** Merge-patches the XRayTracing's spec. */
+export async function patchXRayTracingSpec(kc: KubeConfig, namespace: string, name: string, spec: XRayTracingSpec): Promise<void> {
+  await kc.makeApiClient(CustomObjectsApi).patchNamespacedCustomObject(
+    { group: API_GROUP, version: API_VERSION, namespace, plural: XRAY_TRACING_PLURAL, name, body: { spec } },
+    setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+  );
+}
+
+/** Waits until the controller reports condition `type` True for the current generation. */
+export async function waitForCondition(kc: KubeConfig, namespace: string, name: string, type = 'Ready'): Promise<StoredXRayTracing> {
+  return waitFor(`XRayTracing ${namespace}/${name} condition ${type}=True`, async () => {
+    const tracing = await readXRayTracing(kc, namespace, name);
+    const condition = tracing.status?.conditions?.find((candidate) => candidate.type === type);
+    const current = condition?.observedGeneration === undefined || condition.observedGeneration === tracing.metadata.generation;
+    return condition?.status === 'True' && current ? tracing : undefined;
+  }, { timeoutMs: 60_000 });
 }
