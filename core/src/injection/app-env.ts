@@ -81,6 +81,28 @@ interface ResourceAttributesStep {
   warnings: string[];
 }
 
+/** Holds the user's `valueFrom` OTEL_RESOURCE_ATTRIBUTES so ours can include it with `$(…)`. */
+export const USER_RESOURCE_ATTRIBUTES_ENV = 'XRAY_OPERATOR_USER_OTEL_RESOURCE_ATTRIBUTES';
+
+/**
+ * The user's `valueFrom` kept under another name and referenced after ours: the SDK lets a later key win, and skips
+ * the empty entry an empty value leaves.
+ */
+function extendAttributesFrom(env: V1EnvVar[], input: AppEnvInput, ours: [string, string][]): ResourceAttributesStep {
+  const index = env.map((e) => e.name).lastIndexOf(Env.resourceAttributes);
+  const kept: V1EnvVar = { name: USER_RESOURCE_ATTRIBUTES_ENV, valueFrom: env[index]?.valueFrom };
+  const extended = literal(Env.resourceAttributes, `${mergeAttributes(undefined, ours)},$(${USER_RESOURCE_ATTRIBUTES_ENV})`);
+  return { env: [...env.slice(0, index), kept, extended, ...env.slice(index + 1)], appended: [], warnings: [] };
+}
+
+/** An optional source may be absent, and a raw `$(…)` would make the SDK drop every attribute: leave it alone. */
+function unextendableAttributes(env: V1EnvVar[], input: AppEnvInput): ResourceAttributesStep {
+  const warning =
+    `Container "${input.container.name}": ${Env.resourceAttributes} comes from an optional valueFrom, so the Kubernetes resource ` +
+    `attributes (k8s.namespace.name, k8s.pod.name…) were not added; namespace-scoped sampling rules will not match its spans`;
+  return { env, appended: [], warnings: [warning] };
+}
+
 /** Extends the user's OTEL_RESOURCE_ATTRIBUTES (their keys win), or adds ours. */
 function withResourceAttributes(env: V1EnvVar[], input: AppEnvInput): ResourceAttributesStep {
   const ours = derivedAttributes(input.attributes, input.spec);
@@ -96,14 +118,7 @@ function withResourceAttributes(env: V1EnvVar[], input: AppEnvInput): ResourceAt
     case 'configMap':
       return { env, appended: [literal(Env.resourceAttributes, mergeAttributes(escapeForKubelet(source.value), ours))], warnings: [] };
     case 'valueFrom':
-      return {
-        env,
-        appended: [],
-        warnings: [
-          `Container "${input.container.name}": ${Env.resourceAttributes} comes from valueFrom, so the Kubernetes resource attributes ` +
-            `(k8s.namespace.name, k8s.pod.name…) were not added; namespace-scoped sampling rules will not match its spans`,
-        ],
-      };
+      return source.optional ? unextendableAttributes(env, input) : extendAttributesFrom(env, input, ours);
     case 'none':
     case 'opaque':
       return { env, appended: [literal(Env.resourceAttributes, mergeAttributes(undefined, ours))], warnings: [] };
