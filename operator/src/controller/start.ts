@@ -1,6 +1,7 @@
 // Starts the controller side of the operator process: the shared informer caches (served to the webhook as a
 // ClusterView on every replica), leader election, and — on the leader only — the reconcilers.
 import { hostname } from 'node:os';
+import type { XRayClient } from '@aws-sdk/client-xray';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
@@ -15,7 +16,8 @@ import { controllerMetrics, type ControllerMetrics } from '../metrics/controller
 import { Controllers } from './controllers.js';
 import { DEFAULT_LEADER_ELECTION_TIMING, LeaderElector, type LeaderElectionTiming } from './leader-election.js';
 import { TracingReconciler } from './tracing/reconciler.js';
-import type { SamplingRulesPort } from './tracing/sampling-port.js';
+import { samplingRulesPort } from './tracing/sampling-port.js';
+import { SamplingRuleSync } from '../xray/index.js';
 import { TracingConfigs } from './tracing/tracing-config.js';
 import { WorkloadReconciler } from './workload/reconciler.js';
 
@@ -35,15 +37,8 @@ export interface ControllerConfig {
   resyncPeriodMs?: number;
 }
 
-/** What the X-Ray side gets to build its client and sync: where, and how to count its API calls. */
-export interface XRaySettings {
-  clusterName: string;
-  region?: string;
-  endpoint?: string;
-  recordApiCall(operation: string, outcome: string): void;
-}
-
-export type XRayClientFactory = (settings: XRaySettings) => SamplingRulesPort;
+/** Builds the X-Ray API client (tests point it at a fake and give it fixed credentials). */
+export type XRayClientFactory = (settings: { region?: string; endpoint?: string }) => XRayClient;
 
 export interface StartControllerOptions {
   kubeConfig: KubeConfig;
@@ -78,12 +73,8 @@ export async function startController(options: StartControllerOptions): Promise<
   const configs = new TracingConfigs({ clusterName: config.clusterName, nativeSidecarsSupported });
   const events = createEventRecorder({ core: clients.core, logger });
   const resyncPeriodMs = config.resyncPeriodMs ?? DEFAULT_RESYNC_MS;
-  const sampling = options.xrayClientFactory({
-    clusterName: config.clusterName,
-    region: config.region,
-    endpoint: config.xrayEndpoint,
-    recordApiCall: (operation, outcome) => metrics.xrayApiCalls.inc({ operation, outcome }),
-  });
+  const xray = options.xrayClientFactory({ region: config.region, endpoint: config.xrayEndpoint });
+  const sampling = samplingRulesPort(new SamplingRuleSync({ client: xray, calls: metrics.xrayApiCalls, logger }), config.clusterName);
   const controllers = new Controllers({
     caches,
     configs,
@@ -127,6 +118,7 @@ export async function startController(options: StartControllerOptions): Promise<
       await controllers.stop();
       metrics.leader.set(0);
       await caches.stop();
+      xray.destroy();
     },
   };
 }

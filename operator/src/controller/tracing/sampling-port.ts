@@ -1,33 +1,56 @@
-// What the XRayTracing reconciler needs from the X-Ray sampling rule sync (operator/src/xray), and how its failures
+// What the XRayTracing reconciler needs from X-Ray (operator/src/xray's SamplingRuleSync), and how its failures
 // read on the SamplingRulesSynced condition.
 import type { OwnedSamplingRule, ResolvedSpec, XRayTracing } from '../../../../core/src/api/types.js';
+import { desiredSamplingRules, samplingRuleOwner } from '../../../../core/src/sampling/desired.js';
+import { awsErrorName, httpStatus } from '../../xray/errors.js';
+import { SamplingSyncError, type SamplingRuleSync } from '../../xray/index.js';
 import type { SamplingFailureReason } from './status.js';
 
 export interface SamplingRulesPort {
   /** Makes X-Ray hold exactly the rules the spec wants for this XRayTracing (none in local mode); returns them. */
   sync(tracing: XRayTracing, spec: ResolvedSpec): Promise<OwnedSamplingRule[]>;
-  /** Deletes every rule this XRayTracing owns (finalizer). */
+  /** Deletes every rule this XRayTracing owns (finalizer, local mode). */
   deleteAllOwned(tracing: XRayTracing): Promise<void>;
+}
+
+/** The port over SamplingRuleSync: the core plans the desired rules of an XRayTracing, the sync applies them. */
+export function samplingRulesPort(sync: SamplingRuleSync, clusterName: string): SamplingRulesPort {
+  return {
+    async sync(tracing, spec) {
+      return (await sync.sync(desiredSamplingRules(tracing, spec, clusterName))).rules;
+    },
+    async deleteAllOwned(tracing) {
+      await sync.deleteAllOwned(samplingRuleOwner(tracing, clusterName));
+    },
+  };
 }
 
 export interface SamplingFailure {
   reason: SamplingFailureReason;
   message: string;
-  /** Retrying soon can help (throttling, network); otherwise the user has to change something. */
+  /** Retrying soon can help (throttling, network, AWS 5xx); otherwise the user or an admin has to act. */
   transient: boolean;
 }
 
-/** Reads the sync module's typed errors (by `name`/`reason`), and AWS SDK errors that escape it, as a failure. */
+/** A failure of the sync as the condition reason users see. */
 export function classifySamplingError(error: unknown): SamplingFailure {
-  const { name, reason, message } = (error ?? {}) as { name?: unknown; reason?: unknown; message?: unknown };
-  const text = typeof message === 'string' && message ? message : String(error);
-  const kind = typeof reason === 'string' ? reason : typeof name === 'string' ? name : '';
-  if (/RuleLimit/i.test(kind)) return { reason: 'RuleLimitExceeded', message: text, transient: false };
-  if (/Throttl|TooManyRequests/i.test(kind)) return { reason: 'Throttled', message: text, transient: true };
-  if (/Conflict/i.test(kind)) return { reason: 'RuleNameConflict', message: text, transient: false };
-  if (/Invalid/i.test(kind)) return { reason: 'InvalidRequest', message: text, transient: false };
-  if (/Unreachable|Network|Timeout|ECONNREFUSED|ENOTFOUND|Credentials/i.test(kind) || /ECONNREFUSED|ENOTFOUND|ETIMEDOUT|socket hang up/.test(text)) {
-    return { reason: 'AWSUnreachable', message: `Could not reach the X-Ray API: ${text}`, transient: true };
+  const message = error instanceof Error ? error.message : String(error);
+  if (!(error instanceof SamplingSyncError)) return { reason: 'SyncFailed', message, transient: true };
+  switch (error.reason) {
+    case 'RuleLimitExceeded':
+      return { reason: 'RuleLimitExceeded', message, transient: false };
+    case 'InvalidSamplingRule':
+      return { reason: 'InvalidRequest', message, transient: false };
+    case 'RuleNameConflict':
+      return { reason: 'RuleNameConflict', message, transient: false };
+    case 'XRayThrottled':
+      return { reason: 'Throttled', message: `${message}; retrying with backoff`, transient: true };
+    case 'XRayAPIError': {
+      const cause = error.cause;
+      // No AWS answer at all: DNS, connection, TLS, timeouts, credentials that could not be fetched.
+      if (awsErrorName(cause) === undefined) return { reason: 'AWSUnreachable', message: `Could not reach the X-Ray API (${message}); retrying with backoff`, transient: true };
+      const status = httpStatus(cause) ?? 0;
+      return { reason: 'SyncFailed', message, transient: status >= 500 || status === 429 };
+    }
   }
-  return { reason: 'SyncFailed', message: text, transient: true };
 }
