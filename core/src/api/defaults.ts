@@ -43,7 +43,11 @@ export function resolveSpec(spec: XRayTracingSpec | undefined): ResolvedSpec {
       ...d.instrumentation,
       ...s.instrumentation,
       enabledInstrumentations: [...(s.instrumentation?.enabledInstrumentations ?? [])],
-      disabledInstrumentations: [...(s.instrumentation?.disabledInstrumentations ?? d.instrumentation.disabledInstrumentations)],
+      // Enabling one of the default-disabled instrumentations (fs) must not be undone by the default disabled list.
+      disabledInstrumentations: [
+        ...(s.instrumentation?.disabledInstrumentations ??
+          d.instrumentation.disabledInstrumentations.filter((name) => !s.instrumentation?.enabledInstrumentations?.includes(name))),
+      ],
       resources: s.instrumentation?.resources ?? d.instrumentation.resources,
       env: [...(s.instrumentation?.env ?? [])],
     },

@@ -50,6 +50,11 @@ describe('validateXRayTracing', () => {
     expect(result.spec.sampling.rules).toHaveLength(1);
   });
 
+  it('lets an explicitly enabled instrumentation through the default disabled list', () => {
+    const result = validateXRayTracing(tracing({ instrumentation: { enabledInstrumentations: ['http', 'fs'] } }));
+    expect(result.ok && result.spec.instrumentation.disabledInstrumentations).toEqual(['dns']);
+  });
+
   const invalid: { name: string; obj: unknown; path: string; message: RegExp }[] = [
     { name: 'not an object', obj: 'spec: {}', path: '', message: /must be an XRayTracing object/ },
     { name: 'wrong kind', obj: tracing({}, { kind: 'Tracing' }), path: 'kind', message: /must be "XRayTracing"/ },
