@@ -28,6 +28,12 @@ describe('validateXRayTracing', () => {
     expect(input).not.toHaveProperty('spec');
   });
 
+  it('ignores status, which the operator writes and the API server validates', () => {
+    const status = { conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: new Date(0) }], extra: 1 };
+    const result = validateXRayTracing(tracing({}, { status }));
+    expect(result.ok && result.tracing.status).toEqual(status);
+  });
+
   it('accepts a full spec and resolves what it leaves out', () => {
     const result = validateXRayTracing(
       tracing({

@@ -90,7 +90,9 @@ export function validateXRayTracing(obj: unknown): ValidationResult {
   const tracing = structuredClone(obj) as Record<string, unknown>;
   tracing.spec ??= {};
   const validate = schemaValidator();
-  const schemaErrors = validate(tracing) ? [] : (validate.errors ?? []).map(describeAjvError);
+  // Status is the operator's own output (validated by the API server's status subresource), not user input.
+  const { status: _status, ...input } = tracing;
+  const schemaErrors = validate(input) ? [] : (validate.errors ?? []).map(describeAjvError);
   const errors = [...envelopeErrors(tracing), ...schemaErrors];
   // CEL rules only run on a spec that passed the schema, as in the API server.
   if (schemaErrors.length === 0) errors.push(...crossFieldErrors((tracing as unknown as XRayTracing).spec));
