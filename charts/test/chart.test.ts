@@ -140,11 +140,14 @@ describe.each(valuesFiles)('the chart rendered with values/%s', (file) => {
     const deployment = deploymentOf(file);
     expect(deployment.spec!.replicas).toBe(2);
     const pdb = findObject(objectsFor(file), 'PodDisruptionBudget') as unknown as { spec: { minAvailable: number; selector: unknown } };
-    expect(pdb.spec).toEqual({ minAvailable: 1, selector: deployment.spec!.selector });
+    expect(pdb.spec).toEqual({ minAvailable: 1, unhealthyPodEvictionPolicy: 'AlwaysAllow', selector: deployment.spec!.selector });
     const spec = podSpecOf(file);
     expect(spec.affinity?.podAntiAffinity?.preferredDuringSchedulingIgnoredDuringExecution?.[0]?.podAffinityTerm.topologyKey).toBe('kubernetes.io/hostname');
     expect(spec.topologySpreadConstraints?.map((constraint) => constraint.topologyKey)).toEqual(['topology.kubernetes.io/zone', 'kubernetes.io/hostname']);
     expect(deployment.spec!.strategy?.rollingUpdate).toEqual({ maxUnavailable: 0, maxSurge: 1 });
+    // A stopping replica keeps serving while its endpoint is withdrawn (rendered for Kubernetes 1.30+).
+    expect(spec.containers[0]!.lifecycle?.preStop?.sleep?.seconds).toBeGreaterThan(0);
+    expect(spec.terminationGracePeriodSeconds).toBeGreaterThan(spec.containers[0]!.lifecycle!.preStop!.sleep!.seconds);
   });
 
   it('registers the pod webhook: CREATE on pods, /mutate-v1-pod, no side effects, short timeout, re-invoked, no caBundle', () => {
