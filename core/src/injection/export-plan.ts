@@ -15,26 +15,41 @@ function gatewayPlan(spec: ResolvedSpec): ExportPlan {
   };
 }
 
-export function decideExport(pod: V1PodLike, spec: ResolvedSpec): ExportDecision {
+/** Why a sidecar does not fit this pod, if it does not: the user-facing problem and how to get around it. */
+function sidecarMisfit(pod: V1PodLike, nativeSidecar: boolean): { problem: string; remedy: string } | undefined {
+  const force = `annotate the pod ${Annotations.injectSidecar}="true" to force a sidecar`;
+  if (pod.spec?.hostNetwork === true) {
+    const ports = Object.values(CollectorPorts).join(', ');
+    return { problem: `the pod uses hostNetwork, where a collector sidecar would bind the node's ports (${ports}) and collide`, remedy: force };
+  }
+  const restartPolicy = pod.spec?.restartPolicy ?? 'Always';
+  if (!nativeSidecar && restartPolicy !== 'Always') {
+    return {
+      problem: `the pod runs to completion (restartPolicy ${restartPolicy}) and a regular collector sidecar would keep it running forever`,
+      remedy: `use native sidecars (Kubernetes ≥ 1.29, collector.nativeSidecar true), or ${force}`,
+    };
+  }
+  return undefined;
+}
+
+/**
+ * Sidecar, gateway, or neither. `nativeSidecar`: the sidecar would be a native one (the XRayTracing asks for it and the
+ * cluster supports it).
+ */
+export function decideExport(pod: V1PodLike, spec: ResolvedSpec, nativeSidecar: boolean): ExportDecision {
   if (spec.collector.mode === 'gateway') return { ok: true, plan: gatewayPlan(spec), warnings: [] };
   const sidecarAnnotation = pod.metadata?.annotations?.[Annotations.injectSidecar]?.trim().toLowerCase();
   if (sidecarAnnotation === 'false') return { ok: true, plan: gatewayPlan(spec), warnings: [] };
   const sidecarPlan: ExportPlan = { otlpEndpoint: LOCAL_OTLP_ENDPOINT, samplingEndpoint: LOCAL_SAMPLING_ENDPOINT, sidecar: true };
-  if (pod.spec?.hostNetwork !== true || sidecarAnnotation === 'true') return { ok: true, plan: sidecarPlan, warnings: [] };
+  const misfit = sidecarAnnotation === 'true' ? undefined : sidecarMisfit(pod, nativeSidecar);
+  if (!misfit) return { ok: true, plan: sidecarPlan, warnings: [] };
   if (spec.collector.endpoint) {
-    return {
-      ok: true,
-      plan: gatewayPlan(spec),
-      warnings: [`Pod uses hostNetwork: no collector sidecar was added (its ports would collide on the node); spans go to ${spec.collector.endpoint}`],
-    };
+    const warning = `No collector sidecar was added: ${misfit.problem}; spans go to ${spec.collector.endpoint}`;
+    return { ok: true, plan: gatewayPlan(spec), warnings: [warning] };
   }
-  const ports = Object.values(CollectorPorts).join(', ');
-  const reason = `Pod uses hostNetwork, where a collector sidecar would bind the node's ports (${ports}) and collide`;
   return {
     ok: false,
-    reason,
-    warning:
-      `Node.js tracing was not injected: the pod uses hostNetwork, where a collector sidecar would bind the node's ports and collide. Use collector.mode "gateway" in the XRayTracing, ` +
-      `or annotate the pod ${Annotations.injectSidecar}="true" to force a sidecar`,
+    reason: `No collector sidecar fits: ${misfit.problem}`,
+    warning: `Node.js tracing was not injected: ${misfit.problem}. Set collector.endpoint in the XRayTracing (a gateway collector for pods without a sidecar), or ${misfit.remedy}`,
   };
 }

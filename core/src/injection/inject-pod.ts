@@ -32,7 +32,7 @@ export function injectPod(pod: V1PodLike, spec: ResolvedSpec, ctx: InjectionCont
   }
   const conflict = nameConflict(podSpec);
   if (conflict) return unchanged(pod, `Name conflict: ${conflict}`, [`Node.js tracing was not injected: ${conflict}`]);
-  const exportDecision = decideExport(result, spec);
+  const exportDecision = decideExport(result, spec, spec.collector.nativeSidecar && ctx.nativeSidecarsSupported);
   if (!exportDecision.ok) return unchanged(pod, exportDecision.reason, [exportDecision.warning]);
   const instrumented = instrumentContainers(result, podSpec, spec, ctx, exportDecision.plan);
   const warnings = [...exportDecision.warnings, ...instrumented.warnings];
