@@ -24,6 +24,9 @@ export interface DeploymentOptions {
   podSpec?: V1PodSpec;
 }
 
+// Recreate: old pods go before new ones come. With no kubelet, new pods never become Ready, so a
+// rolling update would stall with old and new pods side by side; unscheduled pods are deleted at once.
+
 export function deployment(namespace: string, name: string, options: DeploymentOptions = {}): V1Deployment {
   const optIn = options.optIn ?? 'template';
   const annotation = { [Annotations.injectNodejs]: 'true' };
@@ -33,6 +36,7 @@ export function deployment(namespace: string, name: string, options: DeploymentO
     metadata: { name, namespace, annotations: optIn === 'workload' ? annotation : {} },
     spec: {
       replicas: options.replicas ?? 1,
+      strategy: { type: 'Recreate' },
       selector: { matchLabels: { app: name } },
       template: {
         metadata: { labels: { app: name }, annotations: optIn === 'template' ? annotation : {} },
@@ -112,4 +116,15 @@ export async function waitForCondition(kc: KubeConfig, namespace: string, name: 
     const current = condition?.observedGeneration === undefined || condition.observedGeneration === tracing.metadata.generation;
     return condition?.status === 'True' && current ? tracing : undefined;
   }, { timeoutMs: 60_000 });
+}
+
+export async function annotateDeployment(kc: KubeConfig, namespace: string, name: string, annotations: Record<string, string | null>): Promise<void> {
+  await kc.makeApiClient(AppsV1Api).patchNamespacedDeployment(
+    { namespace, name, body: { metadata: { annotations } } },
+    setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+  );
+}
+
+export async function readDeployment(kc: KubeConfig, namespace: string, name: string): Promise<V1Deployment> {
+  return kc.makeApiClient(AppsV1Api).readNamespacedDeployment({ namespace, name });
 }

@@ -1,0 +1,56 @@
+// Scenarios 4 and 6: the controller rolls workloads so that running pods match the opt-in.
+// 4: the opt-in annotation on the Deployment itself is carried into its pod template, and the new
+//    pods are injected. 6: with the webhook down, pods are still created (fail-open) but plain;
+//    once it is back, the controller rolls those workloads, once.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Annotations } from '../core/src/constants.js';
+import { createNamespace, waitFor } from './harness/kube.js';
+import { useInstalledOperator } from './harness/suite.js';
+import {
+  annotateDeployment, createDeployment, createXRayTracing, deployment, isInjectedPod, readDeployment, waitForPods, waitForWebhookToInject,
+} from './harness/workloads.js';
+
+const NAMESPACE = 'shop';
+
+describe('workload rollouts by the controller', () => {
+  const bed = useInstalledOperator();
+
+  beforeAll(async () => {
+    const { kc } = bed().controlPlane;
+    await createNamespace(kc, NAMESPACE);
+    await createXRayTracing(kc, NAMESPACE, 'default', {});
+    await waitForWebhookToInject(kc, NAMESPACE);
+  });
+
+  it('carries the opt-in from the Deployment into its pod template and rolls it to injected pods', async () => {
+    const { kc } = bed().controlPlane;
+    await createDeployment(kc, deployment(NAMESPACE, 'cart', { optIn: 'none', replicas: 2 }));
+    const before = await waitForPods(kc, NAMESPACE, 'cart', 2);
+    expect(before.some(isInjectedPod)).toBe(false);
+    await annotateDeployment(kc, NAMESPACE, 'cart', { [Annotations.injectNodejs]: 'true' });
+    const after = await waitForPods(kc, NAMESPACE, 'cart', 2, isInjectedPod);
+    expect(after.map((pod) => pod.metadata?.name)).not.toEqual(expect.arrayContaining(before.map((pod) => pod.metadata?.name)));
+    const template = (await readDeployment(kc, NAMESPACE, 'cart')).spec?.template.metadata?.annotations;
+    expect(template).toMatchObject({ [Annotations.injectNodejs]: 'true', [Annotations.propagatedFromWorkload]: 'true' });
+  });
+
+  it('lets pods through uninstrumented while the webhook is down, then rolls them once it is back', async () => {
+    const { controlPlane: { kc }, installed: { operator } } = bed();
+    await operator.stop();
+    await createDeployment(kc, deployment(NAMESPACE, 'orders', { optIn: 'template' }));
+    const [missed] = await waitForPods(kc, NAMESPACE, 'orders', 1);
+    expect(isInjectedPod(missed!)).toBe(false);
+
+    await operator.start();
+    const [rolled] = await waitForPods(kc, NAMESPACE, 'orders', 1, isInjectedPod);
+    expect(rolled!.metadata?.name).not.toBe(missed!.metadata?.name);
+    const rolledOut = await readDeployment(kc, NAMESPACE, 'orders');
+    expect(rolledOut.spec?.template.metadata?.annotations?.[Annotations.restartReason]).toBeDefined();
+
+    // Once: the injected pods satisfy the controller, so the template is not touched again.
+    const generation = rolledOut.metadata?.generation;
+    await waitFor('the operator to finish a resync pass', async () => (await readDeployment(kc, NAMESPACE, 'orders')).status?.observedGeneration === generation);
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    expect((await readDeployment(kc, NAMESPACE, 'orders')).metadata?.generation).toBe(generation);
+  });
+});
