@@ -106,7 +106,7 @@ describe('controller e2e: XRayTracing and workload reconcilers', () => {
       },
       mergePatch,
     );
-    await waitFor('the rule to reach X-Ray', async () => ownedRules('shop').find((record) => record.rule.ServiceName === 'checkout')?.rule.FixedRate === 0.25);
+    await waitFor('the rule to reach X-Ray', () => Promise.resolve(ownedRules('shop').find((record) => record.rule.ServiceName === 'checkout')?.rule.FixedRate === 0.25));
     const current = await waitFor('observedGeneration to follow', async () => {
       const object = await readTracing(controlPlane.kc, 'shop', 'default');
       return object?.status?.observedGeneration === object?.metadata.generation && object;

@@ -59,12 +59,14 @@ export async function startInProcessController(
     xrayClientFactory: ({ region, endpoint }) =>
       createXRayClient({ region: region ?? E2E_REGION, endpoint, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } }),
   });
-  await waitFor('the controller caches to sync', async () => controller.ready());
+  await waitFor('the controller caches to sync', () => Promise.resolve(controller.ready()));
   return { controller, registry };
 }
 
-export function tracing(namespace: string, name: string, spec: XRayTracingSpec): XRayTracing {
-  return { apiVersion: `${API_GROUP}/${API_VERSION}`, kind: 'XRayTracing', metadata: { name, namespace }, spec };
+/** An XRayTracing to apply (typed as what applyObjects takes). */
+export function tracing(namespace: string, name: string, spec: XRayTracingSpec): KubernetesObject {
+  const object: XRayTracing = { apiVersion: `${API_GROUP}/${API_VERSION}`, kind: 'XRayTracing', metadata: { name, namespace }, spec };
+  return object as KubernetesObject;
 }
 
 export async function readTracing(kc: KubeConfig, namespace: string, name: string): Promise<XRayTracing | undefined> {

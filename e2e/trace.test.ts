@@ -85,7 +85,7 @@ describe('a full trace from an injected Express app to X-Ray', () => {
 
   it('turns the attributes the XRayTracing indexes into annotations', async () => {
     const segment = byPath(await serverSegments(), '/orders/42');
-    expect(segment?.annotations).toMatchObject({ http_route: '/orders/:orderId' });
+    expect(segment?.annotations).toMatchObject({ 'http.route': '/orders/:orderId' });
   });
 
   it('marks a failing route as a fault', async () => {

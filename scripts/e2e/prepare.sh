@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Everything `npm run test:e2e` needs before vitest starts; each part is skipped when already there:
+#   - the test bed binaries (etcd, kube-apiserver, kube-controller-manager, collector, moto),
+#   - helm and kubectl (scripts/get-tools.sh),
+#   - the compiled operator (bin/xray-operator.js runs dist/),
+#   - the Node.js preload build the pod runner copies like the init container does.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+
+log() { printf '%s prepare: %s\n' "$(date -u +%H:%M:%S)" "$*"; }
+started=$SECONDS
+
+bash scripts/e2e/build-binaries.sh
+bash scripts/get-tools.sh --no-helm3 >/dev/null
+log "compiling the operator (npm run build)"
+npm run --silent build
+if [[ ! -f instrumentation-image/build/autoinstrumentation/autoinstrumentation.js ]]; then
+  log "building the preload (npm run build:instrumentation)"
+  npm run --silent build:instrumentation
+fi
+log "ready in $((SECONDS - started))s"
