@@ -1,10 +1,11 @@
 // The chart rendered offline with helm 4 and helm 3 for each values file in ./values, parsed and checked.
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { V1Deployment, V1MutatingWebhookConfiguration, V1PodSpec, V1Service } from '@kubernetes/client-node';
 import yaml from 'js-yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { Annotations, XRAY_TRACING_SHORT_NAME } from '../../core/src/constants.js';
 import { restrictedProfileViolations } from '../../core/src/injection/restricted-profile.js';
 import { parseOperatorConfig } from '../../operator/src/config/operator-config.js';
 import { chartDir, findObject, helm, NAMESPACE, parseManifests, RELEASE, templateArgs, valuesDir } from './helm.js';
@@ -18,6 +19,7 @@ const helm3Output = new Map<string, string>();
 const helm4Output = new Map<string, string>();
 const lintFailures: string[] = [];
 let withPrometheusOperator: K8sObject[] = [];
+let installNotes = '';
 
 beforeAll(async () => {
   const tools = await chartTools();
@@ -39,6 +41,9 @@ beforeAll(async () => {
   const auto = await helm(tools.helm4, templateArgs([join(valuesDir, 'default.yaml')], ['--api-versions', 'monitoring.coreos.com/v1/ServiceMonitor']));
   if (!auto.ok) throw new Error(`helm template with the ServiceMonitor API failed: ${auto.stderr}`);
   withPrometheusOperator = parseManifests(auto.stdout);
+  const dryRun = await helm(tools.helm4, ['install', RELEASE, chartDir, '--namespace', NAMESPACE, '--dry-run=client', '-f', join(valuesDir, 'default.yaml')]);
+  if (!dryRun.ok) throw new Error(`helm install --dry-run=client failed: ${dryRun.stderr}`);
+  installNotes = dryRun.stdout.slice(dryRun.stdout.indexOf('NOTES:'));
   const lint3 = await helm(tools.helm3, ['lint', '--strict', chartDir, '--namespace', NAMESPACE, '-f', join(valuesDir, 'default.yaml')]);
   if (!lint3.ok) lintFailures.push(`helm 3 lint --strict: ${lint3.stdout}${lint3.stderr}`);
 }, 15 * 60_000);
@@ -172,6 +177,15 @@ describe.each(valuesFiles)('the chart rendered with values/%s', (file) => {
     expect(exclusion?.operator).toBe('NotIn');
     expect(exclusion?.values).toEqual(expect.arrayContaining(['kube-system', NAMESPACE]));
     expect(new Set(exclusion?.values).size).toBe(exclusion?.values?.length);
+  });
+});
+
+describe('the notes helm install prints', () => {
+  it('give the two next steps with a file that exists and the real annotation, and how to check', () => {
+    expect(installNotes).toContain('kubectl apply -f examples/xraytracing.yaml');
+    expect(existsSync(fileURLToPath(new URL('../../examples/xraytracing.yaml', import.meta.url)))).toBe(true);
+    expect(installNotes).toContain(`annotate deployment/checkout ${Annotations.injectNodejs}=true`);
+    expect(installNotes).toContain(`kubectl get ${XRAY_TRACING_SHORT_NAME} -A`);
   });
 });
 
