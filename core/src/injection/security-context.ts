@@ -4,7 +4,7 @@ import type { V1SecurityContext } from '@kubernetes/client-node';
 
 /** UID of the preload copier: the conventional distroless "nonroot" user. */
 export const PRELOAD_COPIER_UID = 65532;
-/** UID of the ADOT collector: the `aoc` user its image declares. */
+/** UID of the ADOT collector (its image is FROM scratch and needs no particular user; any non-root UID works). */
 export const COLLECTOR_UID = 10001;
 
 export function restrictedSecurityContext(uid: number): V1SecurityContext {

@@ -1,7 +1,7 @@
 // The ADOT collector sidecar. Its config travels in an env var (`--config=env:…`), so every pod is self-contained
 // and runs exactly the config its `injected` hash names — no race with a ConfigMap that may not exist yet.
 import type { V1Container, V1Probe } from '@kubernetes/client-node';
-import { COLLECTOR_CONFIG_ENV, InjectedNames } from '../constants.js';
+import { COLLECTOR_CONFIG_ENV, CollectorPorts, InjectedNames } from '../constants.js';
 import type { ResolvedSpec } from '../api/types.js';
 import { renderCollectorConfigYaml } from '../collector/render.js';
 import { addMissingCredentials, type Credentials } from './credentials.js';
@@ -9,11 +9,12 @@ import { COLLECTOR_UID, restrictedSecurityContext } from './security-context.js'
 
 /**
  * The collector's health_check listens on the pod's loopback only (nothing outside the pod needs the collector), and
- * kubelet's httpGet probes dial the pod IP, so the probe runs the image's own health checker, which dials localhost.
+ * kubelet's httpGet probes dial the pod IP, so the probe runs the image's own `/healthcheck`, which GETs
+ * `http://127.0.0.1:<port>/` and exits non-zero unless it answers 200.
  * A startupProbe only: it holds app containers back until a native sidecar is up, and a readinessProbe would take
  * the app out of its Service whenever tracing has trouble.
  */
-const HEALTH_CHECK_COMMAND = ['/healthcheck'];
+const HEALTH_CHECK_COMMAND = ['/healthcheck', `--port=${CollectorPorts.health}`];
 const AWS_REGION_ENV = 'AWS_REGION';
 /** The Go runtime's soft memory limit: the collector collects garbage harder before its container is OOM-killed. */
 const GO_MEMORY_LIMIT_ENV = 'GOMEMLIMIT';
