@@ -7,10 +7,12 @@ const REFERENCE = /\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)/g;
 /** Names a value refers to with `$(NAME)`, ignoring the `$$(…)` escape. */
 export function referencedNames(value: string | undefined): Set<string> {
   const names = new Set<string>();
-  for (const match of (value ?? '').matchAll(REFERENCE)) {
+  // Most values refer to nothing; skipping the regular expression for them matters on the admission hot path.
+  if (!value?.includes('$(')) return names;
+  for (const match of value.matchAll(REFERENCE)) {
     const start = match.index;
     let dollars = 0;
-    for (let i = start; i >= 0 && value?.[i] === '$'; i--) dollars++;
+    for (let i = start; i >= 0 && value[i] === '$'; i--) dollars++;
     if (dollars % 2 === 1 && match[1]) names.add(match[1]);
   }
   return names;
