@@ -22,11 +22,22 @@ export function isInjected(pod: V1PodLike): boolean {
   return (pod.spec?.initContainers ?? []).some((c) => c.name === InjectedNames.initContainer);
 }
 
+/**
+ * The outcome for a pod the engine already injected, whatever its opt-in says now: unchanged, except for the
+ * credential top-up. Undefined when the pod is not injected.
+ */
+export function alreadyInjectedOutcome(pod: V1PodLike): InjectionOutcome | undefined {
+  if (!isInjected(pod)) return undefined;
+  const result = structuredClone(pod);
+  return result.spec?.containers?.length ? topUpCredentials(pod, result, result.spec) : unchanged(pod, 'Already injected');
+}
+
 export function injectPod(pod: V1PodLike, spec: ResolvedSpec, ctx: InjectionContext): InjectionOutcome {
+  const injectedBefore = alreadyInjectedOutcome(pod);
+  if (injectedBefore) return injectedBefore;
   const result = structuredClone(pod);
   const podSpec = result.spec;
   if (!podSpec?.containers?.length) return unchanged(pod, 'The pod has no containers');
-  if (isInjected(result)) return topUpCredentials(pod, result, podSpec);
   if (runsOnWindows(podSpec)) {
     return unchanged(pod, 'The pod runs on Windows', ['Node.js tracing was not injected: the pod runs on Windows; the preload and the collector are Linux images']);
   }

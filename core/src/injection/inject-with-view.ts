@@ -1,7 +1,7 @@
 // The engine's entry points for the edges: look up what a pod needs in a ClusterView, decide the opt-in, inject.
 import type { ResolvedSpec, XRayTracing } from '../api/types.js';
 import type { ClusterView } from '../ports.js';
-import { injectPod } from './inject-pod.js';
+import { alreadyInjectedOutcome, injectPod } from './inject-pod.js';
 import { selectTracing } from './opt-in.js';
 import type { InjectionContext, InjectionOutcome, V1PodLike, V1PodTemplateLike, WorkloadRef } from './types.js';
 
@@ -15,6 +15,8 @@ function injectSelected(
   resolve: SpecResolver,
   workload?: WorkloadRef & { annotations?: Record<string, string> },
 ): InjectionOutcome {
+  const injectedBefore = alreadyInjectedOutcome(pod);
+  if (injectedBefore) return injectedBefore;
   const namespaceAnnotations = view.getNamespace(namespace)?.metadata.annotations;
   const selection = selectTracing(pod.metadata?.annotations, namespaceAnnotations, view.listXRayTracings(namespace), namespace, workload?.annotations);
   switch (selection.kind) {
