@@ -27,13 +27,16 @@ let client: XRayClient;
 let registry: Registry;
 let sleeps: number[];
 
-function newSync(): SamplingRuleSync {
+/** A sync that lists X-Ray afresh every time unless a test asks for the shared listing. */
+function newSync(options: { listingMaxAgeMs?: number; now?: () => number } = {}): SamplingRuleSync {
   return new SamplingRuleSync({
     client,
     calls: controllerMetrics(registry).xrayApiCalls,
     logger: pino({ level: 'silent' }),
     sleep: (ms) => (sleeps.push(ms), Promise.resolve()),
     random: () => 0.5,
+    listingMaxAgeMs: options.listingMaxAgeMs ?? 0,
+    now: options.now,
   });
 }
 
@@ -218,5 +221,58 @@ describe('SamplingRuleSync against the fake X-Ray API', () => {
     const error = await sync.sync(desired).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RuleNameConflictError);
     expect(xrayRule(name)!.rule.FixedRate).toBe(0.9);
+  });
+
+  describe('with a shared listing', () => {
+    let clock: number;
+    const sharedSync = () => newSync({ listingMaxAgeMs: 5000, now: () => clock });
+    beforeEach(() => {
+      clock = 1_000_000;
+    });
+
+    it('lists the account once for the syncs of many XRayTracings within the listing age', async () => {
+      const sync = sharedSync();
+      for (const namespace of ['a', 'b', 'c', 'd']) await sync.sync(want({}, namespace));
+      expect(fake.callsOf('GetSamplingRules')).toHaveLength(1);
+      expect(ruleNames()).toHaveLength(5);
+    });
+
+    it('shares one in-flight listing between concurrent syncs', async () => {
+      const sync = sharedSync();
+      await Promise.all(['a', 'b', 'c'].map((namespace) => sync.sync(want({}, namespace))));
+      expect(fake.callsOf('GetSamplingRules')).toHaveLength(1);
+      expect(ruleNames()).toHaveLength(4);
+    });
+
+    it('sees its own writes at once, so a quick second sync changes nothing', async () => {
+      const sync = sharedSync();
+      const desired = want({ sampling: { rules } });
+      await sync.sync(desired);
+      await sync.sync(want({ sampling: { rules: rules.slice(1) } }));
+      const again = await sync.sync(want({ sampling: { rules: rules.slice(1) } }));
+      expect(again).toMatchObject({ created: [], updated: [], deleted: [] });
+      expect(ruleNames()).toHaveLength(3);
+      expect(fake.callsOf('GetSamplingRules')).toHaveLength(1);
+    });
+
+    it('sees drift once the listing is older than its age', async () => {
+      const sync = sharedSync();
+      const desired = want({});
+      await sync.sync(desired);
+      fake.store.edit(desired.rules[0]!.rule.RuleName, { FixedRate: 1 });
+      expect((await sync.sync(desired)).updated).toEqual([]);
+      clock += 5000;
+      expect((await sync.sync(desired)).updated).toEqual([desired.rules[0]!.rule.RuleName]);
+    });
+
+    it('lists afresh after a failed write', async () => {
+      const sync = sharedSync();
+      await sync.sync(want({}));
+      const bad = want({}, 'other');
+      bad.rules[0]!.rule.Priority = 0;
+      await expect(sync.sync(bad)).rejects.toBeInstanceOf(InvalidSamplingRuleError);
+      await sync.sync(want({}));
+      expect(fake.callsOf('GetSamplingRules')).toHaveLength(2);
+    });
   });
 });

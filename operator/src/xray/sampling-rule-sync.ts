@@ -18,6 +18,7 @@ import { awsErrorName, InvalidSamplingRuleError, RuleLimitExceededError, RuleNam
 import type { XRayApiCallCounter } from './metrics.js';
 import { callWithRetry, DEFAULT_RETRY, type RetryDeps, type RetryPolicy } from './retry.js';
 import { fromSdkRule, fromSdkTags, toSdkRule, toSdkTags, toSdkUpdate } from './rule-codec.js';
+import { SharedRuleListing } from './rule-listing.js';
 
 export interface SamplingRuleSyncOptions {
   client: XRayClient;
@@ -25,8 +26,11 @@ export interface SamplingRuleSyncOptions {
   calls: XRayApiCallCounter;
   logger: Logger;
   retry?: RetryPolicy;
+  /** How long one listing of the account's rules serves every sync. Default 5 s; drift is seen at most that late. */
+  listingMaxAgeMs?: number;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
+  now?: () => number;
 }
 
 export interface SamplingSyncResult {
@@ -43,15 +47,18 @@ interface Observation {
   freshTags: Set<string>;
 }
 
+const DEFAULT_LISTING_MAX_AGE_MS = 5000;
 const sleepMs = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export class SamplingRuleSync {
   /** Tags by rule ARN. Ownership is re-read from X-Ray before any update or delete, so a stale entry is harmless. */
   private readonly tagCache = new Map<string, Record<string, string>>();
   private readonly retry: RetryDeps;
+  private readonly listing: SharedRuleListing;
 
   constructor(private readonly options: SamplingRuleSyncOptions) {
     this.retry = { policy: options.retry ?? DEFAULT_RETRY, calls: options.calls, sleep: options.sleep ?? sleepMs, random: options.random ?? Math.random };
+    this.listing = new SharedRuleListing(() => this.listRules(), options.listingMaxAgeMs ?? DEFAULT_LISTING_MAX_AGE_MS, options.now ?? Date.now);
   }
 
   /** Applies the desired rules. Throws a SamplingSyncError (with the condition reason) when X-Ray refuses. */
@@ -60,35 +67,47 @@ export class SamplingRuleSync {
     const plan = await this.confirmedPlan(desired, observation);
     const arns = new Map(plan.unchanged.map((o) => [o.rule.RuleName, o.rule.RuleARN]));
     const result: SamplingSyncResult = { rules: [], created: [], updated: [], deleted: [] };
-    const log = this.options.logger.child({ namespace: desired.owner.namespace, name: desired.owner.name });
+    try {
+      await this.apply(desired, plan, arns, result);
+    } catch (err) {
+      this.listing.invalidate();
+      throw err;
+    }
+    if (plan.conflicts.length > 0) throw new RuleNameConflictError(plan.conflicts);
+    result.rules = desired.rules.map(({ specName, rule }) => ownedRule(specName, rule.RuleName, arns.get(rule.RuleName)));
+    return result;
+  }
 
+  /** Deletes first (freeing quota), then updates, then creates; records ARNs and what changed. */
+  private async apply(desired: DesiredSamplingRules, plan: SamplingSyncPlan, arns: Map<string, string | undefined>, result: SamplingSyncResult): Promise<void> {
+    const { client } = this.options;
+    const log = this.options.logger.child({ namespace: desired.owner.namespace, name: desired.owner.name });
     for (const { rule } of plan.deletes) {
-      await this.send('DeleteSamplingRule', rule.RuleName, () => this.options.client.send(new DeleteSamplingRuleCommand({ RuleName: rule.RuleName })));
+      await this.send('DeleteSamplingRule', rule.RuleName, () => client.send(new DeleteSamplingRuleCommand({ RuleName: rule.RuleName })));
       if (rule.RuleARN) this.tagCache.delete(rule.RuleARN);
+      this.listing.deleted(rule.RuleName);
       result.deleted.push(rule.RuleName);
       log.info({ operation: 'DeleteSamplingRule', ruleName: rule.RuleName }, 'Deleted X-Ray sampling rule');
     }
     for (const { desired: target, current, changed } of plan.updates) {
       const name = target.rule.RuleName;
-      await this.send('UpdateSamplingRule', name, () => this.options.client.send(new UpdateSamplingRuleCommand({ SamplingRuleUpdate: toSdkUpdate(target.rule) })));
+      await this.send('UpdateSamplingRule', name, () => client.send(new UpdateSamplingRuleCommand({ SamplingRuleUpdate: toSdkUpdate(target.rule) })));
+      this.listing.updated(target.rule);
       arns.set(name, current.rule.RuleARN);
       result.updated.push(name);
       log.info({ operation: 'UpdateSamplingRule', ruleName: name, changed }, 'Updated X-Ray sampling rule');
     }
     for (const { rule } of plan.creates) {
       const created = await this.send('CreateSamplingRule', rule.RuleName, () =>
-        this.options.client.send(new CreateSamplingRuleCommand({ SamplingRule: toSdkRule(rule), Tags: toSdkTags(desired.tags) })),
+        client.send(new CreateSamplingRuleCommand({ SamplingRule: toSdkRule(rule), Tags: toSdkTags(desired.tags) })),
       );
       const arn = created.SamplingRuleRecord?.SamplingRule?.RuleARN;
       if (arn) this.tagCache.set(arn, { ...desired.tags });
+      this.listing.created(arn ? { ...rule, RuleARN: arn } : rule);
       arns.set(rule.RuleName, arn);
       result.created.push(rule.RuleName);
       log.info({ operation: 'CreateSamplingRule', ruleName: rule.RuleName }, 'Created X-Ray sampling rule');
     }
-    if (plan.conflicts.length > 0) throw new RuleNameConflictError(plan.conflicts);
-
-    result.rules = desired.rules.map(({ specName, rule }) => ownedRule(specName, rule.RuleName, arns.get(rule.RuleName)));
-    return result;
   }
 
   /** Deletes every rule this XRayTracing owns (the finalizer's job). Returns the deleted rule names. */
@@ -109,7 +128,7 @@ export class SamplingRuleSync {
 
   /** X-Ray's rules whose names could be this owner's, with their tags. */
   private async observe(nameSuffix: string): Promise<Observation> {
-    const all = await this.listRules();
+    const all = await this.listing.get();
     const present = new Set(all.map((r) => r.RuleARN));
     for (const arn of this.tagCache.keys()) if (!present.has(arn)) this.tagCache.delete(arn);
     const candidates = all.filter((r) => r.RuleName.endsWith(nameSuffix) && OPERATOR_RULE_NAME.test(r.RuleName));
