@@ -134,19 +134,20 @@ describe('controller e2e: XRayTracing and workload reconcilers', () => {
     await createNamespace(controlPlane.kc, 'legacy');
     // An object stored under an older, laxer schema: the API server keeps it, the controller must explain it.
     const lax = yaml.load(crdText()) as { spec: { versions: { schema: { openAPIV3Schema: unknown } }[] } };
+    const anything = { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
     for (const version of lax.spec.versions) {
-      version.schema.openAPIV3Schema = { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
+      version.schema.openAPIV3Schema = { type: 'object', properties: { spec: anything, status: anything } };
     }
     await installCrd(controlPlane.kc, [lax as never]);
-    await waitFor('the lax schema to take effect', async () => {
-      try {
-        await applyObjects(controlPlane.kc, [tracing('legacy', 'default', { sampling: { mode: 'local', fixedRate: 7 } })]);
+    try {
+      await waitFor('the lax schema to take effect', async () => {
+        const body = tracing('legacy', 'default', { sampling: { mode: 'local', fixedRate: 7 } });
+        await custom().createNamespacedCustomObject({ group: API_GROUP, version: API_VERSION, plural: XRAY_TRACING_PLURAL, namespace: 'legacy', body });
         return true;
-      } catch {
-        return false;
-      }
-    });
-    await installCrd(controlPlane.kc);
+      });
+    } finally {
+      await installCrd(controlPlane.kc);
+    }
 
     const invalid = await waitForCondition(controlPlane.kc, 'legacy', 'default', 'Ready', 'False', 'InvalidSpec');
     expect(invalid.status?.lastError).toMatch(/^The spec is invalid: spec\.sampling\.fixedRate/);

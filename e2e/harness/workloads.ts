@@ -89,9 +89,12 @@ export async function createDeployment(kc: KubeConfig, body: V1Deployment): Prom
 }
 
 export interface StoredXRayTracing {
-  metadata: { name: string; namespace: string; generation?: number; finalizers?: string[] };
+  metadata: { name: string; namespace: string; generation?: number; finalizers?: string[]; creationTimestamp?: string };
   spec: XRayTracingSpec;
-  status?: { observedGeneration?: number; conditions?: { type: string; status: string; reason?: string; message?: string; observedGeneration?: number }[] };
+  status?: {
+    observedGeneration?: number;
+    conditions?: { type: string; status: string; reason?: string; message?: string; observedGeneration?: number; lastTransitionTime?: string }[];
+  };
 }
 
 export async function readXRayTracing(kc: KubeConfig, namespace: string, name: string): Promise<StoredXRayTracing> {
