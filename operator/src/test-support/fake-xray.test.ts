@@ -150,6 +150,12 @@ describe('FakeXRay through @aws-sdk/client-xray', () => {
     expect(fake.callsOf('GetSamplingRules').map((c) => c.status)).toEqual([429, 429, 200]);
   });
 
+  it('fails the next N calls with a chosen error, 503 by default', async () => {
+    fake.failNext(1);
+    expect(await awsError(client.send(new GetSamplingRulesCommand({})))).toMatchObject({ status: 503 });
+    await expect(client.send(new GetSamplingRulesCommand({}))).resolves.toBeDefined();
+  });
+
   it('serves sampling targets for known rules and lists unknown ones as unprocessed', async () => {
     await client.send(new CreateSamplingRuleCommand({ SamplingRule: rule('api', { FixedRate: 0.25, ReservoirSize: 7 }) }));
     const doc = (RuleName: string) => ({ RuleName, ClientID: 'a'.repeat(24), Timestamp: new Date(), RequestCount: 10, SampledCount: 2, BorrowCount: 0 });

@@ -47,6 +47,7 @@ export class FakeXRay {
   /** Statistics documents received by SamplingTargets (what samplers report). */
   readonly statistics: Json[] = [];
   private throttled = 0;
+  private failures: { remaining: number; error: FakeAwsError } = { remaining: 0, error: new FakeAwsError(500, 'InternalFailure', '') };
   private readonly handlers: Record<string, Handler>;
 
   private constructor(
@@ -93,6 +94,11 @@ export class FakeXRay {
     this.throttled = count;
   }
 
+  /** The next `count` requests fail with this error (default: 503 ServiceUnavailable, as in an AWS outage). */
+  failNext(count: number, error = new FakeAwsError(503, 'ServiceUnavailable', 'Service is unavailable, please try again later.')): void {
+    this.failures = { remaining: count, error };
+  }
+
   callsOf(operation: string): FakeXRayCall[] {
     return this.calls.filter((c) => c.operation === operation);
   }
@@ -111,6 +117,10 @@ export class FakeXRay {
       }
       const raw = await readBody(req);
       this.checkRequest(req, operation);
+      if (this.failures.remaining > 0) {
+        this.failures.remaining -= 1;
+        throw this.failures.error;
+      }
       if (this.throttled > 0) {
         this.throttled -= 1;
         throw new FakeAwsError(429, 'ThrottledException', 'The request exceeds the maximum number of requests per second.');

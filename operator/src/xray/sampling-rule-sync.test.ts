@@ -172,6 +172,21 @@ describe('SamplingRuleSync against the fake X-Ray API', () => {
     expect(await callCount('GetSamplingRules', 'success')).toBe(1);
   });
 
+  it('retries AWS server errors (5xx) and counts them as errors', async () => {
+    fake.failNext(2);
+    await newSync().sync(want({}));
+    expect(ruleNames()).toHaveLength(2);
+    expect(await callCount('GetSamplingRules', 'error')).toBe(2);
+  });
+
+  it('does not retry a client error', async () => {
+    const desired = want({});
+    desired.rules[0]!.rule.Priority = 0;
+    await expect(newSync().sync(desired)).rejects.toBeInstanceOf(InvalidSamplingRuleError);
+    expect(fake.callsOf('CreateSamplingRule')).toHaveLength(1);
+    expect(sleeps).toEqual([]);
+  });
+
   it('gives up after the last retry with a typed throttling error', async () => {
     fake.throttleNext(100);
     const error = await newSync().sync(want({})).catch((e: unknown) => e);
