@@ -1,6 +1,6 @@
 // Per-file test bed: a control plane, a fake X-Ray API, and the operator installed by its chart
 // and pointed at that fake; torn down after the file.
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { FakeXRay, type FakeXRayOptions } from '../../operator/src/test-support/fake-xray.js';
 import { startControlPlane, type ControlPlane } from './control-plane.js';
 import { installOperator, type InstalledOperator } from './install.js';
@@ -34,6 +34,11 @@ export function useInstalledOperator(options: TestBedOptions = {}): () => TestBe
       operator: { xrayEndpoint: fakeXRay.endpoint, region: E2E_REGION, ...options.operator },
     });
     bed = { controlPlane, installed, fakeXRay };
+  });
+  afterEach((context) => {
+    // What the operator and the API server said is the first thing to read when a scenario fails.
+    if (context.task.result?.state !== 'fail' || !bed) return;
+    console.error(`xray-operator log tail:\n${bed.installed.operator.process.tail(60)}`);
   });
   afterAll(async () => {
     await bed?.installed.operator.stop();
