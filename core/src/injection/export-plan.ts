@@ -2,6 +2,7 @@
 // sidecar there would collide with every other such pod on the node.
 import { Annotations, CollectorPorts } from '../constants.js';
 import type { ResolvedSpec } from '../api/types.js';
+import { LEGACY_RECEIVER_PROXY_PORT } from '../collector/render.js';
 import { LOCAL_OTLP_ENDPOINT, LOCAL_SAMPLING_ENDPOINT, type ExportPlan } from './app-env.js';
 import type { V1PodLike } from './types.js';
 
@@ -15,13 +16,34 @@ function gatewayPlan(spec: ResolvedSpec): ExportPlan {
   };
 }
 
+/** `<port>/<protocol>` the sidecar listens on, as the renderer configures it. */
+function collectorListeners(spec: ResolvedSpec): Set<string> {
+  const tcp: number[] = [CollectorPorts.otlpGrpc, CollectorPorts.otlpHttp, CollectorPorts.xray, CollectorPorts.health];
+  if (spec.collector.legacyXRayReceiver) tcp.push(LEGACY_RECEIVER_PROXY_PORT);
+  const listeners = new Set(tcp.map((port) => `${port}/TCP`));
+  if (spec.collector.legacyXRayReceiver) listeners.add(`${CollectorPorts.xray}/UDP`);
+  return listeners;
+}
+
+/** A container that declares a port the collector listens on (an X-Ray daemon or collector of the user's own). */
+function portClash(pod: V1PodLike, spec: ResolvedSpec): string | undefined {
+  const listeners = collectorListeners(spec);
+  for (const container of [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])]) {
+    const port = (container.ports ?? []).find((p) => listeners.has(`${p.containerPort}/${p.protocol ?? 'TCP'}`));
+    if (port) return `container "${container.name}" declares port ${port.containerPort}/${port.protocol ?? 'TCP'}, which the collector sidecar listens on`;
+  }
+  return undefined;
+}
+
 /** Why a sidecar does not fit this pod, if it does not: the user-facing problem and how to get around it. */
-function sidecarMisfit(pod: V1PodLike, nativeSidecar: boolean): { problem: string; remedy: string } | undefined {
+function sidecarMisfit(pod: V1PodLike, spec: ResolvedSpec, nativeSidecar: boolean): { problem: string; remedy: string } | undefined {
   const force = `annotate the pod ${Annotations.injectSidecar}="true" to force a sidecar`;
   if (pod.spec?.hostNetwork === true) {
     const ports = Object.values(CollectorPorts).join(', ');
     return { problem: `the pod uses hostNetwork, where a collector sidecar would bind the node's ports (${ports}) and collide`, remedy: force };
   }
+  const clash = portClash(pod, spec);
+  if (clash) return { problem: clash, remedy: `free the port, or ${force}` };
   const restartPolicy = pod.spec?.restartPolicy ?? 'Always';
   if (!nativeSidecar && restartPolicy !== 'Always') {
     return {
@@ -41,7 +63,7 @@ export function decideExport(pod: V1PodLike, spec: ResolvedSpec, nativeSidecar: 
   const sidecarAnnotation = pod.metadata?.annotations?.[Annotations.injectSidecar]?.trim().toLowerCase();
   if (sidecarAnnotation === 'false') return { ok: true, plan: gatewayPlan(spec), warnings: [] };
   const sidecarPlan: ExportPlan = { otlpEndpoint: LOCAL_OTLP_ENDPOINT, samplingEndpoint: LOCAL_SAMPLING_ENDPOINT, sidecar: true };
-  const misfit = sidecarAnnotation === 'true' ? undefined : sidecarMisfit(pod, nativeSidecar);
+  const misfit = sidecarAnnotation === 'true' ? undefined : sidecarMisfit(pod, spec, nativeSidecar);
   if (!misfit) return { ok: true, plan: sidecarPlan, warnings: [] };
   if (spec.collector.endpoint) {
     const warning = `No collector sidecar was added: ${misfit.problem}; spans go to ${spec.collector.endpoint}`;
