@@ -63,16 +63,21 @@ export class SamplingRuleSync {
 
   /** Applies the desired rules. Throws a SamplingSyncError (with the condition reason) when X-Ray refuses. */
   async sync(desired: DesiredSamplingRules): Promise<SamplingSyncResult> {
+    try {
+      return await this.syncOnce(desired);
+    } catch (err) {
+      // What X-Ray holds after a failure is unknown (or the listing was what failed): list afresh next time.
+      this.listing.invalidate();
+      throw err;
+    }
+  }
+
+  private async syncOnce(desired: DesiredSamplingRules): Promise<SamplingSyncResult> {
     const observation = await this.observe(desired.nameSuffix);
     const plan = await this.confirmedPlan(desired, observation);
     const arns = new Map(plan.unchanged.map((o) => [o.rule.RuleName, o.rule.RuleARN]));
     const result: SamplingSyncResult = { rules: [], created: [], updated: [], deleted: [] };
-    try {
-      await this.apply(desired, plan, arns, result);
-    } catch (err) {
-      this.listing.invalidate();
-      throw err;
-    }
+    await this.apply(desired, plan, arns, result);
     if (plan.conflicts.length > 0) throw new RuleNameConflictError(plan.conflicts);
     result.rules = desired.rules.map(({ specName, rule }) => ownedRule(specName, rule.RuleName, arns.get(rule.RuleName)));
     return result;
