@@ -3,7 +3,7 @@
 // Each pass also makes the webhook configuration's caBundle trust the stored CAs before the new pair is served.
 import { AdmissionregistrationV1Api, CoreV1Api, type KubeConfig, type V1MutatingWebhookConfiguration, type V1Secret } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import { FIELD_MANAGER } from '../../../core/src/constants.js';
+import { FIELD_MANAGER, Labels, MANAGED_BY_VALUE } from '../../../core/src/constants.js';
 import { classifyApiError, describeApiError, isConflict, isNotFound } from '../k8s/errors.js';
 import { caBundlePatch } from './ca-bundle-patch.js';
 import { issuePki } from './issue.js';
@@ -86,7 +86,7 @@ export async function startCertManager(options: CertManagerOptions): Promise<Cer
       metadata: {
         name: options.secretName,
         namespace: options.namespace,
-        labels: { 'app.kubernetes.io/managed-by': FIELD_MANAGER, 'app.kubernetes.io/component': 'webhook-certificates' },
+        labels: { [Labels.managedBy]: MANAGED_BY_VALUE },
         // Present on update: the API server rejects the write with 409 if another replica wrote in between.
         resourceVersion: current?.metadata?.resourceVersion,
       },
