@@ -2,7 +2,7 @@
 import type { V1EnvVar } from '@kubernetes/client-node';
 import { Env, NODE_OPTIONS_PRELOAD } from '../constants.js';
 import type { ConfigMapLike } from '../ports.js';
-import { envSource, escapeForKubelet } from './env-sources.js';
+import { envSource, escapeForKubelet, type EnvSource } from './env-sources.js';
 import type { ContainerLike } from './types.js';
 
 /** Holds the user's `valueFrom` NODE_OPTIONS so ours can extend it with `$(…)`. */
@@ -19,59 +19,61 @@ function replaceAt(env: readonly V1EnvVar[], index: number, entries: V1EnvVar[])
   return [...env.slice(0, index), ...entries, ...env.slice(index + 1)];
 }
 
+const unchangedEnv = (env: V1EnvVar[]): NodeOptionsResult => ({ ok: true, env: [...env], appended: false, warnings: [] });
+const appendedEnv = (env: V1EnvVar[], value: string, warnings: string[] = []): NodeOptionsResult => ({
+  ok: true,
+  env: [...env, { name: Env.nodeOptions, value }],
+  appended: true,
+  warnings,
+});
+
+/** A `valueFrom` kept under another name, in place, with NODE_OPTIONS extending it through `$(…)`. */
+function extendValueFrom(container: ContainerLike, env: V1EnvVar[], index: number, optional: boolean): NodeOptionsResult {
+  const original = env[index];
+  if (!original || optional) {
+    return {
+      ok: false,
+      warning:
+        `Skipped container "${container.name}": its ${Env.nodeOptions} comes from an optional valueFrom that may be absent, so it cannot be ` +
+        `extended safely; make the reference non-optional or set ${Env.nodeOptions} as a literal`,
+    };
+  }
+  const kept: V1EnvVar = { name: USER_NODE_OPTIONS_ENV, valueFrom: original.valueFrom };
+  const extended: V1EnvVar = { name: Env.nodeOptions, value: withPreload(`$(${USER_NODE_OPTIONS_ENV})`) };
+  return { ok: true, env: replaceAt(env, index, [kept, extended]), appended: false, warnings: [] };
+}
+
+/** An envFrom source the webhook cannot read may set NODE_OPTIONS: ours wins, so say so and how to keep theirs. */
+function overrideOpaque(container: ContainerLike, env: V1EnvVar[], source: Extract<EnvSource, { kind: 'opaque' }>): NodeOptionsResult {
+  const assumed = source.otherwise ? `the value of ConfigMap "${source.otherwise.configMapName}" and the preload` : 'only the preload';
+  const warning =
+    `Container "${container.name}": ${source.sourceKind} "${source.sourceName}" (envFrom) may set ${Env.nodeOptions}, which the webhook cannot read; ` +
+    `an explicit ${Env.nodeOptions} with ${assumed} was added and takes precedence. To keep your options, ` +
+    `set ${Env.nodeOptions} explicitly in env (a literal, or valueFrom the same ${source.sourceKind} key)`;
+  return appendedEnv(env, withPreload(escapeForKubelet(source.otherwise?.value ?? '')), [warning]);
+}
+
 /**
  * The container's env with NODE_OPTIONS carrying the preload. Returns `ok: false` when the value cannot be extended
  * safely (an optional `valueFrom`: if absent, kubelet would pass a literal `$(…)` to node, which refuses to start).
  */
-export function extendNodeOptions(
-  container: ContainerLike,
-  getConfigMap: (name: string) => ConfigMapLike | undefined,
-): NodeOptionsResult {
+export function extendNodeOptions(container: ContainerLike, getConfigMap: (name: string) => ConfigMapLike | undefined): NodeOptionsResult {
   const env = container.env ?? [];
   const source = envSource(container, Env.nodeOptions, getConfigMap);
-  const where = `container "${container.name}"`;
   switch (source.kind) {
     case 'none':
-      return { ok: true, env: [...env, { name: Env.nodeOptions, value: NODE_OPTIONS_PRELOAD }], appended: true, warnings: [] };
-    case 'literal':
-      if (source.value.includes(NODE_OPTIONS_PRELOAD)) return { ok: true, env: [...env], appended: false, warnings: [] };
-      return {
-        ok: true,
-        env: replaceAt(env, source.index, [{ name: Env.nodeOptions, value: withPreload(source.value) }]),
-        appended: false,
-        warnings: [],
-      };
-    case 'configMap': {
-      if (source.value.includes(NODE_OPTIONS_PRELOAD)) return { ok: true, env: [...env], appended: false, warnings: [] };
-      const value = withPreload(escapeForKubelet(source.value));
-      return { ok: true, env: [...env, { name: Env.nodeOptions, value }], appended: true, warnings: [] };
+      return appendedEnv(env, NODE_OPTIONS_PRELOAD);
+    case 'literal': {
+      if (source.value.includes(NODE_OPTIONS_PRELOAD)) return unchangedEnv(env);
+      const extended = replaceAt(env, source.index, [{ name: Env.nodeOptions, value: withPreload(source.value) }]);
+      return { ok: true, env: extended, appended: false, warnings: [] };
     }
-    case 'valueFrom': {
-      const original = env[source.index];
-      if (!original || source.optional) {
-        return {
-          ok: false,
-          warning:
-            `Skipped ${where}: its ${Env.nodeOptions} comes from an optional valueFrom that may be absent, so it cannot be extended safely; ` +
-            `make the reference non-optional or set ${Env.nodeOptions} as a literal`,
-        };
-      }
-      const kept: V1EnvVar = { name: USER_NODE_OPTIONS_ENV, valueFrom: original.valueFrom };
-      const extended: V1EnvVar = { name: Env.nodeOptions, value: withPreload(`$(${USER_NODE_OPTIONS_ENV})`) };
-      return { ok: true, env: replaceAt(env, source.index, [kept, extended]), appended: false, warnings: [] };
-    }
-    case 'opaque': {
-      const assumed = source.otherwise ? `the value of ConfigMap "${source.otherwise.configMapName}" and the preload` : 'only the preload';
-      return {
-        ok: true,
-        env: [...env, { name: Env.nodeOptions, value: withPreload(escapeForKubelet(source.otherwise?.value ?? '')) }],
-        appended: true,
-        warnings: [
-          `Container "${container.name}": ${source.sourceKind} "${source.sourceName}" (envFrom) may set ${Env.nodeOptions}, which the webhook cannot read; ` +
-            `an explicit ${Env.nodeOptions} with ${assumed} was added and takes precedence. To keep your options, ` +
-            `set ${Env.nodeOptions} explicitly in env (a literal, or valueFrom the same ${source.sourceKind} key)`,
-        ],
-      };
-    }
+    case 'configMap':
+      // envFrom values are not expanded by kubelet, explicit values are: escape `$` to keep the value as it was.
+      return source.value.includes(NODE_OPTIONS_PRELOAD) ? unchangedEnv(env) : appendedEnv(env, withPreload(escapeForKubelet(source.value)));
+    case 'valueFrom':
+      return extendValueFrom(container, env, source.index, source.optional);
+    case 'opaque':
+      return overrideOpaque(container, env, source);
   }
 }
