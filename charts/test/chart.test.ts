@@ -225,6 +225,8 @@ describe('values that change the chart', () => {
     expect(spec.nodeSelector).toEqual({ 'kubernetes.io/os': 'linux' });
     expect(spec.tolerations).toEqual([{ key: 'dedicated', operator: 'Equal', value: 'platform', effect: 'NoSchedule' }]);
     expect(configOf('irsa.yaml').clusterName).toBe('prod-eu-west-1');
+    expect(spec.containers[0]!.env).toEqual([{ name: 'AWS_STS_REGIONAL_ENDPOINTS', value: 'regional' }]);
+    expect(podSpecOf('default.yaml').containers[0]!.env).toBeUndefined();
   });
 
   it('self-managed certificates: the operator keeps its own Secret; no cert-manager objects', () => {
