@@ -29,7 +29,7 @@ export const DEFAULTS: ResolvedSpec = Object.freeze({
   },
   sampling: { mode: 'centralized', fixedRate: 0.05, reservoirSize: 1, pollingIntervalSeconds: 60, rules: [] },
   rollout: { restartOnChange: true },
-}) as ResolvedSpec;
+});
 
 /** Fills every default into a (validated) spec. Pure; never mutates its input. */
 export function resolveSpec(spec: XRayTracingSpec | undefined): ResolvedSpec {

@@ -106,7 +106,8 @@ export interface XRayTracingSpec {
 }
 
 export interface Condition {
-  type: 'Ready' | 'CollectorConfigReady' | 'SamplingRulesSynced' | string;
+  /** Ready, CollectorConfigReady or SamplingRulesSynced. */
+  type: string;
   status: 'True' | 'False' | 'Unknown';
   reason: string;
   message: string;
