@@ -1,84 +1,20 @@
 // Table-driven fixtures: every directory under testdata/ is a case (see testdata/README.md for the file layout).
 // UPDATE_FIXTURES=1 rewrites expected.yaml / expected-outcome.yaml from the engine's output; read every diff.
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
-import type { V1EnvVar, V1PodSpec } from '@kubernetes/client-node';
-import { resolveSpec } from '../api/defaults.js';
-import type { XRayTracing } from '../api/types.js';
+import type { V1EnvVar } from '@kubernetes/client-node';
 import { renderCollectorConfigYaml } from '../collector/render.js';
-import { StaticClusterView } from '../cluster-view/static-view.js';
+import type { StaticClusterView } from '../cluster-view/static-view.js';
 import { COLLECTOR_CONFIG_ENV, InjectedNames } from '../constants.js';
-import type { ConfigMapLike, NamespaceLike } from '../ports.js';
 import { referencedNames } from './env-order.js';
-import { injectPodTemplate, injectWithView } from './inject-with-view.js';
 import { restrictedProfileViolations } from './restricted-profile.js';
-import type { InjectionOutcome, V1PodLike, V1PodTemplateLike } from './types.js';
+import { caseNames, inject, loadCase, podSpecOf, resolve } from './testing/fixture-cases.js';
+import type { InjectionOutcome, V1PodLike } from './types.js';
 
-const TESTDATA = join(import.meta.dirname, 'testdata');
 const UPDATE = process.env.UPDATE_FIXTURES === '1';
 const RENDERED_CONFIG_PLACEHOLDER = '<renderCollectorConfigYaml(spec)>';
-
-interface CaseOptions {
-  namespace?: string;
-  builtInDefaults?: boolean;
-  nativeSidecarsSupported?: boolean;
-  clusterName?: string;
-}
-
-/** A workload object (Deployment…) whose pod template is injected instead of a pod. */
-interface WorkloadObject {
-  kind: string;
-  metadata: { name: string; annotations?: Record<string, string> };
-  spec: { template?: V1PodTemplateLike; jobTemplate?: { spec: { template: V1PodTemplateLike } } };
-}
-
-const readYaml = (dir: string, file: string): unknown => (existsSync(join(dir, file)) ? yaml.load(readFileSync(join(dir, file), 'utf8')) : undefined);
-const readAll = <T>(dir: string, file: string): T[] =>
-  existsSync(join(dir, file)) ? (yaml.loadAll(readFileSync(join(dir, file), 'utf8')) as T[]).filter(Boolean) : [];
-
-function loadCase(dir: string) {
-  const options = (readYaml(dir, 'case.yaml') ?? {}) as CaseOptions;
-  const tracings = readAll<XRayTracing>(dir, 'tracing.yaml');
-  const view = new StaticClusterView({
-    xrayTracings: tracings,
-    configMaps: readAll<ConfigMapLike>(dir, 'configmaps.yaml'),
-    namespaces: readAll<NamespaceLike>(dir, 'namespace.yaml'),
-    builtInDefaults: options.builtInDefaults ?? tracings.length === 0,
-    nativeSidecarsSupported: options.nativeSidecarsSupported ?? true,
-    clusterName: options.clusterName,
-  });
-  return { input: readYaml(dir, 'input.yaml') as V1PodLike | WorkloadObject, view, namespace: options.namespace ?? 'shop' };
-}
-
-const resolve = (t: XRayTracing) => resolveSpec(t.spec);
-
-function templateHolder(workload: WorkloadObject): { template: V1PodTemplateLike; put: (t: V1PodTemplateLike) => void } {
-  const spec = workload.spec;
-  if (spec.jobTemplate) return { template: spec.jobTemplate.spec.template, put: (t) => (spec.jobTemplate!.spec.template = t) };
-  return { template: spec.template ?? {}, put: (t) => (spec.template = t) };
-}
-
-/** Injects a Pod, or a workload's pod template; returns the whole object and the outcome. */
-function inject(input: V1PodLike | WorkloadObject, namespace: string, view: StaticClusterView): { object: unknown; outcome: InjectionOutcome } {
-  if (input.kind === 'Pod' || input.kind === undefined) {
-    const outcome = injectWithView(input as V1PodLike, namespace, view, resolve);
-    return { object: outcome.pod, outcome };
-  }
-  const workload = structuredClone(input as WorkloadObject);
-  const holder = templateHolder(workload);
-  const ref = { kind: workload.kind, name: workload.metadata.name, annotations: workload.metadata.annotations };
-  const outcome = injectPodTemplate(holder.template, ref, namespace, view, resolve);
-  holder.put(outcome.pod);
-  return { object: workload, outcome };
-}
-
-function podSpecOf(object: unknown): V1PodSpec | undefined {
-  const o = object as V1PodLike & WorkloadObject;
-  if (o.kind === 'Pod' || o.kind === undefined) return o.spec;
-  return templateHolder(o).template.spec;
-}
 
 /** Checks the sidecar carries the renderer's config for the case's spec and swaps it for a placeholder. */
 function withConfigPlaceholder(object: unknown, outcome: InjectionOutcome, view: StaticClusterView, namespace: string): unknown {
@@ -121,26 +57,25 @@ function compareOrUpdate(dir: string, file: string, actual: unknown): void {
   expect(actual).toEqual(yaml.load(readFileSync(path, 'utf8')));
 }
 
-const cases = readdirSync(TESTDATA, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+const cases = caseNames();
 
 describe('injection fixtures', () => {
   it.each(cases)('%s: injects exactly the expected object', (name) => {
-    const dir = join(TESTDATA, name);
-    const { input, view, namespace } = loadCase(dir);
+    const { dir, input, view, namespace } = loadCase(name);
     const { object, outcome } = inject(input, namespace, view);
     compareOrUpdate(dir, 'expected-outcome.yaml', expectedOutcomeOf(outcome));
     compareOrUpdate(dir, 'expected.yaml', withConfigPlaceholder(object, outcome, view, namespace));
   });
 
   it.each(cases)('%s: never mutates its input', (name) => {
-    const { input, view, namespace } = loadCase(join(TESTDATA, name));
+    const { input, view, namespace } = loadCase(name);
     const before = structuredClone(input);
     inject(input, namespace, view);
     expect(input).toEqual(before);
   });
 
   it.each(cases)('%s: injecting the result again changes nothing', (name) => {
-    const { input, view, namespace } = loadCase(join(TESTDATA, name));
+    const { input, view, namespace } = loadCase(name);
     const once = inject(input, namespace, view).object;
     const twice = inject(once as V1PodLike, namespace, view);
     expect(twice.outcome.action).toBe('unchanged');
@@ -148,7 +83,7 @@ describe('injection fixtures', () => {
   });
 
   it.each(cases)('%s: keeps a restricted-compliant pod compliant', (name) => {
-    const { input, view, namespace } = loadCase(join(TESTDATA, name));
+    const { input, view, namespace } = loadCase(name);
     const spec = podSpecOf(input);
     if (!spec || restrictedProfileViolations(spec).length) return;
     expect(restrictedProfileViolations(podSpecOf(inject(input, namespace, view).object)!)).toEqual([]);
@@ -156,21 +91,21 @@ describe('injection fixtures', () => {
 
   it('has restricted-compliant inputs, so the compliance check above is exercised', () => {
     const compliant = cases.filter((name) => {
-      const spec = podSpecOf(loadCase(join(TESTDATA, name)).input);
+      const spec = podSpecOf(loadCase(name).input);
       return spec !== undefined && restrictedProfileViolations(spec).length === 0;
     });
     expect(compliant).toContain('restricted-pod');
   });
 
   it.each(cases)('%s: every $(VAR) reference in container env points at an earlier entry', (name) => {
-    const { input, view, namespace } = loadCase(join(TESTDATA, name));
+    const { input, view, namespace } = loadCase(name);
     const spec = podSpecOf(inject(input, namespace, view).object);
     const containers = [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])];
     expect(containers.flatMap((c) => forwardReferences(c.env ?? []))).toEqual([]);
   });
 
   it.each(cases)('%s: container names stay unique', (name) => {
-    const { input, view, namespace } = loadCase(join(TESTDATA, name));
+    const { input, view, namespace } = loadCase(name);
     const spec = podSpecOf(inject(input, namespace, view).object);
     const names = [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])].map((c) => c.name);
     expect(new Set(names).size).toBe(names.length);
