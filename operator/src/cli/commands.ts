@@ -2,7 +2,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { resolveSpec } from '../../../core/src/api/defaults.js';
 import { renderCollectorConfigYaml } from '../../../core/src/collector/render.js';
-import { ConfigError } from '../config/operator-config.js';
+import { ConfigError, parseOperatorConfig, runOptionsHelp } from '../config/operator-config.js';
 import { runDemo } from './demo.js';
 import { packageVersion } from './package-root.js';
 import { injectManifests, type InjectedManifest } from './inject-manifests.js';
@@ -115,6 +115,17 @@ async function webhookCommand(argv: readonly string[]): Promise<void> {
   });
 }
 
+async function runCommand(argv: readonly string[]): Promise<void> {
+  if (argv.includes('--help')) {
+    process.stdout.write(`Usage: xray-operator run [options]\n\n${runOptionsHelp()}\n`);
+    return;
+  }
+  const config = parseOperatorConfig(argv, process.env);
+  // Loaded on demand: the other commands need no Kubernetes or AWS client.
+  const { runOperator } = await import('../main.js');
+  await runOperator(config);
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -127,6 +138,9 @@ export async function main(argv: readonly string[]): Promise<number> {
         return 0;
       case 'webhook':
         await webhookCommand(rest);
+        return 0;
+      case 'run':
+        await runCommand(rest);
         return 0;
       case 'demo':
         runDemo(process.stdout);
