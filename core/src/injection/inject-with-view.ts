@@ -18,7 +18,7 @@ function injectSelected(
   const injectedBefore = alreadyInjectedOutcome(pod);
   if (injectedBefore) return injectedBefore;
   const namespaceAnnotations = view.getNamespace(namespace)?.metadata.annotations;
-  const selection = selectTracing(pod.metadata?.annotations, namespaceAnnotations, view.listXRayTracings(namespace), namespace, workload?.annotations);
+  const selection = selectTracing(pod.metadata?.annotations, namespaceAnnotations, view.listXRayTracings(namespace), namespace, workload ? (workload.annotations ?? {}) : undefined);
   switch (selection.kind) {
     case 'notOptedIn':
     case 'optedOut':

@@ -38,7 +38,7 @@ export function selectTracing(
   workloadAnnotations?: Annotated,
 ): TracingSelection {
   const optIn = optInValue([
-    ['pod', podAnnotations],
+    [workloadAnnotations === undefined ? 'pod' : 'pod template', podAnnotations],
     ['workload', workloadAnnotations],
     ['namespace', namespaceAnnotations],
   ]);
