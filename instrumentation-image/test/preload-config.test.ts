@@ -9,11 +9,11 @@ import { hookedSpecifiers, mainMayBeEsm } from '../src/preload/esm.js';
 
 describe('selectOtelLine', () => {
   it.each([
-    ['16.20.2', undefined],
-    ['18.18.2', undefined],
+    ['16.20.2', 'no'],
+    ['18.18.2', 'no'],
     ['18.19.0', 'legacy'],
-    ['19.9.0', undefined],
-    ['20.5.1', undefined],
+    ['19.9.0', 'no'],
+    ['20.5.1', 'no'],
     ['20.6.0', 'legacy'],
     ['21.7.3', 'legacy'],
     ['22.14.0', 'legacy'],
@@ -21,7 +21,7 @@ describe('selectOtelLine', () => {
     ['24.21.0', 'current'],
     ['26.0.0', 'current'],
   ])('Node.js %s runs the %s line', (version, line) => {
-    expect(selectOtelLine(parseNodeVersion(version)!)).toBe(line);
+    expect(selectOtelLine(parseNodeVersion(version)!) ?? 'no').toBe(line);
   });
 });
 
@@ -31,7 +31,7 @@ describe('readPreloadConfig', () => {
     expect(config.propagators).toEqual([...DEFAULT_PROPAGATORS]);
     expect(config.traceExporters).toEqual(['otlp']);
     expect(config.otlpProtocol).toBe('http/protobuf');
-    expect(config.sampler).toEqual({ kind: 'standard' });
+    expect(config.sampler).toEqual({ kind: 'standard', name: 'parentbased_always_on', ratio: 1 });
     expect(Object.isFrozen(config)).toBe(true);
   });
 
@@ -41,6 +41,17 @@ describe('readPreloadConfig', () => {
       OTEL_TRACES_SAMPLER_ARG: 'endpoint=http://localhost:2000/,polling_interval=60',
     });
     expect(config.sampler).toEqual({ kind: 'xray', endpoint: 'http://localhost:2000', pollingIntervalSeconds: 60 });
+  });
+
+  it('reads a standard ratio sampler and falls back to parentbased_always_on for unknown names', () => {
+    expect(readPreloadConfig({ OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.05' }).sampler).toEqual({
+      kind: 'standard',
+      name: 'parentbased_traceidratio',
+      ratio: 0.05,
+    });
+    const unknown = readPreloadConfig({ OTEL_TRACES_SAMPLER: 'jaeger_remote' });
+    expect(unknown.sampler).toEqual({ kind: 'standard', name: 'parentbased_always_on', ratio: 1 });
+    expect(unknown.warnings.join()).toContain('jaeger_remote');
   });
 
   it('reports a bad polling interval and keeps the sampler default', () => {

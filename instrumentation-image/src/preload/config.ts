@@ -1,13 +1,23 @@
 // The preload's settings, read once from the env the injection engine writes (see docs/preload.md).
 import { Env } from '../../../core/src/constants.js';
 
+export const STANDARD_SAMPLERS = [
+  'always_on',
+  'always_off',
+  'traceidratio',
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+] as const;
+export type StandardSamplerName = (typeof STANDARD_SAMPLERS)[number];
+
 export type SamplerConfig =
   | { readonly kind: 'xray'; readonly endpoint: string; readonly pollingIntervalSeconds: number | undefined }
-  /** Any standard OTEL_TRACES_SAMPLER value: the SDK reads it from the env itself. */
-  | { readonly kind: 'standard' };
+  /** A standard OTEL_TRACES_SAMPLER; `ratio` is OTEL_TRACES_SAMPLER_ARG for the traceidratio ones. */
+  | { readonly kind: 'standard'; readonly name: StandardSamplerName; readonly ratio: number };
 
 export type EsmHookMode = 'auto' | 'always' | 'never';
-export type OtlpProtocol = 'http/protobuf' | 'http/json' | 'grpc';
+export type OtlpProtocol = 'http/protobuf' | 'http/json';
 export type TraceExporterName = 'otlp' | 'console';
 
 /** OTEL_BSP_* (the SDK classes take these as options; only NodeSDK's own env path reads the variables). */
@@ -69,8 +79,9 @@ export function parseXRaySamplerArg(arg: string | undefined, warnings: string[])
 
 function otlpProtocol(env: EnvLike, warnings: string[]): OtlpProtocol {
   const value = (env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? env[Env.otlpProtocol] ?? 'http/protobuf').trim();
-  if (value === 'http/protobuf' || value === 'http/json' || value === 'grpc') return value;
-  warnings.push(`Unknown ${Env.otlpProtocol} "${value}"; using http/protobuf`);
+  if (value === 'http/protobuf' || value === 'http/json') return value;
+  // grpc would add a gRPC stack to every app for no gain: the sidecar serves OTLP/HTTP on the pod's loopback.
+  warnings.push(`Unsupported ${Env.otlpProtocol} "${value}" (the preload exports http/protobuf or http/json); using http/protobuf`);
   return 'http/protobuf';
 }
 
@@ -111,17 +122,33 @@ function esmHookMode(env: EnvLike, warnings: string[]): EsmHookMode {
   return 'auto';
 }
 
-const STANDARD_SAMPLER: SamplerConfig = { kind: 'standard' };
+function standardSampler(name: string, arg: string | undefined, warnings: string[]): SamplerConfig {
+  const known = (STANDARD_SAMPLERS as readonly string[]).includes(name);
+  if (name && !known) warnings.push(`Unknown ${Env.tracesSampler} "${name}"; using parentbased_always_on`);
+  let ratio = 1;
+  if (arg !== undefined && arg.trim() !== '') {
+    const value = Number(arg);
+    if (Number.isFinite(value) && value >= 0 && value <= 1) ratio = value;
+    else warnings.push(`Ignored ${Env.tracesSamplerArg} "${arg}": not a ratio between 0 and 1`);
+  }
+  return { kind: 'standard', name: known ? (name as StandardSamplerName) : 'parentbased_always_on', ratio };
+}
+
+function samplerConfig(env: EnvLike, warnings: string[]): SamplerConfig {
+  const name = (env[Env.tracesSampler] ?? '').trim().toLowerCase();
+  if (name === 'xray') return parseXRaySamplerArg(env[Env.tracesSamplerArg], warnings);
+  const isRatio = name.endsWith('traceidratio');
+  return standardSampler(name, isRatio ? env[Env.tracesSamplerArg] : undefined, warnings);
+}
 
 export function readPreloadConfig(env: EnvLike): PreloadConfig {
   const warnings: string[] = [];
   const debug = (env[Env.debug] ?? '').trim().toLowerCase() === 'true';
-  const samplerName = (env[Env.tracesSampler] ?? '').trim().toLowerCase();
   const propagators = list(env[Env.propagators]);
   const enabled = list(env[Env.enabledInstrumentations]);
   return Object.freeze({
     debug,
-    sampler: samplerName === 'xray' ? parseXRaySamplerArg(env[Env.tracesSamplerArg], warnings) : STANDARD_SAMPLER,
+    sampler: samplerConfig(env, warnings),
     propagators: propagators.length > 0 ? propagators : [...DEFAULT_PROPAGATORS],
     traceExporters: traceExporters(env, debug, warnings),
     otlpProtocol: otlpProtocol(env, warnings),

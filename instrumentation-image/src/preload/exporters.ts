@@ -1,6 +1,5 @@
 // Span processors from OTEL_TRACES_EXPORTER and OTEL_EXPORTER_OTLP_PROTOCOL. The exporters read endpoint, headers
 // and timeouts from the env themselves; the OTEL_BSP_* batch settings come from config.ts.
-import { OTLPTraceExporter as OtlpGrpcExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { OTLPTraceExporter as OtlpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as OtlpProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import {
@@ -13,7 +12,6 @@ import {
 import type { BatchSettings, OtlpProtocol, TraceExporterName } from './config.js';
 
 function otlpExporter(protocol: OtlpProtocol): SpanExporter {
-  if (protocol === 'grpc') return new OtlpGrpcExporter();
   if (protocol === 'http/json') return new OtlpJsonExporter();
   return new OtlpProtoExporter();
 }

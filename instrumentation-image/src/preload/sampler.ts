@@ -6,9 +6,17 @@
 // attributes, and the X-Ray sampler returns no attributes of its own.
 import type { Attributes, Context, Link, SpanKind } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
-import type { Sampler, SamplingResult } from '@opentelemetry/sdk-trace';
+import {
+  AlwaysOffSampler,
+  AlwaysOnSampler,
+  ParentBasedSampler,
+  TraceIdRatioBasedSampler,
+  type Sampler,
+  type SamplingResult,
+} from '@opentelemetry/sdk-trace';
 import { AWSXRayRemoteSampler } from '@opentelemetry/sampler-aws-xray';
 import { SAMPLING_NAMESPACE_ATTRIBUTE } from '../../../core/src/constants.js';
+import type { StandardSamplerName } from './config.js';
 
 export class NamespaceScopedSampler implements Sampler {
   constructor(
@@ -48,4 +56,16 @@ export function createXRaySampler(options: XRaySamplerOptions): Sampler {
   }) as unknown as Sampler;
   const namespace = options.resource.attributes[SAMPLING_NAMESPACE_ATTRIBUTE];
   return typeof namespace === 'string' && namespace.length > 0 ? new NamespaceScopedSampler(remote, namespace) : remote;
+}
+
+/** The standard OTEL_TRACES_SAMPLER samplers, as the SDK's env configuration builds them. */
+export function createStandardSampler(name: StandardSamplerName, ratio: number): Sampler {
+  switch (name) {
+    case 'always_on': return new AlwaysOnSampler();
+    case 'always_off': return new AlwaysOffSampler();
+    case 'traceidratio': return new TraceIdRatioBasedSampler(ratio);
+    case 'parentbased_always_off': return new ParentBasedSampler({ root: new AlwaysOffSampler() });
+    case 'parentbased_traceidratio': return new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(ratio) });
+    case 'parentbased_always_on': return new ParentBasedSampler({ root: new AlwaysOnSampler() });
+  }
 }

@@ -1,0 +1,249 @@
+// npm run bench:preload — what the Node.js preload costs a hello-world HTTP app, against no preload and against the
+// upstream `--require @opentelemetry/auto-instrumentations-node/register` (unbundled, same OpenTelemetry line),
+// both exporting every span over OTLP http/protobuf to a local sink. Writes bench/results/preload.json.
+import autocannon from 'autocannon';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createServer, request, type Server } from 'node:http';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Env, InstrumentationImagePaths } from '../core/src/constants.js';
+import { median, round } from './stats.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const IMAGE = join(ROOT, 'instrumentation-image');
+const BUILD_DIR = join(IMAGE, 'build', 'autoinstrumentation');
+const LOADER = join(BUILD_DIR, InstrumentationImagePaths.loaderFile);
+const APP = join(IMAGE, 'test', 'apps', 'hello-app.cjs');
+const imageRequire = createRequire(join(IMAGE, 'package.json'));
+const UPSTREAM_REGISTER = imageRequire.resolve('@opentelemetry/auto-instrumentations-node/register');
+
+const STARTS = 9;
+const WARMUP_SECONDS = 2;
+const LOAD_SECONDS = 6;
+const CONNECTIONS = 10;
+
+interface Variant {
+  readonly name: string;
+  readonly nodeOptions: string | undefined;
+}
+const VARIANTS: Variant[] = [
+  { name: 'none', nodeOptions: undefined },
+  { name: 'xray-operator', nodeOptions: `--require ${LOADER}` },
+  { name: 'upstream-register', nodeOptions: `--require ${UPSTREAM_REGISTER}` },
+];
+
+async function startSink(): Promise<{ server: Server; endpoint: string; requests: () => number }> {
+  let count = 0;
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      count++;
+      res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests: () => count };
+}
+
+function appEnv(variant: Variant, otlpEndpoint: string): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    [Env.serviceName]: 'bench',
+    [Env.resourceAttributes]: 'k8s.namespace.name=bench,cloud.platform=aws_eks',
+    [Env.tracesSampler]: 'parentbased_always_on',
+    [Env.otlpEndpoint]: otlpEndpoint,
+    [Env.otlpProtocol]: 'http/protobuf',
+    [Env.metricsExporter]: 'none',
+    [Env.logsExporter]: 'none',
+    // Upstream's default `all` probes cloud metadata endpoints; use the local detectors the preload uses.
+    OTEL_NODE_RESOURCE_DETECTORS: 'env,host,os,process,container',
+    ...(variant.nodeOptions ? { [Env.nodeOptions]: variant.nodeOptions } : {}),
+  };
+}
+
+function get(port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    request({ host: '127.0.0.1', port, path: '/' }, (res) => {
+      res.resume();
+      res.on('end', () => resolve());
+    }).on('error', reject).end();
+  });
+}
+
+interface Started {
+  readonly child: ChildProcess;
+  readonly port: number;
+  readonly startupMs: number;
+}
+
+/** Spawn → first HTTP response, in milliseconds. */
+function startApp(variant: Variant, otlpEndpoint: string): Promise<Started> {
+  const began = process.hrtime.bigint();
+  const child = spawn(process.execPath, [APP], { env: appEnv(variant, otlpEndpoint), stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${variant.name}: app did not start in 30 s`)), 30_000);
+    let out = '';
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      out += chunk;
+      const match = /listening (\d+)/.exec(out);
+      if (!match) return;
+      const port = Number(match[1]);
+      get(port).then(() => {
+        clearTimeout(timer);
+        resolve({ child, port, startupMs: Number(process.hrtime.bigint() - began) / 1e6 });
+      }, reject);
+    });
+  });
+}
+
+/** SIGTERM like the kubelet; true when the app exited by itself within 3 s (else it is killed). */
+function stop(child: ChildProcess): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);
+    child.once('exit', (_code, signal) => {
+      clearTimeout(timer);
+      resolve(signal !== 'SIGKILL');
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+function rssMiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1]);
+  return kib / 1024;
+}
+
+async function load(port: number, seconds: number): Promise<number> {
+  const result = await autocannon({ url: `http://127.0.0.1:${port}/`, connections: CONNECTIONS, duration: seconds });
+  return result.requests.average;
+}
+
+interface VariantResult {
+  startupMsMedian: number;
+  startupMsSamples: number[];
+  rssMiBAfterWarmup: number;
+  requestsPerSecond: number;
+  exitsOnSigterm: boolean;
+}
+
+async function measure(variant: Variant, otlpEndpoint: string): Promise<VariantResult> {
+  const startups: number[] = [];
+  for (let i = 0; i < STARTS; i++) {
+    const started = await startApp(variant, otlpEndpoint);
+    startups.push(started.startupMs);
+    await stop(started.child);
+  }
+  const started = await startApp(variant, otlpEndpoint);
+  await load(started.port, WARMUP_SECONDS);
+  const rss = rssMiB(started.child.pid!);
+  const rps = await load(started.port, LOAD_SECONDS);
+  const exitsOnSigterm = await stop(started.child);
+  return {
+    startupMsMedian: round(median(startups), 1),
+    startupMsSamples: startups.map((s) => round(s, 1)),
+    rssMiBAfterWarmup: round(rss, 1),
+    requestsPerSecond: round(rps, 0),
+    exitsOnSigterm,
+  };
+}
+
+function filesUnder(dir: string, skipNested: boolean): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    if (entry.isDirectory()) return skipNested && entry.name === 'node_modules' ? [] : filesUnder(join(dir, entry.name), skipNested);
+    return [join(dir, entry.name)];
+  });
+}
+
+/** The upstream register's installed closure: the package, its dependencies (npm resolution order) and the api. */
+function upstreamInstall(): { bytes: number; files: number; packages: number } {
+  const lock = JSON.parse(readFileSync(join(IMAGE, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dependencies?: Record<string, string>; peerDependencies?: Record<string, string> }> };
+  const seen = new Set<string>();
+  const visit = (pkgPath: string): void => {
+    if (seen.has(pkgPath) || !lock.packages[pkgPath]) return;
+    seen.add(pkgPath);
+    for (const dep of Object.keys(lock.packages[pkgPath]?.dependencies ?? {})) {
+      let base = pkgPath;
+      for (;;) {
+        const candidate = `${base}/node_modules/${dep}`;
+        if (lock.packages[candidate]) {
+          visit(candidate);
+          break;
+        }
+        const cut = base.lastIndexOf('/node_modules/');
+        if (cut < 0) {
+          visit(`node_modules/${dep}`);
+          break;
+        }
+        base = base.slice(0, cut);
+      }
+    }
+  };
+  visit('node_modules/@opentelemetry/auto-instrumentations-node');
+  visit('node_modules/@opentelemetry/api');
+  const files = [...seen].flatMap((pkgPath) => filesUnder(join(IMAGE, pkgPath), true));
+  return { bytes: files.reduce((sum, f) => sum + statSync(f).size, 0), files: files.length, packages: seen.size };
+}
+
+function ours(): { bytes: number; files: number } {
+  const files = filesUnder(BUILD_DIR, false);
+  return { bytes: files.reduce((sum, f) => sum + statSync(f).size, 0), files: files.length };
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(LOADER)) throw new Error('The preload build is missing: run `npm run build:instrumentation` first');
+  const sink = await startSink();
+  const results: Record<string, VariantResult> = {};
+  for (const variant of VARIANTS) {
+    results[variant.name] = await measure(variant, sink.endpoint);
+    console.log(`${variant.name}: ${JSON.stringify(results[variant.name])}`);
+  }
+  sink.server.close();
+  const none = results.none!;
+  const mine = results['xray-operator']!;
+  const upstream = results['upstream-register']!;
+  const payload = { ours: ours(), upstream: upstreamInstall() };
+  const ratios = {
+    startupOverheadVsUpstream: round((mine.startupMsMedian - none.startupMsMedian) / (upstream.startupMsMedian - none.startupMsMedian), 2),
+    rssOverheadVsUpstream: round((mine.rssMiBAfterWarmup - none.rssMiBAfterWarmup) / (upstream.rssMiBAfterWarmup - none.rssMiBAfterWarmup), 2),
+    throughputVsNoPreload: round(mine.requestsPerSecond / none.requestsPerSecond, 2),
+    upstreamThroughputVsNoPreload: round(upstream.requestsPerSecond / none.requestsPerSecond, 2),
+    payloadBytesVsUpstream: round(payload.ours.bytes / payload.upstream.bytes, 3),
+  };
+  const targets = {
+    startupOverheadAtMostHalfOfUpstream: ratios.startupOverheadVsUpstream <= 0.5,
+    rssOverheadAtMost60PercentOfUpstream: ratios.rssOverheadVsUpstream <= 0.6,
+    throughputWithin10PercentOfNoPreload: ratios.throughputVsNoPreload >= 0.9,
+    payloadAtMost8MBIn10Files: payload.ours.bytes <= 8 * 1024 * 1024 && payload.ours.files <= 10,
+  };
+  const report = {
+    node: process.versions.node,
+    spansExportedTo: 'local OTLP/HTTP sink (http/protobuf), every request sampled',
+    settings: { starts: STARTS, warmupSeconds: WARMUP_SECONDS, loadSeconds: LOAD_SECONDS, connections: CONNECTIONS },
+    results,
+    payload,
+    ratios,
+    targets,
+    sinkRequests: sink.requests(),
+  };
+  console.table(Object.fromEntries(VARIANTS.map((v) => [v.name, {
+    'startup ms (median)': results[v.name]!.startupMsMedian,
+    'RSS MiB': results[v.name]!.rssMiBAfterWarmup,
+    'req/s': results[v.name]!.requestsPerSecond,
+    'exits on SIGTERM': results[v.name]!.exitsOnSigterm,
+  }])));
+  console.table({
+    'xray-operator': { 'MiB': round(payload.ours.bytes / 1024 / 1024, 2), files: payload.ours.files },
+    'upstream node_modules': { 'MiB': round(payload.upstream.bytes / 1024 / 1024, 2), files: payload.upstream.files },
+  });
+  console.table(ratios);
+  console.table(targets);
+  mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
+  writeFileSync(join(ROOT, 'bench', 'results', 'preload.json'), `${JSON.stringify(report, null, 2)}\n`);
+  console.log('Wrote bench/results/preload.json');
+}
+
+await main();
