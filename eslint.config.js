@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'instrumentation-image/**', 'bench/results/**', 'coverage/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
+  { ignores: ['dist/**', 'node_modules/**', 'instrumentation-image/**', 'bench/results/**', 'coverage/**', '**/*.js', '**/*.mjs', '**/*.cjs', '**/*.mts', '**/*.cts', '.e2e-work/**', '.ci-results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
