@@ -1,7 +1,7 @@
 // The controller against a real API server (etcd + kube-apiserver + kube-controller-manager) and the fake X-Ray
 // API: finalizer, owned ConfigMap, status conditions, sampling rules, deletion, workload propagation and rolls.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppsV1Api, CoordinationV1Api, CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions, type V1Deployment } from '@kubernetes/client-node';
+import { ApiextensionsV1Api, AppsV1Api, CoordinationV1Api, CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions, type V1Deployment } from '@kubernetes/client-node';
 import yaml from 'js-yaml';
 import { API_GROUP, API_VERSION, Annotations, FINALIZER, RuleTags, XRAY_TRACING_PLURAL } from '../core/src/constants.js';
 import { resolveSpec } from '../core/src/api/defaults.js';
@@ -12,7 +12,7 @@ import { FakeXRay } from '../operator/src/test-support/fake-xray.js';
 import { startControlPlane, type ControlPlane } from './harness/control-plane.js';
 import { applyObjects, createNamespace, readOrUndefined, waitFor } from './harness/kube.js';
 import {
-  CLUSTER_NAME, E2E_REGION, LEASE_NAME, OPERATOR_NAMESPACE, crdText, eventsFor, installCrd, readTracing, startInProcessController, tracing, waitForCondition,
+  CLUSTER_NAME, E2E_REGION, LEASE_NAME, OPERATOR_NAMESPACE, eventsFor, installCrd, readTracing, startInProcessController, tracing, waitForCondition,
 } from './controller-support.js';
 
 const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
@@ -98,7 +98,7 @@ describe('controller e2e: XRayTracing and workload reconcilers', () => {
     expect(events.some((event) => event.reason === 'Ready' && event.type === 'Normal')).toBe(true);
   });
 
-  it('follows a changed sampling rule to X-Ray without touching status when nothing else changed', async () => {
+  it('follows a changed sampling rule to X-Ray and reports the new generation as observed', async () => {
     await custom().patchNamespacedCustomObject(
       {
         group: API_GROUP, version: API_VERSION, plural: XRAY_TRACING_PLURAL, namespace: 'shop', name: 'default',
@@ -133,12 +133,14 @@ describe('controller e2e: XRayTracing and workload reconcilers', () => {
   it('reports an XRayTracing that a stricter CRD no longer accepts as Ready=False InvalidSpec, with an Event', async () => {
     await createNamespace(controlPlane.kc, 'legacy');
     // An object stored under an older, laxer schema: the API server keeps it, the controller must explain it.
-    const lax = yaml.load(crdText()) as { spec: { versions: { schema: { openAPIV3Schema: unknown } }[] } };
-    const anything = { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
-    for (const version of lax.spec.versions) {
-      version.schema.openAPIV3Schema = { type: 'object', properties: { spec: anything, status: anything } };
-    }
-    await installCrd(controlPlane.kc, [lax as never]);
+    const crds = controlPlane.kc.makeApiClient(ApiextensionsV1Api);
+    const crdName = `${XRAY_TRACING_PLURAL}.${API_GROUP}`;
+    const strict = await crds.readCustomResourceDefinition({ name: crdName });
+    const lax = structuredClone(strict);
+    // client-node's typed models spell the extension x_kubernetes_preserve_unknown_fields.
+    const anything = { type: 'object', x_kubernetes_preserve_unknown_fields: true };
+    for (const version of lax.spec.versions) version.schema = { openAPIV3Schema: { type: 'object', properties: { spec: anything, status: anything } } };
+    await crds.replaceCustomResourceDefinition({ name: crdName, body: lax });
     try {
       await waitFor('the lax schema to take effect', async () => {
         const body = tracing('legacy', 'default', { sampling: { mode: 'local', fixedRate: 7 } });
@@ -146,7 +148,8 @@ describe('controller e2e: XRayTracing and workload reconcilers', () => {
         return true;
       });
     } finally {
-      await installCrd(controlPlane.kc);
+      const current = await crds.readCustomResourceDefinition({ name: crdName });
+      await crds.replaceCustomResourceDefinition({ name: crdName, body: { ...strict, metadata: { ...strict.metadata, resourceVersion: current.metadata?.resourceVersion } } });
     }
 
     const invalid = await waitForCondition(controlPlane.kc, 'legacy', 'default', 'Ready', 'False', 'InvalidSpec');

@@ -20,7 +20,7 @@ function facts(overrides: Partial<WorkloadFacts> = {}): WorkloadFacts {
 }
 
 function pod(overrides: Partial<PodFacts> = {}): PodFacts {
-  return { name: 'web-1', createdAt: earlier, isInjected: true, shouldBeInjected: true, injected: 'default/new', ...overrides };
+  return { name: 'web-1', isInjected: true, shouldBeInjected: true, injected: 'default/new', ...overrides };
 }
 
 describe('planWorkload: opt-in propagation', () => {
@@ -77,13 +77,13 @@ describe('planWorkload: pods admitted without injection', () => {
     expect(plan.events[0]?.message).toContain('web-1');
   });
 
-  it('waits while pods from before its roll are being replaced', () => {
-    const plan = planWorkload(facts({ annotations: { [A.missedInjectionRolledAt]: later.toISOString() }, pods: [missed({ createdAt: earlier })] }));
+  it('waits while pods from before its roll (without its restartedAt) are being replaced', () => {
+    const plan = planWorkload(facts({ annotations: { [A.missedInjectionRolledAt]: later.toISOString() }, pods: [missed()] }));
     expect(isEmptyPlan(plan)).toBe(true);
   });
 
   it('never rolls twice when pods created after its roll are missed again, and warns instead', () => {
-    const plan = planWorkload(facts({ annotations: { [A.missedInjectionRolledAt]: earlier.toISOString() }, pods: [missed({ createdAt: later })] }));
+    const plan = planWorkload(facts({ annotations: { [A.missedInjectionRolledAt]: earlier.toISOString() }, pods: [missed({ restartedAt: earlier.toISOString() }), missed({ name: 'web-2' })] }));
     expect(plan.rolls).toEqual([]);
     expect(plan.templateAnnotations).toEqual({});
     expect(plan.events).toMatchObject([{ type: 'Warning', reason: 'MissedInjectionPersists' }]);

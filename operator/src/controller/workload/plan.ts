@@ -7,7 +7,11 @@ export type RollReason = 'config-changed' | 'missed-injection';
 /** One pod of the workload, as far as the decision needs it. */
 export interface PodFacts {
   name: string;
-  createdAt: Date;
+  /**
+   * The controller's `restartedAt` the pod was created with (pod templates pass annotations on to pods): tells pods
+   * made after one of our rolls from older ones exactly, unlike creationTimestamp (whole seconds).
+   */
+  restartedAt?: string;
   /** `<tracing>/<hash>` from the `injected` annotation. */
   injected?: string;
   /** Injected (annotation or init container). */
@@ -103,7 +107,7 @@ function missedInjectionRoll(facts: WorkloadFacts): RollDecision {
   if (recorded !== undefined) {
     const rolledAt = Date.parse(recorded);
     // Pods from before our roll are being replaced; pods from after it were missed again: never roll twice.
-    if (!missed.some((pod) => pod.createdAt.getTime() >= rolledAt)) return { metadata: {} };
+    if (!missed.some((pod) => pod.restartedAt !== undefined && Date.parse(pod.restartedAt) >= rolledAt)) return { metadata: {} };
     return {
       metadata: {},
       event: {

@@ -72,7 +72,7 @@ export class WorkloadReconciler {
         const shouldBeInjected = selection.kind === 'selected' && !selection.tracing.metadata.deletionTimestamp && this.deps.configs.of(selection.tracing).ok;
         return {
           name: pod.metadata?.name ?? '',
-          createdAt: new Date(pod.metadata?.creationTimestamp ?? 0),
+          restartedAt: pod.metadata?.annotations?.[Annotations.restartedAt],
           injected: pod.metadata?.annotations?.[Annotations.injected],
           isInjected: isInjected(pod),
           shouldBeInjected,
