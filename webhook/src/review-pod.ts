@@ -1,15 +1,12 @@
-// AdmissionRequest → AdmissionResponse for pods: run the injection engine on the admitted pod and answer with the
-// difference. The webhook never blocks a pod: every path answers allowed, at worst unchanged with a warning.
+// AdmissionRequest → AdmissionResponse for pods. The webhook never blocks a pod: every path answers allowed, at
+// worst unchanged with a warning.
+import type { V1PodLike } from '../../core/src/injection/index.js';
 import type { AdmissionEventSink } from '../../core/src/ports.js';
-import type { InjectionOutcome, V1PodLike } from '../../core/src/injection/types.js';
 import { InvalidReviewError, isPodCreate } from './admission-review.js';
 import type { AdmissionRequest, AdmissionResponse } from './admission-review.js';
 import type { ReviewOutcome } from './metrics.js';
-import { encodePatch, podPatch } from './patch.js';
+import type { PodAnswerer } from './pod-answers.js';
 import { sanitizeWarnings } from './warnings.js';
-
-/** The injection engine bound to the cluster view: `(pod, namespace) → outcome`. */
-export type PodInjector = (pod: V1PodLike, namespace: string) => InjectionOutcome;
 
 /** Prefix of every warning, so `kubectl` users can tell where it came from. */
 export const WARNING_PREFIX = 'xray-operator: ';
@@ -24,7 +21,8 @@ export interface PodReview {
 }
 
 export interface PodReviewDeps {
-  inject: PodInjector;
+  answer: PodAnswerer;
+  /** Absent for dry-run requests: they must have no side effects. */
   events?: AdmissionEventSink;
   /** Called when the event sink throws: an Event is never worth failing admission for. */
   onEventError: (error: unknown) => void;
@@ -39,18 +37,10 @@ export function reviewPod(request: AdmissionRequest, deps: PodReviewDeps): PodRe
   const namespace = request.namespace ?? pod.metadata?.namespace;
   if (!namespace) throw new InvalidReviewError('Pod CREATE request has no namespace');
   try {
-    const result = deps.inject(pod, namespace);
-    if (result.action === 'unchanged') {
-      if (result.missingTracing && !request.dryRun) reportNotInjected(namespace, pod, result.reason, deps);
-      const warnings = result.missingTracing && result.warnings.length === 0 ? [result.reason] : result.warnings;
-      return { response: withWarnings({ uid, allowed: true }, warnings), outcome: 'unchanged', detail: result.reason };
-    }
-    const operations = podPatch(pod, result.pod);
-    if (operations.length === 0) {
-      return { response: withWarnings({ uid, allowed: true }, result.warnings), outcome: 'unchanged', detail: 'Injection changed nothing' };
-    }
-    const response: AdmissionResponse = { uid, allowed: true, patchType: 'JSONPatch', patch: encodePatch(operations) };
-    return { response: withWarnings(response, result.warnings), outcome: 'injected', detail: result.tracingName };
+    const answer = deps.answer(pod, namespace);
+    if (answer.missingTracing) reportNotInjected(namespace, pod, answer.detail, deps);
+    const response: AdmissionResponse = answer.patch ? { uid, allowed: true, patchType: 'JSONPatch', patch: answer.patch } : { uid, allowed: true };
+    return { response: withWarnings(response, answer.warnings), outcome: answer.outcome, detail: answer.detail };
   } catch (error) {
     const message = `Admitted the pod without tracing after an internal error: ${error instanceof Error ? error.message : String(error)}`;
     return { response: withWarnings({ uid, allowed: true }, [message]), outcome: 'error', detail: message, error };

@@ -49,7 +49,6 @@ afterAll(async () => {
 const post = (body: string | Buffer, contentType?: string) =>
   httpsRequest({ url: `${baseUrl}${MUTATE_POD_PATH}?timeout=10s`, ca: ca.certPem, body, ...(contentType ? { contentType } : {}) });
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the answer is checked field by field
 async function review(body: unknown): Promise<any> {
   const res = await post(JSON.stringify(body));
   expect(res.status).toBe(200);
@@ -90,6 +89,17 @@ describe('injected pods', () => {
       const paths = decodePatch(body.response.patch).map((op) => op.path);
       for (const path of paths) expect(path).not.toMatch(/^\/(status|kind|apiVersion|metadata\/(uid|name|generateName|namespace|resourceVersion|creationTimestamp|managedFields))(\/|$)/);
     }
+  });
+
+  it('identical pods of a scale-up each get their own uid and the same patch', async () => {
+    const input = fixture('multi-container');
+    const answers = [];
+    for (const uid of ['replica-1', 'replica-2', 'replica-3']) answers.push((await review({ ...input, request: { ...input.request, uid } })).response);
+    expect(answers.map((a) => a.uid)).toEqual(['replica-1', 'replica-2', 'replica-3']);
+    expect(new Set(answers.map((a) => a.patch)).size).toBe(1);
+    const pod = structuredClone(input.request.object);
+    applyPatch(pod, decodePatch(answers[2].patch));
+    expect(pod).toEqual(injectWithView(structuredClone(input.request.object), 'shop', view, resolve).pod);
   });
 
   it('a pod injected once and admitted again is left unchanged (idempotent)', async () => {

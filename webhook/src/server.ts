@@ -6,7 +6,6 @@ import type { FastifyBaseLogger, FastifyError, FastifyInstance, FastifyReply } f
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { ResolvedSpec, XRayTracing } from '../../core/src/api/types.js';
-import { injectWithView } from '../../core/src/injection/index.js';
 import type { AdmissionEventSink, ClusterView } from '../../core/src/ports.js';
 import { InvalidReviewError, parseAdmissionReview, reviewResponse } from './admission-review.js';
 import type { AdmissionRequest } from './admission-review.js';
@@ -14,7 +13,8 @@ import { healthRoutes } from './health-routes.js';
 import { webhookMetrics } from './metrics.js';
 import type { ReviewOutcome, WebhookMetrics } from './metrics.js';
 import { podDisplayName, reviewPod } from './review-pod.js';
-import type { PodInjector, PodReview } from './review-pod.js';
+import type { PodReview } from './review-pod.js';
+import { cachedAnswerer } from './pod-answers.js';
 import { checkTlsPair } from './tls/pair.js';
 import type { TlsMaterial } from './tls/pair.js';
 
@@ -32,6 +32,8 @@ export interface WebhookServerOptions {
   tls: TlsMaterial;
   metricsRegistry: Registry;
   bodyLimitBytes?: number;
+  /** Answers remembered for identical pods (ReplicaSet scale-ups); default 256, 0 turns the cache off. */
+  answerCacheSize?: number;
   ready: () => boolean;
 }
 
@@ -55,7 +57,7 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
     return503OnClosing: true,
   });
   const metrics = webhookMetrics(options.metricsRegistry);
-  const inject: PodInjector = (pod, namespace) => injectWithView(pod, namespace, view, resolve);
+  const answer = cachedAnswerer({ view, resolve, maxEntries: options.answerCacheSize });
 
   app.post(MUTATE_POD_PATH, (request, reply) => {
     const started = process.hrtime.bigint();
@@ -68,7 +70,7 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
     let review: PodReview;
     try {
       review = reviewPod(admission, {
-        inject,
+        answer,
         events: admission.dryRun ? undefined : options.events,
         onEventError: (error) => logger.error({ err: error, namespace: admission.namespace, uid: admission.uid }, 'Failed to record the not-injected Event'),
       });
