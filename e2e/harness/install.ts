@@ -1,7 +1,7 @@
 // Installs the operator the way a user does: `helm install` of charts/xray-operator, then (since
 // nothing runs the chart's Deployment here) the operator process on this host, reached by the
 // API server through the chart's webhook rewritten to a URL.
-import { AdmissionregistrationV1Api, CoreV1Api } from '@kubernetes/client-node';
+import { AdmissionregistrationV1Api, AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ControlPlane } from './control-plane.js';
@@ -51,7 +51,20 @@ async function releaseServiceAccount(controlPlane: ControlPlane): Promise<string
   return name;
 }
 
-/** helm install, then the operator under the chart's ServiceAccount, then the webhook pointed at it. */
+/** The operator container's args in the chart's Deployment, after the `run` command. */
+async function chartOperatorArgs(controlPlane: ControlPlane): Promise<string[]> {
+  const apps = controlPlane.kc.makeApiClient(AppsV1Api);
+  const list = await apps.listNamespacedDeployment({ namespace: RELEASE_NAMESPACE, labelSelector: `app.kubernetes.io/instance=${RELEASE_NAME}` });
+  const container = list.items[0]?.spec?.template.spec?.containers.find((candidate) => candidate.name === 'operator');
+  const [command, ...args] = container?.args ?? [];
+  if (list.items.length !== 1 || command !== 'run') throw new Error(`Expected one Deployment of release ${RELEASE_NAME} running the operator`);
+  return args;
+}
+
+/**
+ * helm install, then the operator as the chart's Deployment configures it (its args; addresses and
+ * certificates are this host's) under the chart's ServiceAccount, then the webhook pointed at it.
+ */
 export async function installOperator(
   controlPlane: ControlPlane,
   options: { values?: Record<string, string>; operator?: OperatorOptions } = {},
@@ -62,8 +75,7 @@ export async function installOperator(
   const webhookConfigurationName = await releaseWebhookConfiguration(controlPlane);
   const operator = await startOperator(controlPlane, {
     kubeconfigPath,
-    namespace: RELEASE_NAMESPACE,
-    extraArgs: [`--webhook-config=${webhookConfigurationName}`],
+    chartArgs: await chartOperatorArgs(controlPlane),
     ...options.operator,
   });
   const caBundle = readFileSync(controlPlane.pki.caCert).toString('base64');

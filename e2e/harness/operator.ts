@@ -17,7 +17,11 @@ export interface OperatorOptions {
   region?: string;
   /** X-Ray API endpoint (the fake X-Ray). */
   xrayEndpoint?: string;
+  /** Flags the chart's Deployment gives the operator container (after `run`); ours replace same-named ones. */
+  chartArgs?: readonly string[];
   extraArgs?: readonly string[];
+  /** Node.js flags before the script (e.g. `--cpu-prof`, `--max-old-space-size=…`). */
+  nodeArgs?: readonly string[];
 }
 
 export interface RunningOperator {
@@ -31,27 +35,37 @@ export interface RunningOperator {
   start(): Promise<void>;
 }
 
+/** Flags this host decides (addresses, certificates, credentials); the chart's values for them are dropped. */
+const LOCAL_FLAGS = ['kubeconfig', 'webhook-listen', 'health-listen', 'cert-mode', 'cert-secret', 'tls-cert', 'tls-key', 'xray-endpoint', 'region'];
+
+const flagName = (arg: string): string => /^--([^=]+)/.exec(arg)?.[1] ?? '';
+
 export const OPERATOR_CLI = join(repoRoot, 'bin/xray-operator.js');
 
-let servingCert: KeyPairFiles | undefined;
+/** One serving cert per control plane (a process may start several, each with its own CA and directory). */
+const servingCerts = new WeakMap<ControlPlane, KeyPairFiles>();
 
 function webhookServingCert(controlPlane: ControlPlane): KeyPairFiles {
-  servingCert ??= issueCertificate(controlPlane.pki.dir, 'webhook', '/CN=xray-operator-webhook', 'serverAuth', ['IP:127.0.0.1', 'DNS:localhost']);
-  return servingCert;
+  let cert = servingCerts.get(controlPlane);
+  if (!cert) {
+    cert = issueCertificate(controlPlane.pki.dir, 'webhook', '/CN=xray-operator-webhook', 'serverAuth', ['IP:127.0.0.1', 'DNS:localhost']);
+    servingCerts.set(controlPlane, cert);
+  }
+  return cert;
 }
 
 export async function startOperator(controlPlane: ControlPlane, options: OperatorOptions = {}): Promise<RunningOperator> {
   const cert = webhookServingCert(controlPlane);
   const [webhookPort, healthPort] = [await freePort(), await freePort()];
   const args = [
+    ...(options.nodeArgs ?? []),
     OPERATOR_CLI, 'run',
+    ...(options.chartArgs ?? [`--namespace=${options.namespace ?? 'xray-system'}`, `--cluster-name=${options.clusterName ?? 'e2e'}`])
+      .filter((arg) => !LOCAL_FLAGS.includes(flagName(arg))),
     `--kubeconfig=${options.kubeconfigPath ?? controlPlane.kubeconfigPath}`,
-    `--namespace=${options.namespace ?? 'xray-system'}`,
-    `--cluster-name=${options.clusterName ?? 'e2e'}`,
     `--webhook-listen=127.0.0.1:${webhookPort}`,
     `--health-listen=127.0.0.1:${healthPort}`,
     '--cert-mode=files', `--tls-cert=${cert.cert}`, `--tls-key=${cert.key}`,
-    '--log-level=debug',
     ...(options.region ? [`--region=${options.region}`] : []),
     ...(options.xrayEndpoint ? [`--xray-endpoint=${options.xrayEndpoint}`] : []),
     ...(options.extraArgs ?? []),
