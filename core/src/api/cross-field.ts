@@ -1,7 +1,7 @@
 // The CRD's CEL rules (x-kubernetes-validations in schema.ts) and list-map key uniqueness, mirrored in TypeScript so
 // the CLI and the controller report exactly what the API server would reject. Runs on a schema-valid spec.
 import { SAMPLING_NAMESPACE_ATTRIBUTE } from '../constants.js';
-import { SamplingLimits } from './schema.js';
+import { ResourceAttributeLimits, SamplingLimits } from './schema.js';
 import type { XRayTracingSpec } from './types.js';
 
 export interface FieldError {
@@ -19,6 +19,9 @@ const duplicateKeys = (path: string, keys: string[], what: string): FieldError[]
     keys.indexOf(key) < i ? at(`${path}[${i}].name`, `duplicate ${what} "${key}"; names must be unique`) : [],
   );
 };
+
+/** Like the CEL rule `self.all(k, size(k) >= 1 && size(k) <= max)`: size() counts code points, as `[...k]` does. */
+const someKeyLengthOutside = (keys: string[], max: number): boolean => keys.some((k) => k === '' || [...k].length > max);
 
 const gatewayNeedsEndpoint: Check = ({ collector }) =>
   collector?.mode === 'gateway' && !collector.endpoint ? at('collector.endpoint', 'collector.endpoint is required when collector.mode is gateway') : [];
@@ -57,17 +60,24 @@ const ruleAttributes: Check = ({ sampling }) =>
     const keys = Object.keys(rule.attributes ?? {});
     const path = `sampling.rules[${i}].attributes`;
     return [
-      ...(keys.some((k) => k.length < 1 || k.length > 32) ? at(path, 'attribute keys must be 1 to 32 characters') : []),
+      ...(someKeyLengthOutside(keys, 32) ? at(path, 'attribute keys must be 1 to 32 characters') : []),
       ...(keys.includes(SAMPLING_NAMESPACE_ATTRIBUTE)
         ? at(path, `${SAMPLING_NAMESPACE_ATTRIBUTE} is set by the operator to scope rules to the namespace`)
         : []),
     ];
   });
 
-const resourceAttributeKeys: Check = ({ resourceAttributes }) =>
-  Object.keys(resourceAttributes ?? {}).some((k) => k.length < 1 || k.length > 255)
-    ? at('resourceAttributes', 'attribute keys must be 1 to 255 characters')
-    : [];
+const { maxKeyLength, keyPattern, keyCharacters, whyLimited } = ResourceAttributeLimits;
+const KEY_PATTERN = new RegExp(keyPattern);
+
+const resourceAttributeKeys: Check = ({ resourceAttributes }) => {
+  const keys = Object.keys(resourceAttributes ?? {});
+  const badCharacters = keys.some((k) => !KEY_PATTERN.test(k));
+  return [
+    ...(someKeyLengthOutside(keys, maxKeyLength) ? at('resourceAttributes', `attribute keys must be 1 to ${maxKeyLength} characters: ${whyLimited}`) : []),
+    ...(badCharacters ? at('resourceAttributes', `attribute keys may contain only ${keyCharacters}`) : []),
+  ];
+};
 
 const envNames: Check = ({ instrumentation }) =>
   duplicateKeys('instrumentation.env', (instrumentation?.env ?? []).map((e) => e.name), 'env var');

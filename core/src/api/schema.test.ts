@@ -6,7 +6,7 @@ import { CRD_FILE, renderCrdYaml } from './crd-yaml.js';
 import { crossFieldErrors } from './cross-field.js';
 import { DEFAULTS } from './defaults.js';
 import type { JSONSchema } from './schema-builders.js';
-import { SamplingLimits, openAPIV3Schema, specSchema, xrayTracingCrd } from './schema.js';
+import { ResourceAttributeLimits, SamplingLimits, openAPIV3Schema, specSchema, xrayTracingCrd } from './schema.js';
 import type { XRayTracingSpec } from './types.js';
 
 /** Every (path, node) of a schema; `[]` marks list items, `{}` map values. */
@@ -76,6 +76,19 @@ describe('XRayTracing CRD schema', () => {
     }
   });
 
+  it('caps resource attribute values at the OpenTelemetry SDK limit of 255 characters', () => {
+    const values = specSchema.properties?.resourceAttributes?.additionalProperties as JSONSchema;
+    expect(values.maxLength).toBe(255);
+    expect(ResourceAttributeLimits.maxKeyLength).toBe(255);
+  });
+
+  it('describes where collector.endpoint is used in sidecar mode and what happens without samplingEndpoint', () => {
+    const collector = specSchema.properties?.collector?.properties;
+    expect(collector?.endpoint?.description).toMatch(/Sidecar mode: where pods without a sidecar export/);
+    expect(collector?.endpoint?.description).not.toMatch(/gateway mode only/i);
+    expect(collector?.samplingEndpoint?.description).toMatch(/sample locally at sampling.fixedRate/);
+  });
+
   it('keeps derived X-Ray rule names within 32 characters', () => {
     expect(SamplingLimits.ruleNameMaxLength + '-'.length + 8).toBeLessThanOrEqual(32);
     expect(SamplingLimits.maxRulePriority).toBeLessThan(SamplingLimits.catchAllPriority);
@@ -114,6 +127,18 @@ describe('CEL rules and their TypeScript mirror', () => {
       failing: ['spec.sampling.rules[0].attributes'],
     },
     { name: 'resource attribute key too long', spec: { resourceAttributes: { ['k'.repeat(256)]: 'v' } }, failing: ['spec.resourceAttributes'] },
+    { name: 'non-ASCII resource attribute key', spec: { resourceAttributes: { 'équipe': 'v' } }, failing: ['spec.resourceAttributes'] },
+    {
+      name: 'resource attribute keys the OTel env format and kubelet take as is',
+      spec: { resourceAttributes: { 'deployment.environment': 'prod', 'k8s.pod.label.app.kubernetes.io/name': 'shop', "a!#&'*+^_`|~-": 'x' } },
+      failing: [],
+    },
+    { name: 'resource attribute key with =', spec: { resourceAttributes: { 'a=b': 'v' } }, failing: ['spec.resourceAttributes'] },
+    { name: 'resource attribute key with a comma', spec: { resourceAttributes: { 'a,b': 'v' } }, failing: ['spec.resourceAttributes'] },
+    { name: 'resource attribute key with %', spec: { resourceAttributes: { 'a%20b': 'v' } }, failing: ['spec.resourceAttributes'] },
+    { name: 'resource attribute key with a kubelet reference', spec: { resourceAttributes: { '$(POD)': 'v' } }, failing: ['spec.resourceAttributes'] },
+    { name: 'resource attribute key with a space', spec: { resourceAttributes: { 'team name': 'v' } }, failing: ['spec.resourceAttributes'] },
+    { name: 'empty resource attribute key', spec: { resourceAttributes: { '': 'v' } }, failing: ['spec.resourceAttributes', 'spec.resourceAttributes'] },
   ];
 
   it.each(cases)('$name: the API server (CEL) and validate.ts reject the same fields', ({ spec, failing }) => {

@@ -25,6 +25,24 @@ export const SamplingLimits = {
   maxPollingIntervalSeconds: 1800,
 } as const;
 
+/**
+ * Limits of `resourceAttributes`, shared by the schema, validation and the injection engine. The OpenTelemetry SDK
+ * ignores every attribute of OTEL_RESOURCE_ATTRIBUTES (k8s.namespace.name too, which namespace-scoped sampling rules
+ * match) when one key or value is longer than 255 characters after percent-decoding.
+ */
+export const ResourceAttributeLimits = {
+  maxKeyLength: 255,
+  maxValueLength: 255,
+  maxAttributes: 32,
+  /**
+   * W3C Baggage key characters (RFC 7230 tchar) and `/` (Kubernetes label keys, as in k8s.pod.label.<key>), without
+   * `%` (the SDK percent-decodes keys) and `$` (kubelet expands `$(VAR)` in env values).
+   */
+  keyPattern: "^[A-Za-z0-9!#&'*+./^_`|~-]+$",
+  keyCharacters: "letters, digits and ! # & ' * + - . / ^ _ ` | ~",
+  whyLimited: 'the OpenTelemetry SDK ignores every resource attribute (k8s.namespace.name too) when one key or value is longer',
+} as const;
+
 const URL_PATTERN = '^https?://[^\\s/$.?#][^\\s]*$';
 const INSTRUMENTATION_NAME = str('Instrumentation short name (the part after @opentelemetry/instrumentation-).', {
   maxLength: 64,
@@ -83,14 +101,17 @@ const collectorSchema = obj(
   'The ADOT collector that receives spans from the pods and sends them to X-Ray.',
   {
     mode: str('sidecar: an ADOT collector in every pod. gateway: pods export to `endpoint`, no sidecar.', { enum: ['sidecar', 'gateway'], default: 'sidecar' }),
-    endpoint: str('OTLP/HTTP endpoint of the gateway collector, e.g. http://adot.observability:4318. Required in gateway mode.', {
-      maxLength: 512,
-      pattern: URL_PATTERN,
-    }),
-    samplingEndpoint: str('X-Ray sampling proxy of the gateway, e.g. http://adot.observability:2000. Required in gateway mode with centralized sampling.', {
-      maxLength: 512,
-      pattern: URL_PATTERN,
-    }),
+    endpoint: str(
+      'OTLP/HTTP endpoint of a shared (gateway) collector, e.g. http://adot.observability:4318. Gateway mode: where every pod exports (required). Sidecar mode: where pods without a sidecar export (hostNetwork, a port the collector needs already taken, run-to-completion pods without native sidecars, inject-sidecar "false"); unset, such pods are not injected, except that inject-sidecar "false" pods then export to localhost.',
+      {
+        maxLength: 512,
+        pattern: URL_PATTERN,
+      },
+    ),
+    samplingEndpoint: str(
+      'X-Ray sampling proxy of that collector, e.g. http://adot.observability:2000, polled by pods without a sidecar for centralized sampling. Required in gateway mode with centralized sampling. Unset in sidecar mode, pods without a sidecar sample locally at sampling.fixedRate (parent-based ratio).',
+      { maxLength: 512, pattern: URL_PATTERN },
+    ),
     image: str('ADOT collector image. Default: set by the operator version.', { minLength: 1, maxLength: 512 }),
     imagePullPolicy: pullPolicy('collector sidecar'),
     nativeSidecar: bool('Run the collector as a native sidecar (init container with restartPolicy Always, Kubernetes ≥ 1.29); false: a regular container.', {
@@ -214,16 +235,27 @@ const samplingSchema = obj(
   },
 );
 
+const { maxKeyLength, maxValueLength, keyPattern, keyCharacters, whyLimited } = ResourceAttributeLimits;
+const resourceAttributesSchema = stringMap(
+  `Extra OpenTelemetry resource attributes for every instrumented container (OTEL_RESOURCE_ATTRIBUTES; the operator percent-encodes them). Keys: 1 to ${maxKeyLength} ${keyCharacters}. Values: at most ${maxValueLength} characters (characters beyond U+FFFF, such as emoji, count twice), because ${whyLimited}.`,
+  ResourceAttributeLimits.maxAttributes,
+  str(`Attribute value, at most ${maxValueLength} characters.`, { maxLength: maxValueLength }),
+  {
+    'x-kubernetes-validations': [
+      {
+        rule: `self.all(k, size(k) >= 1 && size(k) <= ${maxKeyLength})`,
+        message: `attribute keys must be 1 to ${maxKeyLength} characters: ${whyLimited}`,
+      },
+      { rule: `self.all(k, k.matches("${keyPattern}"))`, message: `attribute keys may contain only ${keyCharacters}` },
+    ],
+  },
+);
+
 export const specSchema: JSONSchema = obj(
   'Desired tracing for the Node.js workloads of this namespace that opt in with the xray-operator.dev/inject-nodejs annotation.',
   {
     serviceNaming: serviceNamingSchema,
-    resourceAttributes: stringMap(
-      'Extra OpenTelemetry resource attributes for every instrumented container.',
-      32,
-      str('Attribute value.', { maxLength: 255 }),
-      { 'x-kubernetes-validations': [{ rule: 'self.all(k, size(k) >= 1 && size(k) <= 255)', message: 'attribute keys must be 1 to 255 characters' }] },
-    ),
+    resourceAttributes: resourceAttributesSchema,
     propagators: list(
       'Context propagators, in order.',
       str('A propagator.', { enum: ['tracecontext', 'baggage', 'xray', 'b3', 'b3multi'] }),

@@ -44,9 +44,18 @@ export interface BatchSpec {
 export interface CollectorSpec {
   /** sidecar: an ADOT collector in every pod. gateway: pods export to `endpoint`, no sidecar. */
   mode?: 'sidecar' | 'gateway';
-  /** OTLP/HTTP endpoint of the gateway collector (gateway mode only). */
+  /**
+   * OTLP/HTTP endpoint of a shared (gateway) collector. Gateway mode: where every pod exports (required). Sidecar mode:
+   * where pods without a sidecar export (hostNetwork, a port clash, run-to-completion pods without native sidecars,
+   * `inject-sidecar: "false"`); unset, such pods are not injected (or, with `inject-sidecar: "false"`, export to
+   * localhost).
+   */
   endpoint?: string;
-  /** X-Ray sampling proxy of the gateway (gateway mode with centralized sampling). */
+  /**
+   * X-Ray sampling proxy of that collector, for centralized sampling in pods without a sidecar (required in gateway
+   * mode with centralized sampling). Unset in sidecar mode, pods without a sidecar sample locally at
+   * `sampling.fixedRate`.
+   */
   samplingEndpoint?: string;
   image?: string;
   imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';

@@ -107,6 +107,24 @@ describe('validateXRayTracing', () => {
     { name: 'gateway without endpoint', obj: tracing({ collector: { mode: 'gateway' }, sampling: { mode: 'local' } }), path: 'spec.collector.endpoint', message: /required when collector.mode is gateway/ },
     { name: 'rules in local mode', obj: tracing({ sampling: { mode: 'local', rules: [{ name: 'a', priority: 1, fixedRate: 0, reservoirSize: 0 }] } }), path: 'spec.sampling.rules', message: /only used in centralized mode/ },
     { name: 'enabled and disabled', obj: tracing({ instrumentation: { enabledInstrumentations: ['fs'], disabledInstrumentations: ['fs', 'dns'] } }), path: 'spec.instrumentation.disabledInstrumentations', message: /both enabled and disabled: fs/ },
+    {
+      name: 'resource attribute value over 255 characters',
+      obj: tracing({ resourceAttributes: { team: 'x'.repeat(256) } }),
+      path: 'spec.resourceAttributes.team',
+      message: /more than 255 characters \(got 256\): the OpenTelemetry SDK ignores every resource attribute \(k8s.namespace.name too\)/,
+    },
+    {
+      name: 'resource attribute key with a character the OTel env format would need encoded',
+      obj: tracing({ resourceAttributes: { 'team=a': 'x' } }),
+      path: 'spec.resourceAttributes',
+      message: /attribute keys may contain only letters, digits and/,
+    },
+    {
+      name: 'resource attribute key over 255 characters',
+      obj: tracing({ resourceAttributes: { ['k'.repeat(256)]: 'x' } }),
+      path: 'spec.resourceAttributes',
+      message: /1 to 255 characters: the OpenTelemetry SDK ignores/,
+    },
     { name: 'duplicate env', obj: tracing({ instrumentation: { env: [{ name: 'A' }, { name: 'A', value: 'x' }] } }), path: 'spec.instrumentation.env[1].name', message: /duplicate env var "A"/ },
   ];
 

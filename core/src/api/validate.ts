@@ -7,7 +7,7 @@ import { crossFieldErrors } from './cross-field.js';
 import type { FieldError } from './cross-field.js';
 import { resolveSpec } from './defaults.js';
 import type { JSONSchema } from './schema-builders.js';
-import { openAPIV3Schema } from './schema.js';
+import { ResourceAttributeLimits, openAPIV3Schema } from './schema.js';
 import type { ResolvedSpec, XRayTracing } from './types.js';
 
 export type { FieldError } from './cross-field.js';
@@ -61,6 +61,12 @@ function describeAjvError(e: ErrorObject): FieldError {
       return { path: toFieldPath(e.instancePath), message: `must match ${String(params.pattern)} (got ${shown(e.data)})` };
     case 'uniqueItems':
       return { path: toFieldPath(e.instancePath), message: `must not contain duplicates (items ${String(params.j)} and ${String(params.i)} are equal)` };
+    case 'maxLength': {
+      const path = toFieldPath(e.instancePath);
+      // The one limit that is not ours to choose; say whose it is.
+      const why = path.startsWith('spec.resourceAttributes.') ? `: ${ResourceAttributeLimits.whyLimited}` : '';
+      return { path, message: `${e.message ?? 'is too long'} (got ${[...String(e.data)].length})${why}` };
+    }
     case 'minimum':
     case 'maximum':
     case 'type':
