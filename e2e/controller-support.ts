@@ -1,6 +1,7 @@
 // Shared set-up of the controller e2e files: the CRD on a real control plane, the fake X-Ray, and the controller
 // started in-process with startController (what `xray-operator run` calls).
 import { readFileSync } from 'node:fs';
+import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { ApiextensionsV1Api, CoreV1Api, CustomObjectsApi, type CoreV1Event, type KubeConfig, type KubernetesObject, type V1CustomResourceDefinition } from '@kubernetes/client-node';
 import { pino } from 'pino';
@@ -9,7 +10,6 @@ import { API_GROUP, API_VERSION, XRAY_TRACING_PLURAL } from '../core/src/constan
 import type { XRayTracing, XRayTracingSpec } from '../core/src/api/types.js';
 import { startController, type RunningController } from '../operator/src/controller/start.js';
 import { createXRayClient } from '../operator/src/xray/index.js';
-import type { FakeXRay } from '../operator/src/test-support/fake-xray.js';
 import type { ControlPlane } from './harness/control-plane.js';
 import { applyObjects, readOrUndefined, waitFor } from './harness/kube.js';
 import { repoRoot } from './harness/paths.js';
@@ -35,9 +35,9 @@ export async function installCrd(kc: KubeConfig, crd: string | KubernetesObject[
 
 export async function startInProcessController(
   controlPlane: ControlPlane,
-  fakeXRay: FakeXRay,
+  xray: { endpoint: string },
   logFile: string,
-  overrides: { identity?: string; resyncPeriodMs?: number } = {},
+  overrides: { identity?: string; resyncPeriodMs?: number; waitForSync?: boolean } = {},
 ): Promise<{ controller: RunningController; registry: Registry }> {
   const registry = new Registry();
   const logger = pino({ level: 'debug' }, pino.destination({ dest: join(controlPlane.logDir, logFile), sync: true }));
@@ -48,7 +48,7 @@ export async function startInProcessController(
     config: Object.freeze({
       clusterName: CLUSTER_NAME,
       region: E2E_REGION,
-      xrayEndpoint: fakeXRay.endpoint,
+      xrayEndpoint: xray.endpoint,
       operatorNamespace: OPERATOR_NAMESPACE,
       leaseName: LEASE_NAME,
       leaderElect: true,
@@ -59,7 +59,7 @@ export async function startInProcessController(
     xrayClientFactory: ({ region, endpoint }) =>
       createXRayClient({ region: region ?? E2E_REGION, endpoint, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } }),
   });
-  await waitFor('the controller caches to sync', () => Promise.resolve(controller.ready()));
+  if (overrides.waitForSync !== false) await waitFor('the controller caches to sync', () => Promise.resolve(controller.ready()));
   return { controller, registry };
 }
 
@@ -86,4 +86,41 @@ export function waitForCondition(kc: KubeConfig, namespace: string, name: string
 export async function eventsFor(kc: KubeConfig, namespace: string, objectName: string): Promise<CoreV1Event[]> {
   const events = await kc.makeApiClient(CoreV1Api).listNamespacedEvent({ namespace, fieldSelector: `involvedObject.name=${objectName}` });
   return events.items;
+}
+
+/** A TCP forwarder to `target` that can be cut (connections refused) and restored: an AWS outage on loopback. */
+export interface SwitchableForwarder {
+  endpoint: string;
+  cut(): Promise<void>;
+  restore(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function switchableForwarder(target: string): Promise<SwitchableForwarder> {
+  const { port: targetPort } = new URL(target);
+  const sockets = new Set<Socket>();
+  let server: Server | undefined;
+  let port = 0;
+  const listen = async (): Promise<void> => {
+    const next = createServer((client) => {
+      const upstream = connect(Number(targetPort), '127.0.0.1');
+      for (const socket of [client, upstream]) {
+        sockets.add(socket);
+        socket.on('close', () => sockets.delete(socket));
+        socket.on('error', () => socket.destroy());
+      }
+      client.pipe(upstream).pipe(client);
+    });
+    await new Promise<void>((resolve) => next.listen(port, '127.0.0.1', resolve));
+    port = (next.address() as AddressInfo).port;
+    server = next;
+  };
+  const cut = async (): Promise<void> => {
+    const closing = server;
+    server = undefined;
+    for (const socket of sockets) socket.destroy();
+    if (closing) await new Promise<void>((resolve) => closing.close(() => resolve()));
+  };
+  await listen();
+  return { endpoint: `http://127.0.0.1:${port}`, cut, restore: listen, close: cut };
 }

@@ -11,6 +11,7 @@ describe('classifySamplingError', () => {
     ['a name taken by a rule we do not own', new RuleNameConflictError(['r-1a2b3c4d']), 'RuleNameConflict', false],
     ['throttling that outlasted the retries', new XRayThrottledError('GetSamplingRules', 5, awsError('ThrottledException', 429)), 'Throttled', true],
     ['no answer from AWS', new XRayApiError('GetSamplingRules', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' })), 'AWSUnreachable', true],
+    ['a network error the SDK decorated', new XRayApiError('GetSamplingRules', Object.assign(new Error('socket hang up'), { $metadata: { attempts: 1 } })), 'AWSUnreachable', true],
     ['access denied', new XRayApiError('GetSamplingRules', awsError('AccessDeniedException', 403)), 'SyncFailed', false],
     ['an AWS server error', new XRayApiError('GetSamplingRules', awsError('InternalFailure', 500)), 'SyncFailed', true],
     ['an unexpected bug', new TypeError('x is undefined'), 'SyncFailed', true],

@@ -2,7 +2,7 @@
 // read on the SamplingRulesSynced condition.
 import type { OwnedSamplingRule, ResolvedSpec, XRayTracing } from '../../../../core/src/api/types.js';
 import { desiredSamplingRules, samplingRuleOwner } from '../../../../core/src/sampling/desired.js';
-import { awsErrorName, httpStatus } from '../../xray/errors.js';
+import { httpStatus } from '../../xray/errors.js';
 import { SamplingSyncError, type SamplingRuleSync } from '../../xray/index.js';
 import type { SamplingFailureReason } from './status.js';
 
@@ -46,10 +46,10 @@ export function classifySamplingError(error: unknown): SamplingFailure {
     case 'XRayThrottled':
       return { reason: 'Throttled', message: `${message}; retrying with backoff`, transient: true };
     case 'XRayAPIError': {
-      const cause = error.cause;
-      // No AWS answer at all: DNS, connection, TLS, timeouts, credentials that could not be fetched.
-      if (awsErrorName(cause) === undefined) return { reason: 'AWSUnreachable', message: `Could not reach the X-Ray API (${message}); retrying with backoff`, transient: true };
-      const status = httpStatus(cause) ?? 0;
+      // No HTTP answer from AWS at all: DNS, connection, TLS, timeouts, credentials that could not be fetched. (The
+      // SDK puts $metadata on those too, but without a status code.)
+      const status = httpStatus(error.cause);
+      if (status === undefined) return { reason: 'AWSUnreachable', message: `Could not reach the X-Ray API (${message}); retrying with backoff`, transient: true };
       return { reason: 'SyncFailed', message, transient: status >= 500 || status === 429 };
     }
   }
