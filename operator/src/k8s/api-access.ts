@@ -38,8 +38,8 @@ export const API_ACCESS: readonly ApiAccess[] = Object.freeze([
     why: 'controller: detect stale and missed injection, count injected workloads',
   },
   {
-    apiGroup: '', resource: 'configmaps', verbs: ['get', 'list', 'watch', 'patch'], scope: 'cluster',
-    why: 'webhook: NODE_OPTIONS from envFrom/valueFrom ConfigMaps (cache); controller: server-side apply of xray-collector-<name>',
+    apiGroup: '', resource: 'configmaps', verbs: ['get', 'list', 'watch', 'create', 'patch'], scope: 'cluster',
+    why: 'webhook: NODE_OPTIONS from envFrom/valueFrom ConfigMaps (cache); controller: server-side apply of xray-collector-<name> (create: the first apply creates it)',
   },
   {
     apiGroup: '', resource: 'events', verbs: ['create', 'patch'], scope: 'cluster',
