@@ -1,5 +1,7 @@
 // The instrumentations: upstream's auto set (it reads OTEL_NODE_ENABLED/DISABLED_INSTRUMENTATIONS itself) plus
 // Fastify's own instrumentation, which upstream no longer ships and which we switch with the same variables.
+// Instrumentations that only produce metrics stay off: the preload exports traces only, so they would cost every
+// request (runtime-node samples the event loop) and show nothing.
 import { FastifyOtelInstrumentation } from '@fastify/otel';
 import { getNodeAutoInstrumentations } from '@opentelemetry/auto-instrumentations-node';
 import type { Instrumentation, InstrumentationModuleDefinition } from '@opentelemetry/instrumentation';
@@ -13,7 +15,10 @@ export function fastifyEnabled(config: Pick<PreloadConfig, 'enabledInstrumentati
 }
 
 export function createInstrumentations(config: PreloadConfig): Instrumentation[] {
-  const instrumentations: Instrumentation[] = getNodeAutoInstrumentations();
+  const instrumentations: Instrumentation[] = getNodeAutoInstrumentations({
+    '@opentelemetry/instrumentation-runtime-node': { enabled: false },
+    '@opentelemetry/instrumentation-host-metrics': { enabled: false },
+  });
   if (fastifyEnabled(config)) {
     instrumentations.push(new FastifyOtelInstrumentation({ registerOnInitialization: true }) as unknown as Instrumentation);
   }
