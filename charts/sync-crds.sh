@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Copies the CRDs (generated into the repository's crds/ from core/src/api/schema.ts) into the chart.
-# crds/ is the one source of truth; charts/test/crd-sync.test.ts fails when the copy drifts.
+# crds/ is the one source of truth (`npm run gen:crd` runs this); charts/test/chart-sources.test.ts fails on drift.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 target="$root/charts/xray-operator/files/crds"
