@@ -93,25 +93,35 @@ export function createEventRecorder(options: EventRecorderOptions): EventRecorde
     remember(key, { ...previous, count });
   };
 
-  return {
-    async record(object, type, reason, message) {
-      const key = JSON.stringify([object.uid ?? `${object.kind}/${object.namespace}/${object.name}`, type, reason, message]);
-      const previous = seen.get(key);
-      try {
-        if (previous && now() - previous.firstSeenMs < windowMs) {
-          try {
-            await bump(key, previous);
-            return;
-          } catch (error) {
-            // The Event expired or was deleted: start a new one.
-            if (classifyApiError(error) !== 'NotFound') throw error;
-            seen.delete(key);
-          }
+  const write = async (key: string, object: InvolvedObject, type: EventType, reason: string, message: string): Promise<void> => {
+    const previous = seen.get(key);
+    try {
+      if (previous && now() - previous.firstSeenMs < windowMs) {
+        try {
+          await bump(key, previous);
+          return;
+        } catch (error) {
+          // The Event expired or was deleted: start a new one.
+          if (classifyApiError(error) !== 'NotFound') throw error;
+          seen.delete(key);
         }
-        await create(key, object, type, reason, message);
-      } catch (error) {
-        logger.warn({ namespace: object.namespace, name: object.name, uid: object.uid, operation: 'record-event', reason, err: describeApiError(error) }, 'Failed to record Event');
       }
+      await create(key, object, type, reason, message);
+    } catch (error) {
+      logger.warn({ namespace: object.namespace, name: object.name, uid: object.uid, operation: 'record-event', reason, err: describeApiError(error) }, 'Failed to record Event');
+    }
+  };
+
+  /** Writes of the same Event one after another, so concurrent repeats bump one Event instead of creating two. */
+  const pending = new Map<string, Promise<void>>();
+  return {
+    record(object, type, reason, message) {
+      const key = JSON.stringify([object.uid ?? `${object.kind}/${object.namespace}/${object.name}`, type, reason, message]);
+      const next = (pending.get(key) ?? Promise.resolve()).then(() => write(key, object, type, reason, message));
+      pending.set(key, next);
+      return next.finally(() => {
+        if (pending.get(key) === next) pending.delete(key);
+      });
     },
   };
 }

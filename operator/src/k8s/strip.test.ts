@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import type { V1ConfigMap, V1Deployment, V1Pod } from '@kubernetes/client-node';
+import { Annotations, InjectedNames } from '../../../core/src/constants.js';
+import { MAX_CACHED_CONFIGMAP_VALUE, stripConfigMap, stripPod, stripWorkload } from './strip.js';
+
+const managedFields = [{ manager: 'kubectl', operation: 'Update', fieldsV1: { 'f:metadata': {} } }];
+
+describe('stripPod', () => {
+  const pod: V1Pod = {
+    metadata: {
+      name: 'web-7d9f-abcde',
+      namespace: 'shop',
+      uid: 'u1',
+      resourceVersion: '42',
+      labels: { app: 'web', 'pod-template-hash': '7d9f', team: 'a' },
+      annotations: { [Annotations.injected]: 'default/abc', 'kubectl.kubernetes.io/last-applied-configuration': '{"huge":true}' },
+      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-7d9f', uid: 'rs1', controller: true, blockOwnerDeletion: true }],
+      managedFields,
+    },
+    spec: {
+      initContainers: [{ name: InjectedNames.initContainer, image: 'x', command: ['cp'] }],
+      containers: [{ name: 'app', image: 'app:1', env: [{ name: 'A', value: 'B' }] }],
+      volumes: [{ name: 'v', emptyDir: {} }],
+    },
+    status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] },
+  };
+
+  it('keeps what the reconcilers read: our annotations, revision labels, owners, container names, phase', () => {
+    expect(stripPod(pod)).toEqual({
+      metadata: {
+        name: 'web-7d9f-abcde',
+        namespace: 'shop',
+        uid: 'u1',
+        resourceVersion: '42',
+        generation: undefined,
+        creationTimestamp: undefined,
+        deletionTimestamp: undefined,
+        labels: { 'pod-template-hash': '7d9f' },
+        annotations: { [Annotations.injected]: 'default/abc' },
+        ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-7d9f', uid: 'rs1', controller: true }],
+      },
+      spec: { containers: [{ name: 'app' }], initContainers: [{ name: InjectedNames.initContainer }] },
+      status: { phase: 'Running' },
+    });
+  });
+});
+
+describe('stripConfigMap', () => {
+  const big = 'x'.repeat(MAX_CACHED_CONFIGMAP_VALUE + 1);
+
+  it('drops long values and binary data but keeps every key that can become NODE_OPTIONS through envFrom', () => {
+    const configMap: V1ConfigMap = {
+      metadata: { name: 'cfg', namespace: 'shop', resourceVersion: '1', labels: { a: 'b' }, managedFields },
+      data: { NODE_OPTIONS: big, OPTIONS: big, short: '--max-old-space-size=512', 'ca.crt': big },
+      binaryData: { blob: 'AAAA' },
+    };
+    const stripped = stripConfigMap(configMap);
+    expect(Object.keys(stripped.data ?? {}).sort()).toEqual(['NODE_OPTIONS', 'OPTIONS', 'short']);
+    expect(stripped.binaryData).toBeUndefined();
+    expect(stripped.metadata).not.toHaveProperty('labels', expect.anything());
+    expect(stripped.metadata?.resourceVersion).toBe('1');
+  });
+});
+
+describe('stripWorkload', () => {
+  it('keeps metadata and pod-template metadata, drops the pod spec and managedFields', () => {
+    const deployment: V1Deployment = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: 'shop', annotations: { [Annotations.injectNodejs]: 'true' }, managedFields },
+      spec: {
+        paused: true,
+        selector: { matchLabels: { app: 'web' } },
+        template: { metadata: { labels: { app: 'web' }, annotations: { a: 'b' } }, spec: { containers: [{ name: 'app', image: 'app:1' }] } },
+      },
+    };
+    const stripped = stripWorkload(deployment);
+    expect(stripped.metadata?.managedFields).toBeUndefined();
+    expect(stripped.metadata?.annotations).toEqual({ [Annotations.injectNodejs]: 'true' });
+    expect(stripped.spec).toEqual({ selector: { matchLabels: { app: 'web' } }, paused: true, template: { metadata: { labels: { app: 'web' }, annotations: { a: 'b' } } } });
+  });
+});
