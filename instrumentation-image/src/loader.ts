@@ -16,7 +16,7 @@ function load(): void {
   // NODE_OPTIONS also reaches worker threads, including the one Node runs off-thread ESM loader hooks in: trace the
   // main thread only.
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- worker_threads exists on every Node.js we start on
-  if (!(require('worker_threads') as typeof import('worker_threads')).isMainThread) return;
+  if (!(require('worker_threads') as { isMainThread: boolean }).isMainThread) return;
 
   const version = parseNodeVersion(process.versions.node);
   const line = version && selectOtelLine(version);

@@ -34,7 +34,7 @@ function listFiles(dir: string): string[] {
 describe('instrumentation-image/Dockerfile', () => {
   it('builds with the same script as npm run build:instrumentation', () => {
     const rootScripts = (JSON.parse(readFileSync(join(IMAGE_ROOT, '..', 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
-    const script = rootScripts['build:instrumentation']!.replace(/^node /, '');
+    const script = rootScripts['build:instrumentation']!.split('&&')[0]!.trim().replace(/^node /, '');
     expect(stages[0]!.some((i) => i.keyword === 'RUN' && i.args.startsWith(`node ${script}`))).toBe(true);
   });
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineEnv, startApp } from './support/app-runner.js';
 import { startDownstream, type Downstream } from './support/downstream.js';
 import { startOtlpReceiver, type OtlpReceiver } from './support/otlp-receiver.js';
-import { CLIENT, expectXRayTraceId, hasServerSpan, SERVER, serverSpanFor } from './support/spans.js';
+import { CLIENT, expectXRayTraceId, SERVER, serverSpanFor } from './support/spans.js';
 
 let receiver: OtlpReceiver;
 let downstream: Downstream;

@@ -20,7 +20,7 @@ export function createInstrumentations(config: PreloadConfig): Instrumentation[]
     '@opentelemetry/instrumentation-host-metrics': { enabled: false },
   });
   if (fastifyEnabled(config)) {
-    instrumentations.push(new FastifyOtelInstrumentation({ registerOnInitialization: true }) as unknown as Instrumentation);
+    instrumentations.push(new FastifyOtelInstrumentation({ registerOnInitialization: true }));
   }
   return instrumentations;
 }

@@ -50,7 +50,7 @@ export interface XRaySamplerOptions {
 /** The ADOT-style `xray` sampler: rules and targets from the sidecar's sampling proxy, scoped by namespace. */
 export function createXRaySampler(options: XRaySamplerOptions): Sampler {
   const remote = new AWSXRayRemoteSampler({
-    resource: options.resource as never,
+    resource: options.resource,
     endpoint: options.endpoint,
     pollingInterval: options.pollingIntervalSeconds,
   }) as unknown as Sampler;

@@ -15,7 +15,3 @@ export function expectXRayTraceId(traceId: string): void {
 export function serverSpanFor(spans: readonly ReceivedSpan[], path: string): ReceivedSpan | undefined {
   return spans.find((span) => span.kind === SERVER && (span.attributes['url.path'] === path || span.attributes['http.target'] === path));
 }
-
-export function hasServerSpan(path: string): (spans: readonly ReceivedSpan[]) => boolean {
-  return (spans) => serverSpanFor(spans, path) !== undefined;
-}
