@@ -1,0 +1,55 @@
+// The server side of `npm run bench:webhook`, run in its own (CPU-pinned) process:
+//   webhook  — the real admission webhook (engine, patch, metrics, one info log line per review to /dev/null)
+//   webhook-uncached — the same with the answer cache off: every pod computed afresh (all pods distinct)
+//   baseline — a fastify HTTPS server that only parses the AdmissionReview and answers allowed, no patch
+// Prints {"url": …} once listening; answers "stats" messages on the IPC channel with its memory and CPU time.
+import { readFileSync } from 'node:fs';
+import fastify, { LogController } from 'fastify';
+import { pino } from 'pino';
+import { Registry } from 'prom-client';
+import { parseAdmissionReview, reviewResponse } from '../webhook/src/admission-review.js';
+import { createWebhookServer, DEFAULT_BODY_LIMIT_BYTES, MUTATE_POD_PATH } from '../webhook/src/server.js';
+import { cachedResolver, fixtureView } from '../webhook/src/testing/fixtures.js';
+
+const [mode, certFile, keyFile] = process.argv.slice(2);
+if (!['webhook', 'webhook-uncached', 'baseline'].includes(mode ?? '') || !certFile || !keyFile) {
+  throw new Error('usage: webhook-server.ts webhook|webhook-uncached|baseline CERT_FILE KEY_FILE');
+}
+const tls = { cert: readFileSync(certFile, 'utf8'), key: readFileSync(keyFile, 'utf8') };
+const logger = pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: false }));
+
+function baselineServer() {
+  const app = fastify({
+    https: { ...tls, minVersion: 'TLSv1.2' },
+    bodyLimit: DEFAULT_BODY_LIMIT_BYTES,
+    logController: new LogController({ disableRequestLogging: true }),
+  });
+  app.post(MUTATE_POD_PATH, (request, reply) => {
+    const admission = parseAdmissionReview(request.body);
+    return reply.send(reviewResponse({ uid: admission.uid, allowed: true }));
+  });
+  return app;
+}
+
+const app =
+  mode === 'baseline'
+    ? baselineServer()
+    : createWebhookServer({
+        view: fixtureView(),
+        resolve: cachedResolver(),
+        logger,
+        tls,
+        metricsRegistry: new Registry(),
+        answerCacheSize: mode === 'webhook-uncached' ? 0 : undefined,
+        ready: () => true,
+      }).app;
+
+process.on('message', (message) => {
+  if (message !== 'stats') return;
+  const cpu = process.cpuUsage();
+  process.send?.({ rssBytes: process.memoryUsage().rss, maxRssBytes: process.resourceUsage().maxRSS * 1024, cpuMicros: cpu.user + cpu.system });
+});
+process.on('disconnect', () => void app.close().then(() => process.exit(0)));
+
+const url = await app.listen({ host: '127.0.0.1', port: 0 });
+console.log(JSON.stringify({ url }));

@@ -1,0 +1,265 @@
+// npm run bench:webhook — throughput and latency of the admission webhook against a baseline fastify HTTPS server
+// that only parses the AdmissionReview, both in the same run, server pinned to CPU 0 and load generator to CPU 1.
+//   --profile     also write a V8 CPU profile of the webhook server to bench/results/profiles/
+//   --round=S     seconds of each full-speed round (default 5; 4 rounds per server and shape, order ABBA)
+//   --fixed=S     seconds of each run at 500 reviews/s (default 10)
+import { spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import autocannon from 'autocannon';
+import { createCertificateAuthority, createServingCertificate } from '../webhook/src/tls/pki.js';
+import { MUTATE_POD_PATH } from '../webhook/src/server.js';
+import { fixtureText } from '../webhook/src/testing/fixtures.js';
+import { httpsRequest } from '../webhook/src/testing/https-client.js';
+import type { FixtureName } from '../webhook/src/testing/fixtures.js';
+import { median, percentile, round } from './stats.js';
+
+const args = process.argv.slice(2);
+/** Seconds of each full-speed round and of each fixed-rate run. */
+const ROUND_S = Number(args.find((a) => a.startsWith('--round='))?.split('=')[1] ?? 5);
+const FIXED_RATE_S = Number(args.find((a) => a.startsWith('--fixed='))?.split('=')[1] ?? 10);
+const PROFILE = args.includes('--profile');
+const WARMUP_S = 3;
+const CONNECTIONS = 8;
+const ROUNDS = 4;
+const FIXED_RATE = 500;
+const TARGETS = { throughputRatioMin: 0.6, p99MaxMsAtFixedRate: 5 };
+const SHAPES: Record<string, { fixture: FixtureName; patched: boolean }> = {
+  small: { fixture: 'small-pod', patched: true },
+  'multi-container': { fixture: 'multi-container', patched: true },
+  'not-opted-in': { fixture: 'not-opted-in', patched: false },
+};
+/** webhook: as deployed (identical pods answered from its cache, as in a scale-up); webhook-uncached: every pod distinct. */
+type Mode = 'baseline' | 'webhook' | 'webhook-uncached';
+const MODES: readonly Mode[] = ['baseline', 'webhook', 'webhook-uncached'];
+
+const taskset = spawnSync('taskset', ['--version']).status === 0 && availableParallelism() >= 2;
+
+interface ServerStats {
+  rssBytes: number;
+  maxRssBytes: number;
+  /** CPU time the server process has used so far (user + system). */
+  cpuMicros: number;
+}
+
+interface ServerProcess {
+  child: ChildProcess;
+  url: string;
+  stats(): Promise<ServerStats>;
+  stop(): Promise<void>;
+}
+
+async function startServer(mode: Mode, certFile: string, keyFile: string): Promise<ServerProcess> {
+  const nodeArgs = ['--import', 'tsx', ...(PROFILE && mode !== 'baseline' ? ['--cpu-prof', '--cpu-prof-dir=bench/results/profiles'] : [])];
+  const command = [process.execPath, ...nodeArgs, 'bench/webhook-server.ts', mode, certFile, keyFile];
+  const [file, ...rest] = taskset ? ['taskset', '-c', '0', ...command] : command;
+  const child = spawn(file!, rest, { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const firstLine = await new Promise<string>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`The ${mode} server exited with ${code} before listening`)));
+  });
+  const { url } = JSON.parse(firstLine) as { url: string };
+  return {
+    child,
+    url,
+    stats: () =>
+      new Promise((resolve) => {
+        child.once('message', (m) => resolve(m as ServerStats));
+        child.send('stats');
+      }),
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => resolve());
+        child.disconnect();
+      }),
+  };
+}
+
+interface ModeResult {
+  throughputRounds: LoadResult[];
+  /** Median over the rounds of each round's median reviews/s. */
+  reviewsPerSecond: number;
+  /** Median over the rounds. */
+  serverCpuMicrosPerReview: number;
+  fixedRate: LoadResult;
+  rssMiB: number;
+  maxRssMiB: number;
+}
+
+interface LoadResult {
+  reviewsPerSecondMedian: number;
+  reviewsPerSecondMean: number;
+  latencyMs: { p50: number; p99: number; max: number };
+  /** CPU time the server spent per answered review: unlike reviews/s, barely moved by other load on the machine. */
+  serverCpuMicrosPerReview: number;
+  responses: number;
+  non2xx: number;
+  errors: number;
+  /** Share of one CPU the load generator used: near 1 means it, not the server, may be the limit. */
+  loadGeneratorCpu: number;
+}
+
+async function load(server: ServerProcess, body: string, durationS: number, overallRate?: number): Promise<LoadResult> {
+  const url = server.url;
+  const latencies: number[] = [];
+  const serverBefore = await server.stats();
+  const cpuBefore = process.cpuUsage();
+  const started = process.hrtime.bigint();
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: `${url}${MUTATE_POD_PATH}?timeout=10s`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+        connections: CONNECTIONS,
+        duration: durationS,
+        ...(overallRate ? { overallRate } : {}),
+      },
+      (error, done) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(done)),
+    );
+    // autocannon's own histogram has 1 ms resolution; keep the exact response times.
+    instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+      if (statusCode === 200) latencies.push(responseTime);
+    });
+  });
+  const wallUs = Number(process.hrtime.bigint() - started) / 1e3;
+  const cpu = process.cpuUsage(cpuBefore);
+  const serverCpuMicros = (await server.stats()).cpuMicros - serverBefore.cpuMicros;
+  return {
+    serverCpuMicrosPerReview: round(serverCpuMicros / Math.max(1, latencies.length), 1),
+    reviewsPerSecondMedian: result.requests.p50,
+    reviewsPerSecondMean: round(result.requests.average, 1),
+    latencyMs: { p50: round(median(latencies), 3), p99: round(percentile(latencies, 99), 3), max: round(Math.max(...latencies), 3) },
+    responses: latencies.length,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    loadGeneratorCpu: round((cpu.user + cpu.system) / wallUs, 2),
+  };
+}
+
+/** One request, verifying the certificate, to make sure the server answers what the shape expects. */
+async function checkAnswer(url: string, ca: string, body: string, expectPatch: boolean): Promise<void> {
+  const response = await httpsRequest({ url: `${url}${MUTATE_POD_PATH}`, ca, body });
+  const review = JSON.parse(response.body) as { response?: { allowed?: boolean; patch?: string } };
+  if (response.status !== 200 || review.response?.allowed !== true || (review.response.patch !== undefined) !== expectPatch) {
+    throw new Error(`Unexpected answer from ${url} (expected ${expectPatch ? 'a patch' : 'no patch'}): ${response.status} ${response.body.slice(0, 200)}`);
+  }
+}
+
+function pinLoadGenerator(): void {
+  if (!taskset) return;
+  spawnSync('taskset', ['-a', '-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
+}
+
+async function main(): Promise<void> {
+  pinLoadGenerator();
+  const dir = mkdtempSync(join(tmpdir(), 'xo-bench-webhook-'));
+  try {
+    const ca = await createCertificateAuthority({ commonName: 'bench-ca', validForDays: 1 });
+    const serving = await createServingCertificate({ ca, dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'], validForDays: 1 });
+    const certFile = join(dir, 'tls.crt');
+    const keyFile = join(dir, 'tls.key');
+    writeFileSync(certFile, serving.certPem);
+    writeFileSync(keyFile, serving.keyPem);
+    if (PROFILE) mkdirSync('bench/results/profiles', { recursive: true });
+
+    const results: Record<string, Record<Mode, ModeResult>> = {};
+    // Both servers run for the whole benchmark and are measured in alternating rounds, so a change in background
+    // load (the machine is shared) hits both alike; figures are medians over the rounds.
+    const servers = {} as Record<Mode, ServerProcess>;
+    for (const mode of MODES) servers[mode] = await startServer(mode, certFile, keyFile);
+    try {
+      for (const [shape, { fixture, patched }] of Object.entries(SHAPES)) {
+        const body = JSON.stringify(JSON.parse(fixtureText(fixture)));
+        for (const mode of MODES) {
+          await checkAnswer(servers[mode].url, ca.certPem, body, patched && mode !== 'baseline');
+          await load(servers[mode], body, WARMUP_S);
+        }
+        console.error(`${shape}: ${ROUNDS} rounds of ${ROUND_S} s per server at full speed, then ${FIXED_RATE_S} s each at ${FIXED_RATE}/s`);
+        const rounds: Record<Mode, LoadResult[]> = { baseline: [], webhook: [], 'webhook-uncached': [] };
+        for (let round = 0; round < ROUNDS; round++) {
+          // The order rotates and reverses from round to round, cancelling order effects.
+          const rotated = [...MODES.slice(round % MODES.length), ...MODES.slice(0, round % MODES.length)];
+          const order = round % 2 === 0 ? rotated : rotated.reverse();
+          for (const mode of order) rounds[mode].push(await load(servers[mode], body, ROUND_S));
+        }
+        const entry = {} as Record<Mode, ModeResult>;
+        for (const mode of MODES) {
+          const memory = await servers[mode].stats();
+          entry[mode] = {
+            throughputRounds: rounds[mode],
+            reviewsPerSecond: median(rounds[mode].map((r) => r.reviewsPerSecondMedian)),
+            serverCpuMicrosPerReview: median(rounds[mode].map((r) => r.serverCpuMicrosPerReview)),
+            fixedRate: await load(servers[mode], body, FIXED_RATE_S, FIXED_RATE),
+            rssMiB: round(memory.rssBytes / 2 ** 20, 1),
+            maxRssMiB: round(memory.maxRssBytes / 2 ** 20, 1),
+          };
+        }
+        results[shape] = entry;
+      }
+    } finally {
+      await Promise.all(MODES.map((mode) => servers[mode].stop()));
+    }
+    report(results);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function report(results: Record<string, Record<Mode, ModeResult>>): void {
+  const ratio = (r: Record<Mode, ModeResult>, mode: Mode): number =>
+    round(median(r[mode].throughputRounds.map((w, i) => w.reviewsPerSecondMedian / (r.baseline.throughputRounds[i]?.reviewsPerSecondMedian ?? Number.NaN))), 3);
+  const rows = Object.entries(results).map(([shape, r]) => ({
+    shape,
+    'baseline rev/s': r.baseline.reviewsPerSecond,
+    'webhook rev/s': r.webhook.reviewsPerSecond,
+    ratio: ratio(r, 'webhook'),
+    'uncached rev/s': r['webhook-uncached'].reviewsPerSecond,
+    'uncached ratio': ratio(r, 'webhook-uncached'),
+    'CPU µs/rev base|hook|uncached': `${r.baseline.serverCpuMicrosPerReview} | ${r.webhook.serverCpuMicrosPerReview} | ${r['webhook-uncached'].serverCpuMicrosPerReview}`,
+    [`p50 ms @${FIXED_RATE}/s`]: r.webhook.fixedRate.latencyMs.p50,
+    [`p99 ms @${FIXED_RATE}/s`]: r.webhook.fixedRate.latencyMs.p99,
+    'uncached p50|p99 ms': `${r['webhook-uncached'].fixedRate.latencyMs.p50} | ${r['webhook-uncached'].fixedRate.latencyMs.p99}`,
+    'baseline p50|p99 ms': `${r.baseline.fixedRate.latencyMs.p50} | ${r.baseline.fixedRate.latencyMs.p99}`,
+    'RSS MiB base|hook|uncached': `${r.baseline.rssMiB} | ${r.webhook.rssMiB} | ${r['webhook-uncached'].rssMiB}`,
+  }));
+  console.table(rows);
+  const meetsTargets = rows.every((row) => row.ratio >= TARGETS.throughputRatioMin && (row[`p99 ms @${FIXED_RATE}/s`]) <= TARGETS.p99MaxMsAtFixedRate);
+  const errors = Object.values(results).flatMap((r) => MODES.map((mode) => r[mode])).reduce((n, r) => n + r.throughputRounds.reduce((m, t) => m + t.non2xx + t.errors, 0) + r.fixedRate.non2xx + r.fixedRate.errors, 0);
+  console.log(`Targets (throughput ≥ ${TARGETS.throughputRatioMin * 100} % of baseline, p99 ≤ ${TARGETS.p99MaxMsAtFixedRate} ms at ${FIXED_RATE}/s): ${meetsTargets ? 'met' : 'MISSED'}; failed requests: ${errors}`);
+  mkdirSync('bench/results', { recursive: true });
+  writeFileSync(
+    'bench/results/webhook.json',
+    `${JSON.stringify(
+      {
+        benchmark: 'webhook',
+        date: new Date().toISOString(),
+        node: process.version,
+        cpu: cpus()[0]?.model,
+        pinning: taskset ? 'server on CPU 0, load generator on CPU 1 (taskset)' : 'none (taskset unavailable or a single CPU)',
+        settings: { roundSeconds: ROUND_S, fixedRateSeconds: FIXED_RATE_S, rounds: ROUNDS, warmupSeconds: WARMUP_S, connections: CONNECTIONS, fixedRatePerSecond: FIXED_RATE, profile: PROFILE },
+        ratioDefinition: 'median over rounds of webhook reviews/s ÷ baseline reviews/s measured back to back',
+        modes: {
+          baseline: 'fastify HTTPS, parses the AdmissionReview, answers allowed without a patch',
+          webhook: 'the admission webhook as deployed; the benchmark repeats one pod, so answers come from its cache (a scale-up)',
+          'webhook-uncached': 'the webhook with its answer cache off: engine, diff and encoding on every review (all pods distinct)',
+        },
+        targets: TARGETS,
+        meetsTargets,
+        failedRequests: errors,
+        summary: rows,
+        shapes: results,
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  console.log('Wrote bench/results/webhook.json');
+}
+
+await main();
