@@ -7,6 +7,7 @@ import { API_GROUP, API_VERSION, Annotations, FINALIZER, RuleTags, XRAY_TRACING_
 import { resolveSpec } from '../core/src/api/defaults.js';
 import { renderCollectorConfigYaml } from '../core/src/collector/render.js';
 import { injectionConfigHash } from '../core/src/injection/index.js';
+import type { Registry } from 'prom-client';
 import type { RunningController } from '../operator/src/controller/start.js';
 import { FakeXRay } from '../operator/src/test-support/fake-xray.js';
 import { startControlPlane, type ControlPlane } from './harness/control-plane.js';
@@ -39,6 +40,7 @@ describe('controller e2e: XRayTracing and workload reconcilers', () => {
   let controlPlane: ControlPlane;
   let fakeXRay: FakeXRay;
   let controller: RunningController;
+  let registry: Registry;
   const apps = () => controlPlane.kc.makeApiClient(AppsV1Api);
   const core = () => controlPlane.kc.makeApiClient(CoreV1Api);
   const custom = () => controlPlane.kc.makeApiClient(CustomObjectsApi);
@@ -51,7 +53,7 @@ describe('controller e2e: XRayTracing and workload reconcilers', () => {
     await installCrd(controlPlane.kc);
     fakeXRay = await FakeXRay.start({ region: E2E_REGION, ruleLimit: RULE_LIMIT });
     await core().createNamespace({ body: { metadata: { name: OPERATOR_NAMESPACE } } });
-    ({ controller } = await startInProcessController(controlPlane, fakeXRay, 'controller-reconcile.log'));
+    ({ controller, registry } = await startInProcessController(controlPlane, fakeXRay, 'controller-reconcile.log'));
   });
 
   afterAll(async () => {
@@ -112,6 +114,21 @@ describe('controller e2e: XRayTracing and workload reconcilers', () => {
       return object?.status?.observedGeneration === object?.metadata.generation && object;
     });
     expect(current.status?.conditions?.find((c) => c.type === 'Ready')?.status).toBe('True');
+  });
+
+  it('does not write status again when a reconcile finds nothing changed', async () => {
+    const successfulReconciles = async (): Promise<number> => {
+      const metric = await registry.getSingleMetric('xray_operator_reconciles_total')?.get();
+      return metric?.values.find((v) => v.labels.controller === 'xraytracing' && v.labels.result === 'success')?.value ?? 0;
+    };
+    const before = await successfulReconciles();
+    // A label change is an update event without a spec change: one more reconcile, same observations.
+    const labelled = (await custom().patchNamespacedCustomObject(
+      { group: API_GROUP, version: API_VERSION, plural: XRAY_TRACING_PLURAL, namespace: 'shop', name: 'default', body: { metadata: { labels: { touched: 'yes' } } } },
+      mergePatch,
+    )) as { metadata: { resourceVersion: string } };
+    await waitFor('another reconcile', async () => (await successfulReconciles()) > before);
+    expect((await readTracing(controlPlane.kc, 'shop', 'default'))?.metadata.resourceVersion).toBe(labelled.metadata.resourceVersion);
   });
 
   it('reports the X-Ray rule limit as SamplingRulesSynced=False RuleLimitExceeded and recovers when the rules fit', async () => {
