@@ -38,6 +38,13 @@ describe('injectionConfigHash', () => {
     expect(hash({ sampling: { mode: 'local', fixedRate: 0.1 } })).not.toBe(hash({ sampling: { mode: 'local', fixedRate: 0.2 } }));
   });
 
+  it('changes with the catch-all rate in centralized mode only when sidecar-less pods sample locally at it', () => {
+    const fallback = { endpoint: 'http://gw:4318' };
+    expect(hash({ collector: fallback, sampling: { fixedRate: 0.1 } })).not.toBe(hash({ collector: fallback, sampling: { fixedRate: 0.2 } }));
+    const proxied = { ...fallback, samplingEndpoint: 'http://gw:2000' };
+    expect(hash({ collector: proxied, sampling: { fixedRate: 0.1 } })).toBe(hash({ collector: proxied, sampling: { fixedRate: 0.2 } }));
+  });
+
   it('gives each cluster-facts variant of one spec object its own hash (results are cached per spec)', () => {
     const spec = resolveSpec({});
     const native = injectionConfigHash(spec, facts);

@@ -1,7 +1,9 @@
 // The hash in the `injected` annotation: it changes exactly when a newly injected pod would differ. Sampling rules
-// are left out (pods fetch them live through the sampling proxy); the sampling mode, ratio and polling interval are in.
+// are left out (pods fetch them live through the sampling proxy); the sampling mode, ratio and polling interval are in
+// (in centralized mode the ratio only when pods without a sidecar sample locally at it for lack of a proxy).
 import { createHash } from 'node:crypto';
 import type { ResolvedSpec } from '../api/types.js';
+import { sidecarlessPodsLackSamplingProxy } from './export-plan.js';
 
 /** Cluster facts that shape injected pods besides the spec. */
 export interface ClusterFacts {
@@ -26,7 +28,11 @@ function podAffectingSpec(spec: ResolvedSpec): unknown {
   const samplingInPod =
     sampling.mode === 'local'
       ? { mode: sampling.mode, fixedRate: sampling.fixedRate }
-      : { mode: sampling.mode, pollingIntervalSeconds: sampling.pollingIntervalSeconds };
+      : {
+          mode: sampling.mode,
+          pollingIntervalSeconds: sampling.pollingIntervalSeconds,
+          fallbackRate: sidecarlessPodsLackSamplingProxy(spec) ? sampling.fixedRate : undefined,
+        };
   return {
     serviceNaming: spec.serviceNaming,
     resourceAttributes: spec.resourceAttributes,

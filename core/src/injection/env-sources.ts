@@ -90,3 +90,11 @@ export function isUserSet(container: ContainerLike, name: string, getConfigMap: 
 export function escapeForKubelet(value: string): string {
   return value.replaceAll('$', '$$$$');
 }
+
+/** What kubelet makes of `$$` in an explicit value (`$(VAR)` references are left as written). */
+export function unescapeForKubelet(value: string): string {
+  return value.replaceAll('$$', '$');
+}
+
+/** An explicit env entry with a literal value. */
+export const literal = (name: string, value: string): V1EnvVar => ({ name, value });

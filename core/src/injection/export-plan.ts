@@ -8,10 +8,18 @@ import type { V1PodLike } from './types.js';
 
 export type ExportDecision = { ok: true; plan: ExportPlan; warnings: string[] } | { ok: false; reason: string; warning: string };
 
+/**
+ * Pods without a sidecar that export to `collector.endpoint` but have no `collector.samplingEndpoint` reach no X-Ray
+ * sampling proxy. (Without `collector.endpoint` they use localhost: an `inject-sidecar: "false"` pod's own collector.)
+ */
+export function sidecarlessPodsLackSamplingProxy(spec: ResolvedSpec): boolean {
+  return spec.collector.endpoint !== undefined && spec.collector.samplingEndpoint === undefined;
+}
+
 function gatewayPlan(spec: ResolvedSpec): ExportPlan {
   return {
     otlpEndpoint: spec.collector.endpoint ?? LOCAL_OTLP_ENDPOINT,
-    samplingEndpoint: spec.collector.samplingEndpoint ?? LOCAL_SAMPLING_ENDPOINT,
+    samplingEndpoint: sidecarlessPodsLackSamplingProxy(spec) ? undefined : (spec.collector.samplingEndpoint ?? LOCAL_SAMPLING_ENDPOINT),
     sidecar: false,
   };
 }

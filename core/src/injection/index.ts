@@ -16,5 +16,5 @@ export { missingTracingWarning, selectTracing, type TracingSelection } from './o
 export { workloadOf, serviceNameFor } from './workload.js';
 export { restrictedProfileViolations } from './restricted-profile.js';
 export { USER_NODE_OPTIONS_ENV } from './node-options.js';
-export { USER_RESOURCE_ATTRIBUTES_ENV } from './app-env.js';
+export { USER_RESOURCE_ATTRIBUTES_ENV } from './resource-attributes-env.js';
 export { COLLECTOR_UID, PRELOAD_COPIER_UID } from './security-context.js';

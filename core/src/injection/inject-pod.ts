@@ -46,7 +46,8 @@ export function injectPod(pod: V1PodLike, spec: ResolvedSpec, ctx: InjectionCont
   const exportDecision = decideExport(result, spec, spec.collector.nativeSidecar && ctx.nativeSidecarsSupported);
   if (!exportDecision.ok) return unchanged(pod, exportDecision.reason, [exportDecision.warning]);
   const instrumented = instrumentContainers(result, podSpec, spec, ctx, exportDecision.plan);
-  const warnings = [...exportDecision.warnings, ...instrumented.warnings];
+  // Containers share some warnings (an attribute of the XRayTracing left out, local sampling): say each once.
+  const warnings = [...new Set([...exportDecision.warnings, ...instrumented.warnings])];
   if (!instrumented.containers.length) return unchanged(pod, 'No container could be instrumented', warnings);
   addPodLevelParts(podSpec, spec, ctx, exportDecision.plan, instrumented.containers);
   const configHash = injectionConfigHash(spec, ctx);

@@ -1,16 +1,12 @@
-// OTEL_RESOURCE_ATTRIBUTES: `key=value` pairs joined by commas, values percent-encoded (OTel SDK environment spec).
+// OTEL_RESOURCE_ATTRIBUTES: `key=value` pairs joined by commas, percent-encoded (see attribute-format.ts).
 // Precedence, lowest first: attributes the engine derives < the XRayTracing's resourceAttributes < the user's own.
 import { Env } from '../constants.js';
 import type { ResolvedSpec } from '../api/types.js';
+import { attributeKeys, attributeLengthProblem, encodeAttributeText } from './attribute-format.js';
 import type { WorkloadRef } from './types.js';
 
 /** A value kubelet expands at container start; kept verbatim (pod names and UIDs need no encoding). */
 const ref = (envName: string): string => `$(${envName})`;
-
-/** Percent-encodes what the OTel spec does not allow raw in a value (and `$`, which kubelet would expand). */
-export function encodeAttributeValue(value: string): string {
-  return encodeURIComponent(value);
-}
 
 export interface ResourceAttributeFacts {
   namespace: string;
@@ -19,10 +15,21 @@ export interface ResourceAttributeFacts {
   clusterName?: string;
 }
 
-/** Attributes as `[key, already-encoded value]`, in output order. */
-export function derivedAttributes(facts: ResourceAttributeFacts, spec: ResolvedSpec): [string, string][] {
+export interface DerivedAttributes {
+  /** `[key, already-encoded value]`, in output order. */
+  attributes: [string, string][];
+  /** Attributes left out because the SDK would drop every attribute over them. */
+  warnings: string[];
+}
+
+export function derivedAttributes(facts: ResourceAttributeFacts, spec: ResolvedSpec): DerivedAttributes {
   const attributes = new Map<string, string>();
-  const set = (key: string, value: string): void => void attributes.set(key, encodeAttributeValue(value));
+  const warnings: string[] = [];
+  const set = (key: string, value: string): void => {
+    const problem = attributeLengthProblem(key, value);
+    if (problem) warnings.push(`Resource attribute "${key.slice(0, 64)}" was left out of ${Env.resourceAttributes}: ${problem}`);
+    else attributes.set(key, encodeAttributeText(value));
+  };
   set('k8s.namespace.name', facts.namespace);
   attributes.set('k8s.pod.name', ref(Env.podName));
   attributes.set('k8s.pod.uid', ref(Env.podUid));
@@ -36,23 +43,13 @@ export function derivedAttributes(facts: ResourceAttributeFacts, spec: ResolvedS
   set('service.namespace', facts.namespace);
   // The XRayTracing's attributes replace derived ones in place (Map keeps the first insertion's position).
   for (const [key, value] of Object.entries(spec.resourceAttributes)) set(key, value);
-  return [...attributes.entries()];
-}
-
-/** Keys present in a user's OTEL_RESOURCE_ATTRIBUTES value. */
-export function attributeKeys(value: string): Set<string> {
-  const keys = new Set<string>();
-  for (const pair of value.split(',')) {
-    const eq = pair.indexOf('=');
-    if (eq > 0) keys.add(pair.slice(0, eq).trim());
-  }
-  return keys;
+  return { attributes: [...attributes.entries()], warnings };
 }
 
 /** The user's value (if any) extended with our pairs whose keys it does not already set. */
 export function mergeAttributes(userValue: string | undefined, ours: [string, string][]): string {
   const taken = attributeKeys(userValue ?? '');
-  const added = ours.filter(([key]) => !taken.has(key)).map(([key, value]) => `${key}=${value}`);
+  const added = ours.filter(([key]) => !taken.has(key)).map(([key, value]) => `${encodeAttributeText(key)}=${value}`);
   const base = userValue?.trim() ? [userValue.trim()] : [];
   return [...base, ...added].join(',');
 }
