@@ -1,0 +1,97 @@
+// Controller scale benchmark on the real e2e control plane (etcd, kube-apiserver, kube-controller-manager) with the
+// real operator process: N namespaces, each with an XRayTracing and annotated Deployments. Measures how long the
+// API server takes to accept the objects (the baseline), how long after that until every XRayTracing is Ready for
+// its generation and every pod is stored injected, reconciles/s, and the operator's RSS. One fresh control plane
+// per sampling mode. Writes bench/results/controller.json and prints a table.
+// Usage: npm run bench:controller [-- --namespaces 500 --modes centralized,local --cpu-prof]
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { repoRoot } from '../e2e/harness/paths.js';
+import type { SamplingMode } from './controller/objects.js';
+import { runControllerBenchmark, type RunResult } from './controller/run.js';
+import { round } from './stats.js';
+
+const TARGET = { readyAfterCreationSeconds: 30, peakRssMiB: 120 };
+
+const { values } = parseArgs({
+  options: {
+    namespaces: { type: 'string', default: '500' },
+    deployments: { type: 'string', default: '2' },
+    concurrency: { type: 'string', default: '20' },
+    'timeout-seconds': { type: 'string', default: '600' },
+    'rule-limit': { type: 'string', default: '2000' },
+    modes: { type: 'string', default: 'centralized,local' },
+    'cpu-prof': { type: 'boolean', default: false },
+  },
+});
+
+const modes = (values.modes ?? '').split(',').filter((mode): mode is SamplingMode => mode === 'centralized' || mode === 'local');
+if (modes.length === 0) throw new Error(`--modes must list centralized and/or local, got "${values.modes}"`);
+const profileDir = values['cpu-prof'] ? mkdtempSync(join(tmpdir(), 'xo-bench-controller-prof-')) : undefined;
+
+const runs: RunResult[] = [];
+for (const mode of modes) {
+  process.stderr.write(`controller benchmark: ${values.namespaces} namespaces, sampling ${mode}\n`);
+  runs.push(await runControllerBenchmark({
+    mode,
+    namespaces: Number(values.namespaces),
+    deploymentsPerNamespace: Number(values.deployments),
+    concurrency: Number(values.concurrency),
+    timeoutMs: Number(values['timeout-seconds']) * 1000,
+    ruleLimit: Number(values['rule-limit']),
+    operatorNodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, mode)}`] : undefined,
+  }));
+}
+
+const verdict = (run: RunResult) => ({
+  readyWithinTarget: run.readyAfterCreationSeconds !== null && run.readyAfterCreationSeconds <= TARGET.readyAfterCreationSeconds,
+  rssWithinTarget: run.operatorRssMiB.peakKernel <= TARGET.peakRssMiB,
+});
+
+const result = {
+  benchmark: 'controller',
+  date: new Date().toISOString(),
+  machine: { nproc: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: round(totalmem() / 1024 ** 3, 1), node: process.version, platform: process.platform },
+  setup: {
+    apiServer: 'kube-apiserver v1.34 + etcd + kube-controller-manager on loopback (no scheduler, no kubelet: pods stay Pending)',
+    operator: 'node bin/xray-operator.js run, installed by the chart, --log-level=info, leader election on',
+    xray: 'fake X-Ray API on loopback (operator/src/test-support/fake-xray.ts), GetSamplingRules pages of 10',
+    clientConcurrency: Number(values.concurrency),
+    deploymentsPerNamespace: Number(values.deployments),
+    notes: [
+      'Baseline: creationSeconds is how long the API server takes to accept every object (with the operator watching).',
+      'readyAfterCreationSeconds counts from the last create to the first 1 s poll that sees every XRayTracing Ready for its generation.',
+      `The fake account holds up to ${values['rule-limit']} rules so every namespace fits; a real account holds far fewer, and past its quota the XRayTracings report RuleLimitExceeded instead.`,
+    ],
+  },
+  target: TARGET,
+  runs: runs.map((run) => ({ ...run, verdict: verdict(run) })),
+  cpuProfiles: profileDir ?? null,
+};
+
+mkdirSync(join(repoRoot, 'bench/results'), { recursive: true });
+writeFileSync(join(repoRoot, 'bench/results/controller.json'), `${JSON.stringify(result, null, 2)}\n`);
+
+const show = (value: number | null | boolean) => (value === null ? '—' : String(value));
+const rows: [string, (run: RunResult) => number | null | boolean][] = [
+  ['creation (API server accepts all), s', (run) => run.creationSeconds],
+  ['all Ready after creation, s', (run) => run.readyAfterCreationSeconds],
+  ['all Ready from first create, s', (run) => run.readyFromFirstCreateSeconds],
+  ['Ready / creation ratio', (run) => run.readyVsCreationRatio],
+  ['XRayTracings Ready', (run) => run.readyReached],
+  ['all pods injected from first create, s', (run) => run.podsInjectedFromFirstCreateSeconds],
+  ['XRayTracing reconciles/s until Ready', (run) => run.tracingReconcilesPerSecondUntilReady],
+  ['max XRayTracing queue depth', (run) => run.maxTracingQueueDepth],
+  ['operator RSS idle, MiB', (run) => run.operatorRssMiB.idle],
+  ['operator RSS peak, MiB', (run) => run.operatorRssMiB.peakKernel],
+  ['operator RSS end, MiB', (run) => run.operatorRssMiB.end],
+  ['X-Ray rules owned / expected', (run) => run.xrayRules.inFakeAccount / Math.max(1, run.xrayRules.expected)],
+];
+const width = Math.max(...rows.map(([label]) => label.length));
+console.log(`\nController benchmark, ${values.namespaces} namespaces × (1 XRayTracing + ${values.deployments} Deployments), ${cpus().length} CPUs, Node ${process.version}`);
+console.log(`${''.padEnd(width)}  ${runs.map((run) => run.mode.padStart(12)).join('  ')}`);
+for (const [label, pick] of rows) console.log(`${label.padEnd(width)}  ${runs.map((run) => show(pick(run)).padStart(12)).join('  ')}`);
+console.log(`target: Ready ≤ ${TARGET.readyAfterCreationSeconds} s after creation, peak RSS ≤ ${TARGET.peakRssMiB} MiB`);
+if (profileDir) console.log(`operator CPU profiles: ${profileDir}`);
