@@ -12,6 +12,9 @@ import {
   type SwitchableForwarder,
 } from './controller-support.js';
 
+/** Short, so the drift test sees a periodic resync without waiting minutes. */
+const DRIFT_RESYNC_MS = 3_000;
+
 describe('controller e2e: recovery', () => {
   let controlPlane: ControlPlane;
   let fakeXRay: FakeXRay;
@@ -26,7 +29,7 @@ describe('controller e2e: recovery', () => {
     fakeXRay = await FakeXRay.start({ region: E2E_REGION });
     xray = await switchableForwarder(fakeXRay.endpoint);
     await controlPlane.kc.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: OPERATOR_NAMESPACE } } });
-    ({ controller: first } = await startInProcessController(controlPlane, xray, 'controller-first.log', { identity: 'first' }));
+    ({ controller: first } = await startInProcessController(controlPlane, xray, 'controller-first.log', { identity: 'first', resyncPeriodMs: DRIFT_RESYNC_MS }));
     await waitFor('the first replica to lead', () => Promise.resolve(first?.isLeader()));
   });
 
@@ -46,6 +49,18 @@ describe('controller e2e: recovery', () => {
     expect(ready.metadata.finalizers).toContain(FINALIZER);
     const states = Object.values(first?.informers() ?? {});
     expect(states.every((state) => state.connected && state.synced)).toBe(true);
+  });
+
+  it('repairs a sampling rule someone changed in X-Ray on the next periodic resync', async () => {
+    await createNamespace(controlPlane.kc, 'drift');
+    await applyObjects(controlPlane.kc, [tracing('drift', 'default', { sampling: { mode: 'centralized', fixedRate: 0.2 } })]);
+    const ready = await waitForCondition(controlPlane.kc, 'drift', 'default', 'Ready', 'True');
+    const ruleName = ready.status?.samplingRules?.[0]?.ruleName ?? '';
+    expect(ownedRules('drift').find((record) => record.rule.RuleName === ruleName)?.rule.FixedRate).toBe(0.2);
+    fakeXRay.store.edit(ruleName, { FixedRate: 1 });
+    await waitFor('the resync to restore the rule', () =>
+      Promise.resolve(ownedRules('drift').find((record) => record.rule.RuleName === ruleName)?.rule.FixedRate === 0.2),
+    );
   });
 
   it('reports an unreachable X-Ray API, keeps the finalizer until the owned rules are deleted, then lets go', async () => {
