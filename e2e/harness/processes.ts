@@ -28,12 +28,21 @@ export interface StartOptions {
 const running = new Set<ChildProcess>();
 let exitHookInstalled = false;
 
+function killAll(): void {
+  for (const child of running) child.kill('SIGKILL');
+}
+
+/** On exit, and on a terminating signal (which skips 'exit' handlers), no child is left behind. */
 function killAllOnExit(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const child of running) child.kill('SIGKILL');
-  });
+  process.on('exit', killAll);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      killAll();
+      process.kill(process.pid, signal);
+    });
+  }
 }
 
 export function tailOf(file: string, lines = 40): string {
