@@ -3,7 +3,7 @@
 // of N replicas asks N times for the same answer. The engine is a pure function of the pod, the namespace and what
 // it reads from the ClusterView; we record those reads, and a cached answer is reused only while every one of them
 // still returns the same objects (informer caches replace an object whenever it changes).
-import { injectWithView } from '../../core/src/injection/index.js';
+import { injectWithView, selectTracing } from '../../core/src/injection/index.js';
 import type { SpecResolver, V1PodLike } from '../../core/src/injection/index.js';
 import type { ClusterView } from '../../core/src/ports.js';
 import { encodePatch, podPatch } from './patch.js';
@@ -60,7 +60,9 @@ export function cachedAnswerer(options: CachedAnswererOptions): PodAnswerer {
   const maxEntries = options.maxEntries ?? 256;
   const entries = new Map<string, Entry>();
   return (pod, namespace) => {
-    const key = maxEntries > 0 ? cacheKey(pod, namespace) : undefined;
+    // Most pods are not opted in, and the engine tells so in a microsecond: cheaper than building a cache key.
+    if (maxEntries === 0 || !isSelected(pod, namespace, view)) return answerPod(pod, namespace, view, resolve);
+    const key = cacheKey(pod, namespace);
     if (key === undefined) return answerPod(pod, namespace, view, resolve);
     const cached = entries.get(key);
     if (cached && cached.lookups.every((lookup) => sameResult(replay(view, lookup), lookup.result))) {
@@ -75,6 +77,11 @@ export function cachedAnswerer(options: CachedAnswererOptions): PodAnswerer {
     if (entries.size > maxEntries) entries.delete(entries.keys().next().value as string);
     return answer;
   };
+}
+
+function isSelected(pod: V1PodLike, namespace: string, view: ClusterView): boolean {
+  const namespaceAnnotations = view.getNamespace(namespace)?.metadata.annotations;
+  return selectTracing(pod.metadata?.annotations, namespaceAnnotations, view.listXRayTracings(namespace), namespace).kind === 'selected';
 }
 
 /**
