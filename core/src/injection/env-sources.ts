@@ -18,7 +18,8 @@ export type EnvSource =
    */
   | { kind: 'opaque'; sourceKind: 'Secret' | 'ConfigMap'; sourceName: string; otherwise?: { value: string; configMapName: string } };
 
-function lastExplicitIndex(env: readonly V1EnvVar[], name: string): number {
+/** Index of the entry kubelet takes for `name` (the last one), or -1. */
+export function lastExplicitIndex(env: readonly V1EnvVar[], name: string): number {
   for (let i = env.length - 1; i >= 0; i--) if (env[i]?.name === name) return i;
   return -1;
 }
@@ -98,3 +99,16 @@ export function unescapeForKubelet(value: string): string {
 
 /** An explicit env entry with a literal value. */
 export const literal = (name: string, value: string): V1EnvVar => ({ name, value });
+
+export function replaceAt(env: readonly V1EnvVar[], index: number, entries: V1EnvVar[]): V1EnvVar[] {
+  return [...env.slice(0, index), ...entries, ...env.slice(index + 1)];
+}
+
+/**
+ * Replaces the user's `valueFrom` entry of `name` at `index` with a copy under `keptName` followed by our literal
+ * `name`, whose value includes it as `$(keptName)` (kubelet expands references to earlier entries).
+ */
+export function extendValueFromEntry(env: readonly V1EnvVar[], index: number, name: string, keptName: string, extend: (reference: string) => string): V1EnvVar[] {
+  const kept: V1EnvVar = { name: keptName, valueFrom: env[index]?.valueFrom };
+  return replaceAt(env, index, [kept, literal(name, extend(`$(${keptName})`))]);
+}

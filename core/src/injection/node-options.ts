@@ -2,7 +2,7 @@
 import type { V1EnvVar } from '@kubernetes/client-node';
 import { Env, NODE_OPTIONS_PRELOAD } from '../constants.js';
 import type { ConfigMapLike } from '../ports.js';
-import { envSource, escapeForKubelet, type EnvSource } from './env-sources.js';
+import { envSource, escapeForKubelet, extendValueFromEntry, replaceAt, type EnvSource } from './env-sources.js';
 import type { ContainerLike } from './types.js';
 
 /** Holds the user's `valueFrom` NODE_OPTIONS so ours can extend it with `$(…)`. */
@@ -15,10 +15,6 @@ export type NodeOptionsResult =
 
 const withPreload = (value: string): string => (value.trim() === '' ? NODE_OPTIONS_PRELOAD : `${value} ${NODE_OPTIONS_PRELOAD}`);
 
-function replaceAt(env: readonly V1EnvVar[], index: number, entries: V1EnvVar[]): V1EnvVar[] {
-  return [...env.slice(0, index), ...entries, ...env.slice(index + 1)];
-}
-
 const unchangedEnv = (env: V1EnvVar[]): NodeOptionsResult => ({ ok: true, env: [...env], appended: false, warnings: [] });
 const appendedEnv = (env: V1EnvVar[], value: string, warnings: string[] = []): NodeOptionsResult => ({
   ok: true,
@@ -29,8 +25,7 @@ const appendedEnv = (env: V1EnvVar[], value: string, warnings: string[] = []): N
 
 /** A `valueFrom` kept under another name, in place, with NODE_OPTIONS extending it through `$(…)`. */
 function extendValueFrom(container: ContainerLike, env: V1EnvVar[], index: number, optional: boolean): NodeOptionsResult {
-  const original = env[index];
-  if (!original || optional) {
+  if (!env[index] || optional) {
     return {
       ok: false,
       warning:
@@ -38,9 +33,8 @@ function extendValueFrom(container: ContainerLike, env: V1EnvVar[], index: numbe
         `extended safely; make the reference non-optional or set ${Env.nodeOptions} as a literal`,
     };
   }
-  const kept: V1EnvVar = { name: USER_NODE_OPTIONS_ENV, valueFrom: original.valueFrom };
-  const extended: V1EnvVar = { name: Env.nodeOptions, value: withPreload(`$(${USER_NODE_OPTIONS_ENV})`) };
-  return { ok: true, env: replaceAt(env, index, [kept, extended]), appended: false, warnings: [] };
+  const extended = extendValueFromEntry(env, index, Env.nodeOptions, USER_NODE_OPTIONS_ENV, withPreload);
+  return { ok: true, env: extended, appended: false, warnings: [] };
 }
 
 /** An envFrom source the webhook cannot read may set NODE_OPTIONS: ours wins, so say so and how to keep theirs. */

@@ -6,7 +6,7 @@ import { Env } from '../constants.js';
 import type { ResolvedSpec } from '../api/types.js';
 import type { ConfigMapLike } from '../ports.js';
 import { withoutRejectedEntries } from './attribute-format.js';
-import { envSource, escapeForKubelet, literal, unescapeForKubelet, type EnvSource } from './env-sources.js';
+import { envSource, escapeForKubelet, extendValueFromEntry, lastExplicitIndex, literal, unescapeForKubelet, type EnvSource } from './env-sources.js';
 import { derivedAttributes, mergeAttributes, type ResourceAttributeFacts } from './resource-attributes.js';
 import type { ContainerLike } from './types.js';
 
@@ -33,10 +33,9 @@ export interface ResourceAttributesStep {
  * the empty entry an empty value leaves.
  */
 function extendValueFrom(env: V1EnvVar[], ours: [string, string][]): ResourceAttributesStep {
-  const index = env.map((e) => e.name).lastIndexOf(Env.resourceAttributes);
-  const kept: V1EnvVar = { name: USER_RESOURCE_ATTRIBUTES_ENV, valueFrom: env[index]?.valueFrom };
-  const extended = literal(Env.resourceAttributes, `${mergeAttributes(undefined, ours)},$(${USER_RESOURCE_ATTRIBUTES_ENV})`);
-  return { env: [...env.slice(0, index), kept, extended, ...env.slice(index + 1)], appended: [], warnings: [] };
+  const index = lastExplicitIndex(env, Env.resourceAttributes);
+  const extend = (reference: string): string => `${mergeAttributes(undefined, ours)},${reference}`;
+  return { env: extendValueFromEntry(env, index, Env.resourceAttributes, USER_RESOURCE_ATTRIBUTES_ENV, extend), appended: [], warnings: [] };
 }
 
 /** An optional source may be absent, and a raw `$(…)` would make the SDK drop every attribute: leave it alone. */
@@ -63,7 +62,7 @@ function placeAttributes(env: V1EnvVar[], input: ResourceAttributesInput, source
     case 'literal': {
       const user = readableUserValue(source.value, input.container, unescapeForKubelet);
       // NODE_OPTIONS may have added entries before this one; find it again by name (last one wins in kubelet).
-      const index = env.map((e) => e.name).lastIndexOf(Env.resourceAttributes);
+      const index = lastExplicitIndex(env, Env.resourceAttributes);
       const merged = [...env];
       merged[index] = literal(Env.resourceAttributes, mergeAttributes(user.value, ours));
       return { env: merged, appended: [], warnings: user.warnings };

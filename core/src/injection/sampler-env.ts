@@ -4,13 +4,12 @@ import type { V1EnvVar } from '@kubernetes/client-node';
 import { CollectorPorts, Env } from '../constants.js';
 import type { ResolvedSpec } from '../api/types.js';
 import type { ExportPlan } from './app-env.js';
+import { literal } from './env-sources.js';
 
 export interface SamplerEnv {
   env: V1EnvVar[];
   warnings: string[];
 }
-
-const literal = (name: string, value: string): V1EnvVar => ({ name, value });
 
 function localRatio(spec: ResolvedSpec): V1EnvVar[] {
   return [literal(Env.tracesSampler, 'parentbased_traceidratio'), literal(Env.tracesSamplerArg, String(spec.sampling.fixedRate))];
