@@ -15,6 +15,13 @@ bin_root="$cache/bin"
 work_root="$cache/work"
 mkdir -p "$bin_root" "$work_root"
 
+# One build at a time per cache: a second caller waits, then finds the binaries in place.
+exec 9>"$cache/.build.lock"
+flock 9
+
+# The Go toolchain lives in /usr/local/go on these machines; a bare environment may not have it on PATH.
+command -v go >/dev/null || export PATH="$PATH:/usr/local/go/bin"
+
 export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-buildvcs=false
 
 log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*"; }
