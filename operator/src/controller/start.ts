@@ -51,7 +51,10 @@ export interface StartControllerOptions {
 export interface RunningController {
   /** The informer-backed view the webhook admits pods with. */
   view: ClusterView;
-  /** Every cache has been filled once (readiness of this replica). */
+  /**
+   * The caches the webhook admits pods from have been filled once (readiness of this replica). The pod and
+   * workload caches are not waited for: listing every pod of a big cluster must not delay admission.
+   */
   ready(): boolean;
   isLeader(): boolean;
   informers(): Record<string, InformerState>;
@@ -61,6 +64,7 @@ export interface RunningController {
 
 const DEFAULT_RESYNC_MS = 5 * 60_000;
 const GAUGE_REFRESH_MS = 5_000;
+const CACHE_SYNC_POLL_MS = 250;
 
 export async function startController(options: StartControllerOptions): Promise<RunningController> {
   const { kubeConfig, registry, config } = options;
@@ -95,9 +99,19 @@ export async function startController(options: StartControllerOptions): Promise<
       })
     : undefined;
 
-  function lead(leading: boolean): void {
-    metrics.leader.set(leading ? 1 : 0);
-    if (leading) controllers.start();
+  let leading = false;
+  let syncWait: NodeJS.Timeout | undefined;
+  /** Reconcilers start once every cache is filled: decisions from a half-listed cache would be wrong. */
+  function startWhenSynced(): void {
+    syncWait = undefined;
+    if (!leading) return;
+    if (caches.synced()) controllers.start();
+    else syncWait = setTimeout(startWhenSynced, CACHE_SYNC_POLL_MS).unref();
+  }
+  function lead(isLeader: boolean): void {
+    leading = isLeader;
+    metrics.leader.set(isLeader ? 1 : 0);
+    if (isLeader) startWhenSynced();
     else void controllers.stop();
   }
 
@@ -109,11 +123,13 @@ export async function startController(options: StartControllerOptions): Promise<
 
   return {
     view,
-    ready: () => caches.synced(),
+    ready: () => caches.viewSynced(),
     isLeader: () => (elector ? elector.isLeader() : true),
     informers: () => caches.states(),
     async stop() {
       clearInterval(gauges);
+      leading = false;
+      if (syncWait) clearTimeout(syncWait);
       if (elector) await elector.stop();
       await controllers.stop();
       metrics.leader.set(0);

@@ -22,6 +22,8 @@ export interface ClusterCaches {
   stop(): Promise<void>;
   /** Every cache has been filled once. */
   synced(): boolean;
+  /** The caches the webhook's ClusterView reads have been filled once (pods and workloads may still be listing). */
+  viewSynced(): boolean;
   states(): Record<string, InformerState>;
 }
 
@@ -64,6 +66,7 @@ export function createClusterCaches(clients: KubeClients, logger: Logger): Clust
       await Promise.all(informers.map((informer) => informer.stop()));
     },
     synced: () => informers.every((informer) => informer.snapshot().synced),
+    viewSynced: () => [xrayTracings, namespaces, configMaps].every((informer) => informer.snapshot().synced),
     states: () => Object.fromEntries(informers.map((informer) => [informer.name, informer.snapshot()])),
   };
 }
