@@ -147,6 +147,20 @@ describe('controller e2e: XRayTracing and workload reconcilers', () => {
     expect(ownedRules('limits')).toEqual([]);
   });
 
+  it('reports X-Ray throttling as Throttled and recovers by itself with backoff', async () => {
+    await createNamespace(controlPlane.kc, 'throttle');
+    // Two syncs' worth of throttled attempts: the sync's own retries give up once, the queue's backoff retries.
+    fakeXRay.throttleNext(8);
+    await applyObjects(controlPlane.kc, [tracing('throttle', 'default', {})]);
+    const warning = await waitFor('the Throttled Event', async () =>
+      (await eventsFor(controlPlane.kc, 'throttle', 'default')).find((event) => event.reason === 'Throttled'),
+    );
+    expect(warning.type).toBe('Warning');
+    expect(warning.message).toMatch(/throttled/i);
+    const recovered = await waitForCondition(controlPlane.kc, 'throttle', 'default', 'Ready', 'True');
+    expect(recovered.status?.samplingRules).toHaveLength(1);
+  });
+
   it('reports an XRayTracing that a stricter CRD no longer accepts as Ready=False InvalidSpec, with an Event', async () => {
     await createNamespace(controlPlane.kc, 'legacy');
     // An object stored under an older, laxer schema: the API server keeps it, the controller must explain it.
