@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { Annotations } from '../../../core/src/constants.js';
 import type { XRayTracing } from '../../../core/src/api/types.js';
 import type { ClusterCaches, Workload, WorkloadKind } from '../k8s/caches.js';
-import { classifyApiError } from '../k8s/errors.js';
+import { classifyApiError, retryAfterSeconds } from '../k8s/errors.js';
 import type { ControllerMetrics } from '../metrics/controller-metrics.js';
 import { objectKey } from './keys.js';
 import type { TracingReconciler } from './tracing/reconciler.js';
@@ -65,6 +65,10 @@ export class Controllers {
     const { metrics, logger } = this.deps;
     return new WorkQueue(reconcile, {
       ...options,
+      retryAfterMs: (error) => {
+        const seconds = retryAfterSeconds(error);
+        return seconds === undefined ? undefined : seconds * 1000;
+      },
       hooks: {
         onDepthChange: (depth) => metrics.queueDepth.set({ controller }, depth),
         onProcessed: (key, result, durationMs, error) => {

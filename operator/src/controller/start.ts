@@ -75,7 +75,8 @@ export async function startController(options: StartControllerOptions): Promise<
   const caches = createClusterCaches(clients, logger);
   const view = new InformerClusterView(caches, { clusterName: config.clusterName, nativeSidecars: nativeSidecarsSupported });
   const configs = new TracingConfigs({ clusterName: config.clusterName, nativeSidecarsSupported });
-  const events = createEventRecorder({ core: clients.core, logger });
+  const identity = config.identity ?? hostname();
+  const events = createEventRecorder({ core: clients.core, logger, instance: identity });
   const resyncPeriodMs = config.resyncPeriodMs ?? DEFAULT_RESYNC_MS;
   const xray = options.xrayClientFactory({ region: config.region, endpoint: config.xrayEndpoint });
   const sampling = samplingRulesPort(new SamplingRuleSync({ client: xray, calls: metrics.xrayApiCalls, logger }), config.clusterName);
@@ -90,7 +91,7 @@ export async function startController(options: StartControllerOptions): Promise<
   });
   const elector = config.leaderElect
     ? new LeaderElector({
-        identity: config.identity ?? hostname(),
+        identity,
         store: kubernetesLeaseStore(clients, config.operatorNamespace, config.leaseName),
         timing: config.leaderElection ?? DEFAULT_LEADER_ELECTION_TIMING,
         logger,

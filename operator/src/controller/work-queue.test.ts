@@ -105,6 +105,21 @@ describe('WorkQueue', () => {
     expect(queue.failuresOf('k')).toBe(0);
   });
 
+  it('waits at least as long as a failure asks for (Retry-After)', async () => {
+    const { calls, handler } = controllableHandler();
+    const queue = new WorkQueue(handler, {
+      rateLimit: noRateLimit,
+      backoff: { baseMs: 100, maxMs: 1000, jitter: 0 },
+      retryAfterMs: (error) => ((error as Error).message === 'slow down' ? 3000 : undefined),
+    });
+    queue.add('k');
+    calls[0]!.settle(new Error('slow down'));
+    await vi.advanceTimersByTimeAsync(2999);
+    expect(calls).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(calls).toHaveLength(2);
+  });
+
   it('requeues a successful key when the reconcile asks for it', async () => {
     const { calls, handler } = controllableHandler();
     const queue = new WorkQueue(handler, { rateLimit: noRateLimit });

@@ -26,6 +26,8 @@ export interface WorkQueueOptions {
   hooks?: WorkQueueHooks;
   now?: () => number;
   random?: () => number;
+  /** A delay the failure itself asks for (an API server's Retry-After); the retry waits at least that long. */
+  retryAfterMs?: (error: unknown) => number | undefined;
 }
 
 export class WorkQueue {
@@ -162,7 +164,8 @@ export class WorkQueue {
       const failures = (this.failures.get(key) ?? 0) + 1;
       this.failures.set(key, failures);
       this.options.hooks?.onProcessed?.(key, 'error', durationMs, error);
-      this.addAfter(key, backoffDelayMs(failures, this.backoff, this.random));
+      const asked = this.options.retryAfterMs?.(error) ?? 0;
+      this.addAfter(key, Math.max(asked, backoffDelayMs(failures, this.backoff, this.random)));
     }
     if (this.dirty.delete(key)) this.add(key);
     this.changed();

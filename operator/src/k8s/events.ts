@@ -34,6 +34,8 @@ export interface EventRecorderOptions {
   logger: Logger;
   /** `source.component` / `reportingComponent`. */
   component?: string;
+  /** `reportingInstance`: which replica (the Lease identity, the pod name). Default: the component. */
+  instance?: string;
   /** Repeats within this window aggregate into one Event (default 10 minutes; Events expire after 1 h). */
   aggregationWindowMs?: number;
   /** Bound on remembered events (oldest dropped first). */
@@ -77,7 +79,7 @@ export function createEventRecorder(options: EventRecorderOptions): EventRecorde
       lastTimestamp: at,
       source: { component },
       reportingComponent: component,
-      reportingInstance: component,
+      reportingInstance: options.instance ?? component,
     };
     const created = await core.createNamespacedEvent({ namespace, body });
     const eventName = created.metadata?.name;
