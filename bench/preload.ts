@@ -21,8 +21,9 @@ const imageRequire = createRequire(join(IMAGE, 'package.json'));
 const UPSTREAM_REGISTER = imageRequire.resolve('@opentelemetry/auto-instrumentations-node/register');
 
 const STARTS = 9;
-const WARMUP_SECONDS = 2;
-const LOAD_SECONDS = 6;
+const LOAD_ROUNDS = 3;
+const WARMUP_SECONDS = 1;
+const LOAD_SECONDS = 4;
 const CONNECTIONS = 10;
 
 interface Variant {
@@ -158,25 +159,36 @@ async function measureStartups(otlpEndpoint: string): Promise<Map<string, number
   return samples;
 }
 
-async function measureLoad(variant: Variant, otlpEndpoint: string): Promise<Omit<VariantResult, 'startupMsMedian' | 'startupMsSamples'>> {
+interface LoadSample {
+  readonly rssIdle: number;
+  readonly rssAfterWarmup: number;
+  readonly allSampled: number;
+  readonly defaultSampling: number;
+  readonly exitsOnSigterm: boolean;
+}
+
+async function loadOnce(variant: Variant, otlpEndpoint: string): Promise<LoadSample> {
   const started = await startApp(variant, otlpEndpoint, 'all');
   await new Promise((resolve) => setTimeout(resolve, 1_000));
-  const idle = rssMiB(started.child.pid!);
+  const rssIdle = rssMiB(started.child.pid!);
   await load(started.port, WARMUP_SECONDS);
-  const rss = rssMiB(started.child.pid!);
+  const rssAfterWarmup = rssMiB(started.child.pid!);
   const allSampled = await load(started.port, LOAD_SECONDS);
   const exitsOnSigterm = await stop(started.child);
   const defaultSampled = await startApp(variant, otlpEndpoint, 'default');
   await load(defaultSampled.port, WARMUP_SECONDS);
-  const defaultRps = await load(defaultSampled.port, LOAD_SECONDS);
+  const defaultSampling = await load(defaultSampled.port, LOAD_SECONDS);
   await stop(defaultSampled.child);
-  return {
-    rssMiBIdle: round(idle, 1),
-    rssMiBAfterWarmup: round(rss, 1),
-    requestsPerSecondAllSampled: round(allSampled, 0),
-    requestsPerSecondDefaultSampling: round(defaultRps, 0),
-    exitsOnSigterm,
-  };
+  return { rssIdle, rssAfterWarmup, allSampled, defaultSampling, exitsOnSigterm };
+}
+
+/** Load rounds, interleaved across variants like the start-ups; medians per variant. */
+async function measureLoad(otlpEndpoint: string): Promise<Map<string, LoadSample[]>> {
+  const samples = new Map<string, LoadSample[]>(VARIANTS.map((v) => [v.name, []]));
+  for (let round = 0; round < LOAD_ROUNDS; round++) {
+    for (const variant of VARIANTS) samples.get(variant.name)!.push(await loadOnce(variant, otlpEndpoint));
+  }
+  return samples;
 }
 
 function filesUnder(dir: string, skipNested: boolean): string[] {
@@ -225,13 +237,20 @@ async function main(): Promise<void> {
   if (!existsSync(LOADER)) throw new Error('The preload build is missing: run `npm run build:instrumentation` first');
   const sink = await startSink();
   const startups = await measureStartups(sink.endpoint);
+  const loads = await measureLoad(sink.endpoint);
   const results: Record<string, VariantResult> = {};
   for (const variant of VARIANTS) {
     const samples = startups.get(variant.name)!;
+    const runs = loads.get(variant.name)!;
+    const med = (pick: (sample: LoadSample) => number): number => median(runs.map(pick));
     results[variant.name] = {
       startupMsMedian: round(median(samples), 1),
       startupMsSamples: samples.map((s) => round(s, 1)),
-      ...(await measureLoad(variant, sink.endpoint)),
+      rssMiBIdle: round(med((r) => r.rssIdle), 1),
+      rssMiBAfterWarmup: round(med((r) => r.rssAfterWarmup), 1),
+      requestsPerSecondAllSampled: round(med((r) => r.allSampled), 0),
+      requestsPerSecondDefaultSampling: round(med((r) => r.defaultSampling), 0),
+      exitsOnSigterm: runs.every((r) => r.exitsOnSigterm),
     };
     console.log(`${variant.name}: ${JSON.stringify(results[variant.name])}`);
   }
@@ -261,7 +280,7 @@ async function main(): Promise<void> {
   const report = {
     node: process.versions.node,
     spansExportedTo: 'local OTLP/HTTP sink (http/protobuf)',
-    settings: { starts: STARTS, warmupSeconds: WARMUP_SECONDS, loadSeconds: LOAD_SECONDS, connections: CONNECTIONS },
+    settings: { starts: STARTS, loadRounds: LOAD_ROUNDS, warmupSeconds: WARMUP_SECONDS, loadSeconds: LOAD_SECONDS, connections: CONNECTIONS },
     results,
     payload,
     ratios,
