@@ -60,6 +60,17 @@ describe('plain http app', () => {
     }
   });
 
+  it('propagates only the formats OTEL_PROPAGATORS lists', async () => {
+    const app = await startApp({ app: 'http-app.cjs', env: env({ OTEL_SERVICE_NAME: 'xray-only', OTEL_PROPAGATORS: 'xray' }) });
+    try {
+      const seen = (JSON.parse((await app.get('/api/call')).body) as { headers: Record<string, string> }).headers;
+      expect(seen['x-amzn-trace-id']).toMatch(/^Root=1-[0-9a-f]{8}-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=1$/);
+      expect(seen.traceparent).toBeUndefined();
+    } finally {
+      await app.stop();
+    }
+  });
+
   it('continues the trace of an incoming X-Amzn-Trace-Id header', async () => {
     const app = await startApp({ app: 'http-app.cjs', env: env({ OTEL_SERVICE_NAME: 'continues' }) });
     try {
