@@ -44,7 +44,9 @@ export class Controllers {
 
   start(): void {
     if (this.running) return;
-    this.tracingQueue = this.makeQueue('xraytracing', (key) => this.deps.tracingReconciler.reconcile(key), { concurrency: 2, rateLimit: { perSecond: 10, burst: 50 }, ...this.deps.queues?.tracings });
+    // A reconcile spends most of its time waiting on the API server and X-Ray, so several run at once; X-Ray reads are
+    // bounded by the shared rule listing, not by this rate. At 10/s, 500 new XRayTracings took 46 s to be Ready.
+    this.tracingQueue = this.makeQueue('xraytracing', (key) => this.deps.tracingReconciler.reconcile(key), { concurrency: 8, rateLimit: { perSecond: 50, burst: 200 }, ...this.deps.queues?.tracings });
     // Workload reconciles read caches and rarely write: a higher rate keeps a full resync of a big cluster short.
     this.workloadQueue = this.makeQueue('workload', (key) => this.deps.workloadReconciler.reconcile(key), { concurrency: 4, rateLimit: { perSecond: 100, burst: 500 }, ...this.deps.queues?.workloads });
     this.enqueueAll();

@@ -67,7 +67,8 @@ const GAUGE_REFRESH_MS = 5_000;
 const CACHE_SYNC_POLL_MS = 250;
 
 export async function startController(options: StartControllerOptions): Promise<RunningController> {
-  const { kubeConfig, registry, config } = options;
+  const { kubeConfig, registry } = options;
+  const config: Readonly<ControllerConfig> = Object.isFrozen(options.config) ? options.config : Object.freeze({ ...options.config });
   const logger = options.logger.child({ component: 'controller' });
   const clients = makeKubeClients(kubeConfig);
   const metrics = controllerMetrics(registry);

@@ -128,7 +128,7 @@ export class ResilientInformer<T extends object> {
 
   private failed(error: unknown): void {
     this.state.connected = false;
-    if (this.stopped) return;
+    if (this.stopped || this.restartTimer) return;
     this.failures++;
     const delayMs = backoffDelayMs(this.failures, this.options.restartBackoff ?? RESTART_BACKOFF);
     this.options.logger.warn(
