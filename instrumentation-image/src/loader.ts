@@ -7,6 +7,11 @@ import { parseNodeVersion, selectOtelLine, SUPPORTED_RANGE } from './runtime.js'
 import type { PreloadStart } from './preload/index.js';
 
 const LOADED = Symbol.for('xray-operator.preload.loaded');
+/**
+ * `npm start` & co. run the package manager itself under the same NODE_OPTIONS; it then starts the app as a child
+ * process, which is the one to trace.
+ */
+const PACKAGE_MANAGER_MAIN = /[\\/](?:npm|npx|npm-cli|npx-cli|yarn|pnpm|corepack)(?:\.c?js)?$/;
 
 function load(): void {
   const registry = globalThis as Record<symbol, unknown>;
@@ -17,6 +22,8 @@ function load(): void {
   // main thread only.
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- worker_threads exists on every Node.js we start on
   if (!(require('worker_threads') as { isMainThread: boolean }).isMainThread) return;
+
+  if (PACKAGE_MANAGER_MAIN.test(process.argv[1] ?? '')) return;
 
   const version = parseNodeVersion(process.versions.node);
   const line = version && selectOtelLine(version);

@@ -45,6 +45,11 @@ describe('autoinstrumentation.js', () => {
     }
   });
 
+  it('stays out of package manager processes such as `npm start`, which start the app as a child', () => {
+    const result = runApp(requireBuild(), `process.argv[1] = '/usr/bin/npm'`, { XRAY_OPERATOR_DEBUG: 'true' });
+    expect(result).toEqual({ stdout: 'app ran\n', stderr: '', status: 0 });
+  });
+
   it('starts tracing once even when required twice', () => {
     const loader = requireBuild();
     const result = runApp(loader, `require(${JSON.stringify(loader)})`, { XRAY_OPERATOR_DEBUG: 'true' });
