@@ -3,11 +3,19 @@
 // run into X-Ray's throttling). A sync's own writes are applied to the shared copy, so it never reads its past.
 import type { XRaySamplingRule } from '../../../core/src/sampling/types.js';
 
+type RuleChange = (rules: XRaySamplingRule[]) => XRaySamplingRule[];
+
 export class SharedRuleListing {
   private cached: { at: number; rules: XRaySamplingRule[] } | undefined;
   private inflight: Promise<XRaySamplingRule[]> | undefined;
-  /** Bumped by every write: a listing fetched across a write is not cached (it may miss the write). */
-  private generation = 0;
+  /**
+   * Writes made while a listing is being fetched: its pages may or may not show them, so they are applied again to
+   * the result (each change is idempotent). Without this, a listing that spans a write could not be cached, and
+   * while XRayTracings are being created there is always a write in flight: every sync listed the account again.
+   */
+  private journal: RuleChange[] | undefined;
+  /** Bumped by invalidate(): a listing fetched across a failed write is not cached (its outcome is unknown). */
+  private invalidations = 0;
 
   constructor(
     private readonly fetchAll: () => Promise<XRaySamplingRule[]>,
@@ -35,20 +43,27 @@ export class SharedRuleListing {
 
   /** Forget the listing (after a failed write, whose outcome is unknown). */
   invalidate(): void {
-    this.generation += 1;
+    this.invalidations += 1;
     this.cached = undefined;
   }
 
-  private write(change: (rules: XRaySamplingRule[]) => XRaySamplingRule[]): void {
-    this.generation += 1;
+  private write(change: RuleChange): void {
+    this.journal?.push(change);
     if (this.cached) this.cached = { at: this.cached.at, rules: change(this.cached.rules) };
   }
 
   private async fetch(): Promise<XRaySamplingRule[]> {
-    const generation = this.generation;
+    const invalidations = this.invalidations;
     const at = this.now();
-    const rules = await this.fetchAll();
-    if (generation === this.generation) this.cached = { at, rules };
-    return rules;
+    const journal: RuleChange[] = [];
+    this.journal = journal;
+    try {
+      const listed = await this.fetchAll();
+      const rules = journal.reduce((current, change) => change(current), listed);
+      if (invalidations === this.invalidations) this.cached = { at, rules };
+      return rules;
+    } finally {
+      this.journal = undefined;
+    }
   }
 }
