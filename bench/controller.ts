@@ -24,6 +24,8 @@ const { values } = parseArgs({
     'rule-limit': { type: 'string', default: '2000' },
     modes: { type: 'string', default: 'centralized,local' },
     'cpu-prof': { type: 'boolean', default: false },
+    'wait-pods': { type: 'string', default: 'true' },
+    'operator-node-args': { type: 'string', default: '' },
   },
 });
 
@@ -41,7 +43,11 @@ for (const mode of modes) {
     concurrency: Number(values.concurrency),
     timeoutMs: Number(values['timeout-seconds']) * 1000,
     ruleLimit: Number(values['rule-limit']),
-    operatorNodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, mode)}`] : undefined,
+    operatorNodeArgs: [
+      ...(values['operator-node-args'] ?? '').split(' ').filter(Boolean),
+      ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, mode)}`] : []),
+    ],
+    waitForPods: values['wait-pods'] !== 'false',
   }));
 }
 

@@ -20,6 +20,8 @@ export interface RunOptions {
   ruleLimit: number;
   /** Node.js flags for the operator process (e.g. --cpu-prof). */
   operatorNodeArgs?: string[];
+  /** Also wait until every pod is stored injected (bounded by kube-controller-manager's client QPS, not the operator). */
+  waitForPods: boolean;
 }
 
 export interface ProgressPoint {
@@ -124,7 +126,8 @@ export async function runControllerBenchmark(options: RunOptions) {
     let ready = 0;
     let injected = 0;
     let notReady: Record<string, number> = {};
-    while (Date.now() < deadline && (allReadyMs === undefined || allInjectedMs === undefined)) {
+    const done = () => allReadyMs !== undefined && (allInjectedMs !== undefined || !options.waitForPods);
+    while (Date.now() < deadline && !done()) {
       const [tracings, pods, metrics] = await Promise.all([listXRayTracings(kc), countInjectedPods(kc), scrapeMetrics(healthBaseUrl)]);
       const now = Date.now() - started;
       ready = tracings.filter(isReadyForGeneration).length;
@@ -144,6 +147,7 @@ export async function runControllerBenchmark(options: RunOptions) {
     const settled = await settle(healthBaseUrl);
     const peak = rss.stop();
     const endMemory = memoryOf(pid);
+    const heapMiB = (name: string) => round(metricSum(settled.metrics, name) / 1024 / 1024, 1);
     const atReady = readyMetrics ? controllerFigures(readyMetrics) : undefined;
     const tracingReconcilesAtReady = readyMetrics ? metricSum(readyMetrics, 'xray_operator_reconciles_total', { controller: 'xraytracing' }) : undefined;
     const result = {
@@ -164,6 +168,8 @@ export async function runControllerBenchmark(options: RunOptions) {
       tracingReconcilesPerSecondUntilReady: allReadyMs && tracingReconcilesAtReady !== undefined ? round(tracingReconcilesAtReady / (allReadyMs / 1000), 1) : null,
       maxTracingQueueDepth,
       operatorRssMiB: { idle: round(idleRssMiB, 1), peakSampled: round(peak.peakMiB, 1), peakKernel: round(endMemory.hwmMiB, 1), end: round(endMemory.rssMiB, 1), samples: peak.samples },
+      operatorHeapAtEndMiB: { used: heapMiB('nodejs_heap_size_used_bytes'), total: heapMiB('nodejs_heap_size_total_bytes'), external: heapMiB('nodejs_external_memory_bytes') },
+      operatorNodeArgs: options.operatorNodeArgs ?? [],
       xrayRules: { expected: expectedXRayRules(options.mode, options.namespaces), inFakeAccount: fakeXRay.store.all().filter((record) => record.rule.RuleName !== 'Default').length, ruleLimit: options.ruleLimit },
       atAllReady: atReady ?? null,
       afterSettle: { settled: settled.settled, ...controllerFigures(settled.metrics) },
