@@ -56,6 +56,8 @@ function installNodeRuntimes() {
 }
 
 const esbuild = await import('esbuild');
+const NOT_BUNDLED =
+  /^@opentelemetry\/(?:resource-detector-(?:gcp|azure|alibaba-cloud)|instrumentation-host-metrics)$/;
 const isBuiltin = (name) => name.startsWith('node:') || builtinModules.includes(name.split('/')[0]);
 
 /**
@@ -67,6 +69,8 @@ function otelLinePlugin(lineDir, { asRequire }) {
   return {
     name: 'otel-line',
     setup(build) {
+      // Packages upstream imports eagerly that the preload leaves out (see src/stubs/not-bundled.ts).
+      build.onResolve({ filter: NOT_BUNDLED }, () => ({ path: join(srcDir, 'stubs', 'not-bundled.ts') }));
       build.onResolve({ filter: /^[^./]/ }, async (args) => {
         if (args.pluginData === 'otel-line' || !args.importer.startsWith(srcDir) || isBuiltin(args.path)) return undefined;
         const result = await build.resolve(args.path, { kind: asRequire ? 'require-call' : args.kind, resolveDir: lineDir, pluginData: 'otel-line' });
