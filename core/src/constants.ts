@@ -71,7 +71,7 @@ export const CollectorPorts = {
 /** Env var the sidecar reads its config from (`--config=env:…`). */
 export const COLLECTOR_CONFIG_ENV = 'XRAY_OPERATOR_COLLECTOR_CONFIG';
 
-/** The span attribute the preload's sampler adds and operator-owned sampling rules match, scoping them to a namespace. */
+/** Operator-owned sampling rules match this attribute; the preload's sampler supplies it from the resource (not on spans). */
 export const SAMPLING_NAMESPACE_ATTRIBUTE = 'k8s.namespace.name';
 
 /** Env var names the engine writes and the preload reads. */
