@@ -118,11 +118,12 @@ function logReview(logger: Logger, admission: AdmissionRequest, review: PodRevie
     name: podDisplayName(admission.object, admission),
     uid: admission.uid,
     operation: admission.operation,
+    kind: admission.kind.kind,
     dryRun: admission.dryRun || undefined,
     outcome: review.outcome,
     durationMs: Math.round(seconds * 1e6) / 1e3,
   };
   if (review.outcome === 'error') logger.error({ ...fields, err: review.error }, 'Admitted the pod unchanged after an internal error');
   else if (review.outcome === 'injected') logger.info({ ...fields, tracing: review.detail }, 'Injected the pod');
-  else logger.info({ ...fields, reason: review.detail }, 'Admitted the pod unchanged');
+  else logger.info({ ...fields, reason: review.detail }, 'Admitted unchanged');
 }
