@@ -17,7 +17,9 @@ const srcDir = join(root, 'src');
 const outDir = join(root, 'build', 'autoinstrumentation');
 const LINES = { current: 'node22.15', legacy: 'node18.19' };
 const skipTestFixtures = process.argv.includes('--skip-test-fixtures');
-const NODE_TEST_MAJORS = [18, 22, 24];
+// Majors for the compatibility tests, plus 22.15.0: the first release of the current line, where ESM hooks are
+// still the off-thread kind.
+const NODE_TEST_VERSIONS = ['18', '22.15.0', '22', '24'];
 
 /** `npm ci` unless node_modules already matches the lockfile (npm rewrites its hidden lockfile on every install). */
 function npmCi(dir, extraArgs = []) {
@@ -36,21 +38,21 @@ if (!skipTestFixtures) {
 }
 
 /**
- * Extra Node.js majors for the compatibility tests, from npm (node-<platform>-<arch> ships the binary), cached in
- * .node-versions/<major>. A failed download only skips that major's tests.
+ * Extra Node.js versions for the compatibility tests, from npm (node-<platform>-<arch> ships the binary), cached in
+ * .node-versions/<version>. A failed download only skips that version's tests.
  */
 function installNodeRuntimes() {
   const pkg = `node-${process.platform}-${process.arch}`;
-  for (const major of NODE_TEST_MAJORS) {
-    const dir = join(root, '.node-versions', String(major));
+  for (const version of NODE_TEST_VERSIONS) {
+    const dir = join(root, '.node-versions', version);
     if (existsSync(join(dir, 'node_modules', pkg, 'bin', 'node'))) continue;
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'package.json'), '{"private":true}\n');
-    console.log(`npm install ${pkg}@${major} in ${relative(root, dir)}`);
+    console.log(`npm install ${pkg}@${version} in ${relative(root, dir)}`);
     try {
-      execFileSync('npm', ['install', '--no-audit', '--no-fund', '--no-save', `${pkg}@${major}`], { cwd: dir, stdio: 'inherit' });
+      execFileSync('npm', ['install', '--no-audit', '--no-fund', '--no-save', `${pkg}@${version}`], { cwd: dir, stdio: 'inherit' });
     } catch (error) {
-      console.warn(`Node.js ${major} not installed (${error.message}); its compatibility tests will be skipped`);
+      console.warn(`Node.js ${version} not installed (${error.message}); its compatibility tests will be skipped`);
     }
   }
 }

@@ -1,5 +1,5 @@
 // The same image on other Node.js majors: each picks its OpenTelemetry line and ESM hook and still traces
-// CommonJS and ES module apps with framework spans. Runtimes come from npm via the build (.node-versions/<major>).
+// CommonJS and ES module apps with framework spans. Runtimes come from npm via the build (.node-versions/<version>).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineEnv, startApp } from './support/app-runner.js';
 import { startOtlpReceiver, type OtlpReceiver } from './support/otlp-receiver.js';
@@ -7,9 +7,10 @@ import { extraNodeBinary } from './support/paths.js';
 import { expectXRayTraceId, serverSpanFor } from './support/spans.js';
 
 const RUNTIMES = [
-  { major: 18, line: 'legacy', esmHook: 'async' },
-  { major: 22, line: 'current', esmHook: 'sync' },
-  { major: 24, line: 'current', esmHook: 'sync' },
+  { version: '18', line: 'legacy', esmHook: 'async' },
+  { version: '22.15.0', line: 'current', esmHook: 'async' },
+  { version: '22', line: 'current', esmHook: 'sync' },
+  { version: '24', line: 'current', esmHook: 'sync' },
 ] as const;
 
 let receiver: OtlpReceiver;
@@ -20,14 +21,14 @@ afterAll(async () => {
   await receiver.close();
 });
 
-describe.each(RUNTIMES)('Node.js $major', ({ major, line, esmHook }) => {
-  const binary = extraNodeBinary(major);
+describe.each(RUNTIMES)('Node.js $version', ({ version, line, esmHook }) => {
+  const binary = extraNodeBinary(version);
 
   it.skipIf(!binary).each([
     ['express-app.mjs', '/api/orders/7', '/api/orders/:orderId', esmHook],
     ['fastify-app.cjs', '/api/items/9', '/api/items/:id', 'off'],
   ])(`runs the ${line} line: %s serves GET %s with route %s (ESM hook %s)`, async (appFile, path, route, expectedHook) => {
-    const service = `node${major}-${appFile}`;
+    const service = `node${version}-${appFile}`;
     const app = await startApp({
       app: appFile,
       nodeBinary: binary,
@@ -40,7 +41,7 @@ describe.each(RUNTIMES)('Node.js $major', ({ major, line, esmHook }) => {
       );
       const server = serverSpanFor(spans.filter((s) => s.resource['service.name'] === service), path)!;
       expectXRayTraceId(server.traceId);
-      expect(server.resource['process.runtime.version']).toMatch(new RegExp(`^${major}\\.`));
+      expect(server.resource['process.runtime.version']).toMatch(new RegExp(`^${version.replace(/\./g, '\\.')}(\\.|$)`));
       expect(app.output()).toContain(`line=${line} `);
       expect(app.output()).toContain(`esm-hook=${expectedHook}`);
     } finally {

@@ -19,8 +19,8 @@ export function requireBuild(): string {
   return LOADER_PATH;
 }
 
-/** Node.js binaries the build installed from npm (node-<platform>-<arch>@<major>), keyed by major. */
-export function extraNodeBinary(major: number): string | undefined {
-  const binary = join(NODE_VERSIONS_DIR, String(major), 'node_modules', `node-${process.platform}-${process.arch}`, 'bin', 'node');
+/** Node.js binaries the build installed from npm (node-<platform>-<arch>@<version>), keyed by version spec. */
+export function extraNodeBinary(version: string): string | undefined {
+  const binary = join(NODE_VERSIONS_DIR, version, 'node_modules', `node-${process.platform}-${process.arch}`, 'bin', 'node');
   return existsSync(binary) ? binary : undefined;
 }
