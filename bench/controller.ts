@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { repoRoot } from '../e2e/harness/paths.js';
 import type { SamplingMode } from './controller/objects.js';
+import { operatorImageNodeFlags } from './controller/image-flags.js';
 import { runControllerBenchmark, type RunResult } from './controller/run.js';
 import { round } from './stats.js';
 
@@ -26,6 +27,7 @@ const { values } = parseArgs({
     'cpu-prof': { type: 'boolean', default: false },
     'wait-pods': { type: 'string', default: 'true' },
     'operator-node-args': { type: 'string', default: '' },
+    'node-flags': { type: 'string', default: 'image' },
   },
 });
 
@@ -33,10 +35,13 @@ const modes = (values.modes ?? '').split(',').filter((mode): mode is SamplingMod
 if (modes.length === 0) throw new Error(`--modes must list centralized and/or local, got "${values.modes}"`);
 const profileDir = values['cpu-prof'] ? mkdtempSync(join(tmpdir(), 'xo-bench-controller-prof-')) : undefined;
 
-const runs: RunResult[] = [];
-for (const mode of modes) {
-  process.stderr.write(`controller benchmark: ${values.namespaces} namespaces, sampling ${mode}\n`);
-  runs.push(await runControllerBenchmark({
+// image: the Node.js flags of the operator image's ENTRYPOINT; none: plain `node` (what V8 does untuned).
+const flagSets = (values['node-flags'] ?? '').split(',').filter((set): set is 'image' | 'none' => set === 'image' || set === 'none');
+if (flagSets.length === 0) throw new Error(`--node-flags must list image and/or none, got "${values['node-flags']}"`);
+const runs: (RunResult & { nodeFlags: 'image' | 'none' })[] = [];
+for (const [mode, nodeFlags] of modes.flatMap((mode) => flagSets.map((set) => [mode, set] as const))) {
+  process.stderr.write(`controller benchmark: ${values.namespaces} namespaces, sampling ${mode}, node flags ${nodeFlags}\n`);
+  const run = await runControllerBenchmark({
     mode,
     namespaces: Number(values.namespaces),
     deploymentsPerNamespace: Number(values.deployments),
@@ -44,14 +49,16 @@ for (const mode of modes) {
     timeoutMs: Number(values['timeout-seconds']) * 1000,
     ruleLimit: Number(values['rule-limit']),
     operatorNodeArgs: [
+      ...(nodeFlags === 'image' ? operatorImageNodeFlags() : []),
       ...(values['operator-node-args'] ?? '').split(' ').filter(Boolean),
-      ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, mode)}`] : []),
+      ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, `${mode}-${nodeFlags}`)}`] : []),
     ],
     waitForPods: values['wait-pods'] !== 'false',
-  }));
+  });
+  runs.push({ ...run, nodeFlags });
 }
 
-const verdict = (run: RunResult) => ({
+const verdict = (run: RunResult): { readyWithinTarget: boolean; rssWithinTarget: boolean } => ({
   readyWithinTarget: run.readyAfterCreationSeconds !== null && run.readyAfterCreationSeconds <= TARGET.readyAfterCreationSeconds,
   rssWithinTarget: run.operatorRssMiB.peakKernel <= TARGET.peakRssMiB,
 });
@@ -62,7 +69,7 @@ const result = {
   machine: { nproc: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: round(totalmem() / 1024 ** 3, 1), node: process.version, platform: process.platform },
   setup: {
     apiServer: 'kube-apiserver v1.34 + etcd + kube-controller-manager on loopback (no scheduler, no kubelet: pods stay Pending)',
-    operator: 'node bin/xray-operator.js run, installed by the chart, --log-level=info, leader election on',
+    operator: 'node [flags] bin/xray-operator.js run with the chart Deployment\'s flags, --log-level=info, leader election on; nodeFlags image = the Dockerfile ENTRYPOINT\'s Node.js flags, none = plain node',
     xray: 'fake X-Ray API on loopback (operator/src/test-support/fake-xray.ts), GetSamplingRules pages of 10',
     clientConcurrency: Number(values.concurrency),
     deploymentsPerNamespace: Number(values.deployments),
@@ -98,6 +105,7 @@ const rows: [string, (run: RunResult) => number | null | boolean][] = [
 const width = Math.max(...rows.map(([label]) => label.length));
 console.log(`\nController benchmark, ${values.namespaces} namespaces × (1 XRayTracing + ${values.deployments} Deployments), ${cpus().length} CPUs, Node ${process.version}`);
 console.log(`${''.padEnd(width)}  ${runs.map((run) => run.mode.padStart(12)).join('  ')}`);
+console.log(`${'node flags'.padEnd(width)}  ${runs.map((run) => run.nodeFlags.padStart(12)).join('  ')}`);
 for (const [label, pick] of rows) console.log(`${label.padEnd(width)}  ${runs.map((run) => show(pick(run)).padStart(12)).join('  ')}`);
 console.log(`target: Ready ≤ ${TARGET.readyAfterCreationSeconds} s after creation, peak RSS ≤ ${TARGET.peakRssMiB} MiB`);
 if (profileDir) console.log(`operator CPU profiles: ${profileDir}`);
