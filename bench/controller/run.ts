@@ -2,13 +2,13 @@
 // N namespaces of objects with bounded concurrency, then poll until every XRayTracing is Ready for its generation
 // and every pod is stored injected, sampling the operator's RSS and /metrics along the way.
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
-import { startControlPlane } from '../../e2e/harness/control-plane.js';
+import { adminGet, startControlPlane, type ControlPlane } from '../../e2e/harness/control-plane.js';
 import { installOperator } from '../../e2e/harness/install.js';
 import { isInjectedPod, type StoredXRayTracing } from '../../e2e/harness/workloads.js';
 import { FakeXRay } from '../../operator/src/test-support/fake-xray.js';
 import { round } from '../stats.js';
 import { createNamespaceObjects, expectedXRayRules, inPool, NAMESPACE_PREFIX, type SamplingMode } from './objects.js';
-import { isReadyForGeneration, listXRayTracings, memoryOf, metricBy, metricSum, RssSampler, scrapeMetrics, type MetricSample } from './probes.js';
+import { isReadyForGeneration, listXRayTracings, memoryOf, metricBy, metricSum, parsePrometheusText, RssSampler, scrapeMetrics, type MetricSample } from './probes.js';
 
 export interface RunOptions {
   mode: SamplingMode;
@@ -92,6 +92,24 @@ function controllerFigures(metrics: readonly MetricSample[]) {
   };
 }
 
+/**
+ * Writes the API server served for ConfigMaps and XRayTracings, by `verb resource[/subresource]` (APPLY is server-side
+ * apply). APPLY configmaps and PATCH xraytracings[/status] are the operator's alone; POST/PUT configmaps are
+ * kube-controller-manager's kube-root-ca.crt, POST xraytracings the benchmark's creates.
+ */
+async function apiServerWrites(controlPlane: ControlPlane): Promise<Record<string, number>> {
+  const response = await adminGet(controlPlane.server, controlPlane.pki, '/metrics');
+  const writes: Record<string, number> = {};
+  for (const sample of parsePrometheusText(response.body)) {
+    const { verb = '', resource = '', subresource = '' } = sample.labels;
+    if (sample.name !== 'apiserver_request_total' || !['APPLY', 'PATCH', 'POST', 'PUT'].includes(verb)) continue;
+    if (!['configmaps', 'xraytracings'].includes(resource)) continue;
+    const key = `${verb} ${resource}${subresource ? `/${subresource}` : ''}`;
+    writes[key] = (writes[key] ?? 0) + sample.value;
+  }
+  return writes;
+}
+
 export async function runControllerBenchmark(options: RunOptions) {
   const controlPlane = await startControlPlane();
   const fakeXRay = await FakeXRay.start({ region: REGION, ruleLimit: options.ruleLimit });
@@ -172,7 +190,7 @@ export async function runControllerBenchmark(options: RunOptions) {
       operatorNodeArgs: options.operatorNodeArgs ?? [],
       xrayRules: { expected: expectedXRayRules(options.mode, options.namespaces), inFakeAccount: fakeXRay.store.all().filter((record) => record.rule.RuleName !== 'Default').length, ruleLimit: options.ruleLimit },
       atAllReady: atReady ?? null,
-      afterSettle: { settled: settled.settled, ...controllerFigures(settled.metrics) },
+      afterSettle: { settled: settled.settled, ...controllerFigures(settled.metrics), apiServerWrites: await apiServerWrites(controlPlane) },
       progress,
     };
     await operator.stop();
