@@ -4,6 +4,7 @@ import { BatchGetTracesCommand, GetTraceSummariesCommand, XRayClient } from '@aw
 export interface SegmentDocument {
   id: string;
   trace_id: string;
+  start_time: number;
   name: string;
   origin?: string;
   fault?: boolean;
