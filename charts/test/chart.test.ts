@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { V1Deployment, V1MutatingWebhookConfiguration, V1PodSpec, V1Service } from '@kubernetes/client-node';
 import yaml from 'js-yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Annotations, XRAY_TRACING_SHORT_NAME } from '../../core/src/constants.js';
+import { Annotations, DEFAULT_COLLECTOR_IMAGE, DEFAULT_INSTRUMENTATION_IMAGE, XRAY_TRACING_SHORT_NAME } from '../../core/src/constants.js';
 import { restrictedProfileViolations } from '../../core/src/injection/restricted-profile.js';
 import { parseOperatorConfig } from '../../operator/src/config/operator-config.js';
 import { chartDir, findObject, helm, NAMESPACE, parseManifests, RELEASE, templateArgs, valuesDir } from './helm.js';
@@ -118,6 +118,10 @@ describe.each(valuesFiles)('the chart rendered with values/%s', (file) => {
     const role = findObject(objects, 'Role') as unknown as { rules: { resources: string[]; resourceNames?: string[] }[] };
     expect(role.rules.find((rule) => rule.resources.includes('leases') && rule.resourceNames)?.resourceNames).toEqual([config.leaseName]);
     expect(config.leaderElect).toBe(true);
+  });
+
+  it('passes the injected images, defaulting to the ones the operator is built with', () => {
+    expect(configOf(file).defaults).toEqual({ instrumentationImage: DEFAULT_INSTRUMENTATION_IMAGE, collectorImage: DEFAULT_COLLECTOR_IMAGE });
   });
 
   it('runs the pod under the Pod Security restricted profile as uid 65532 with a read-only root filesystem', () => {

@@ -99,6 +99,7 @@ export async function runOperator(config: Readonly<OperatorConfig>): Promise<voi
       operatorNamespace: config.namespace,
       leaseName: config.leaseName,
       leaderElect: config.leaderElect,
+      operatorDefaults: config.defaults,
     },
     // The sync retries throttling itself, with backoff it can see and count.
     xrayClientFactory: ({ region, endpoint }) => new XRayClient({ region, endpoint, maxAttempts: 1 }),
@@ -106,7 +107,9 @@ export async function runOperator(config: Readonly<OperatorConfig>): Promise<voi
   const tls = await servingTls(config, kubeConfig, logger);
   const webhook = createWebhookServer({
     view: controller.view,
-    resolve: specResolver(new TracingConfigs({ clusterName: config.clusterName, nativeSidecarsSupported: controller.view.nativeSidecarsSupported() })),
+    resolve: specResolver(
+      new TracingConfigs({ clusterName: config.clusterName, nativeSidecarsSupported: controller.view.nativeSidecarsSupported() }, config.defaults),
+    ),
     events: admissionEvents(createEventRecorder({ core: makeKubeClients(kubeConfig).core, logger })),
     logger,
     tls,

@@ -31,8 +31,17 @@ export const DEFAULTS: ResolvedSpec = Object.freeze({
   rollout: { restartOnChange: true },
 });
 
+/**
+ * Installation-wide defaults the platform team sets once (Helm values → `xray-operator run` flags), for example images
+ * mirrored to a private registry. An XRayTracing's own value still wins.
+ */
+export interface OperatorDefaults {
+  instrumentationImage?: string;
+  collectorImage?: string;
+}
+
 /** Fills every default into a (validated) spec. Pure; never mutates its input. */
-export function resolveSpec(spec: XRayTracingSpec | undefined): ResolvedSpec {
+export function resolveSpec(spec: XRayTracingSpec | undefined, operatorDefaults: OperatorDefaults = {}): ResolvedSpec {
   const s = spec ?? {};
   const d = DEFAULTS;
   return {
@@ -41,6 +50,7 @@ export function resolveSpec(spec: XRayTracingSpec | undefined): ResolvedSpec {
     propagators: s.propagators?.length ? [...s.propagators] : [...d.propagators],
     instrumentation: {
       ...d.instrumentation,
+      image: operatorDefaults.instrumentationImage ?? d.instrumentation.image,
       ...s.instrumentation,
       enabledInstrumentations: [...(s.instrumentation?.enabledInstrumentations ?? [])],
       // Enabling one of the default-disabled instrumentations (fs) must not be undone by the default disabled list.
@@ -53,6 +63,7 @@ export function resolveSpec(spec: XRayTracingSpec | undefined): ResolvedSpec {
     },
     collector: {
       ...d.collector,
+      image: operatorDefaults.collectorImage ?? d.collector.image,
       ...s.collector,
       resources: s.collector?.resources ?? d.collector.resources,
       indexedAttributes: [...(s.collector?.indexedAttributes ?? [])],

@@ -5,7 +5,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import { API_GROUP_VERSION, XRAY_TRACING_KIND } from '../constants.js';
 import { crossFieldErrors } from './cross-field.js';
 import type { FieldError } from './cross-field.js';
-import { resolveSpec } from './defaults.js';
+import { resolveSpec, type OperatorDefaults } from './defaults.js';
 import type { JSONSchema } from './schema-builders.js';
 import { ResourceAttributeLimits, openAPIV3Schema } from './schema.js';
 import type { ResolvedSpec, XRayTracing } from './types.js';
@@ -89,7 +89,7 @@ function envelopeErrors(obj: Record<string, unknown>): FieldError[] {
  * Checks an XRayTracing (parsed YAML/JSON, or from the API server) and resolves its spec. A missing spec counts as
  * `spec: {}`, which is always valid. Never throws; never mutates its input.
  */
-export function validateXRayTracing(obj: unknown): ValidationResult {
+export function validateXRayTracing(obj: unknown, operatorDefaults?: OperatorDefaults): ValidationResult {
   if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
     return { ok: false, errors: [{ path: '', message: `must be an XRayTracing object (got ${Array.isArray(obj) ? 'an array' : shown(obj)})` }] };
   }
@@ -104,5 +104,5 @@ export function validateXRayTracing(obj: unknown): ValidationResult {
   if (schemaErrors.length === 0) errors.push(...crossFieldErrors((tracing as unknown as XRayTracing).spec));
   if (errors.length > 0) return { ok: false, errors };
   const valid = tracing as unknown as XRayTracing;
-  return { ok: true, tracing: valid, spec: resolveSpec(valid.spec) };
+  return { ok: true, tracing: valid, spec: resolveSpec(valid.spec, operatorDefaults) };
 }

@@ -17,6 +17,12 @@ describe('parseOperatorConfig', () => {
     expect(Object.isFrozen(config)).toBe(true);
   });
 
+  it('reads the injected images an installation mirrors, and leaves them unset by default', () => {
+    expect(parseOperatorConfig(['--cluster-name', 'c'], {}).defaults).toEqual({ instrumentationImage: undefined, collectorImage: undefined });
+    const config = parseOperatorConfig(['--cluster-name', 'c', '--collector-image', 'mirror/adot:1'], { XRAY_OPERATOR_INSTRUMENTATION_IMAGE: 'mirror/xo:1' });
+    expect(config.defaults).toEqual({ instrumentationImage: 'mirror/xo:1', collectorImage: 'mirror/adot:1' });
+  });
+
   it('requires a cluster name because it scopes the owned X-Ray rules', () => {
     expect(() => parseOperatorConfig([], {})).toThrow(/--cluster-name/);
   });

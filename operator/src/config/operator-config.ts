@@ -1,5 +1,6 @@
 // The `xray-operator run` configuration: flags first, then environment, then defaults — parsed once, frozen.
 import { parseArgs } from 'node:util';
+import type { OperatorDefaults } from '../../../core/src/api/defaults.js';
 
 export type CertMode = 'self-managed' | 'files';
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
@@ -28,6 +29,8 @@ export interface OperatorConfig {
   leaderElect: boolean;
   leaseName: string;
   logLevel: LogLevel;
+  /** Images used where an XRayTracing names none (e.g. mirrors in a private registry). */
+  defaults: OperatorDefaults;
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error'];
@@ -76,6 +79,8 @@ export const RUN_OPTIONS = {
   'leader-elect': { type: 'string', env: 'XRAY_OPERATOR_LEADER_ELECT', default: 'true', help: 'run controllers only on the Lease holder' },
   'lease-name': { type: 'string', env: 'XRAY_OPERATOR_LEASE', default: 'xray-operator-controller', help: 'Lease used for leader election' },
   'log-level': { type: 'string', env: 'XRAY_OPERATOR_LOG_LEVEL', default: 'info', help: LOG_LEVELS.join(', ') },
+  'instrumentation-image': { type: 'string', env: 'XRAY_OPERATOR_INSTRUMENTATION_IMAGE', help: 'Node.js preload image where an XRayTracing names none' },
+  'collector-image': { type: 'string', env: 'XRAY_OPERATOR_COLLECTOR_IMAGE', help: 'ADOT collector image where an XRayTracing names none' },
 } as const;
 
 type RunOption = keyof typeof RUN_OPTIONS;
@@ -125,6 +130,7 @@ export function parseOperatorConfig(argv: readonly string[], env: Readonly<Recor
     leaderElect: parseBoolean(get('leader-elect') ?? '', 'leader-elect'),
     leaseName: get('lease-name') ?? '',
     logLevel: oneOf(get('log-level') ?? '', LOG_LEVELS, 'log-level'),
+    defaults: Object.freeze({ instrumentationImage: get('instrumentation-image'), collectorImage: get('collector-image') }),
   };
   return Object.freeze(config);
 }

@@ -5,6 +5,7 @@ import type { XRayClient } from '@aws-sdk/client-xray';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import type { OperatorDefaults } from '../../../core/src/api/defaults.js';
 import type { ClusterView } from '../../../core/src/ports.js';
 import { createClusterCaches } from '../k8s/caches.js';
 import { makeKubeClients } from '../k8s/clients.js';
@@ -35,6 +36,8 @@ export interface ControllerConfig {
   leaderElection?: LeaderElectionTiming;
   /** Full re-enqueue and X-Ray drift check period. Default 5 minutes. */
   resyncPeriodMs?: number;
+  /** Installation-wide defaults (images) under every XRayTracing. */
+  operatorDefaults?: OperatorDefaults;
 }
 
 /** Builds the X-Ray API client (tests point it at a fake and give it fixed credentials). */
@@ -75,7 +78,7 @@ export async function startController(options: StartControllerOptions): Promise<
   const nativeSidecarsSupported = await detectNativeSidecars(clients);
   const caches = createClusterCaches(clients, logger);
   const view = new InformerClusterView(caches, { clusterName: config.clusterName, nativeSidecars: nativeSidecarsSupported });
-  const configs = new TracingConfigs({ clusterName: config.clusterName, nativeSidecarsSupported });
+  const configs = new TracingConfigs({ clusterName: config.clusterName, nativeSidecarsSupported }, config.operatorDefaults);
   const identity = config.identity ?? hostname();
   const events = createEventRecorder({ core: clients.core, logger, instance: identity });
   const resyncPeriodMs = config.resyncPeriodMs ?? DEFAULT_RESYNC_MS;

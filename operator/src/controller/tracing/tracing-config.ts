@@ -1,4 +1,5 @@
 // Validated config of each XRayTracing, computed once per generation: the reconcilers ask for it on every pass.
+import type { OperatorDefaults } from '../../../../core/src/api/defaults.js';
 import type { ResolvedSpec, XRayTracing } from '../../../../core/src/api/types.js';
 import { validateXRayTracing, type FieldError } from '../../../../core/src/api/validate.js';
 import { injectionConfigHash, type ClusterFacts } from '../../../../core/src/injection/index.js';
@@ -8,13 +9,16 @@ export type TracingConfig = { ok: true; spec: ResolvedSpec; configHash: string }
 export class TracingConfigs {
   private readonly byUid = new Map<string, { generation: number | undefined; config: TracingConfig }>();
 
-  constructor(private readonly facts: ClusterFacts) {}
+  constructor(
+    private readonly facts: ClusterFacts,
+    private readonly operatorDefaults: OperatorDefaults = {},
+  ) {}
 
   of(tracing: XRayTracing): TracingConfig {
     const uid = tracing.metadata.uid ?? `${tracing.metadata.namespace}/${tracing.metadata.name}`;
     const cached = this.byUid.get(uid);
     if (cached && cached.generation === tracing.metadata.generation && tracing.metadata.generation !== undefined) return cached.config;
-    const result = validateXRayTracing(tracing);
+    const result = validateXRayTracing(tracing, this.operatorDefaults);
     const config: TracingConfig = result.ok ? { ok: true, spec: result.spec, configHash: injectionConfigHash(result.spec, this.facts) } : { ok: false, errors: result.errors };
     this.byUid.set(uid, { generation: tracing.metadata.generation, config });
     return config;
