@@ -164,7 +164,7 @@ describe.each(valuesFiles)('the chart rendered with values/%s', (file) => {
     expect(others).toEqual([]);
     expect(webhook).toMatchObject({
       admissionReviewVersions: ['v1'],
-      sideEffects: 'None',
+      sideEffects: 'NoneOnDryRun',
       matchPolicy: 'Equivalent',
       reinvocationPolicy: 'IfNeeded',
       clientConfig: { service: { namespace: NAMESPACE, path: '/mutate-v1-pod', port: 443 } },
