@@ -1,5 +1,6 @@
 // In-memory X-Ray sampling rules and tags with the service's documented limits (test support for fake-xray.ts).
 // Shapes and limits: X-Ray API reference / botocore model (see shared reference §1).
+import type { XRaySamplingRule } from '../../../core/src/sampling/types.js';
 
 export class FakeAwsError extends Error {
   constructor(
@@ -13,21 +14,8 @@ export class FakeAwsError extends Error {
 
 const invalid = (message: string) => new FakeAwsError(400, 'InvalidRequestException', message);
 
-export interface StoredRule {
-  RuleName: string;
-  RuleARN: string;
-  ResourceARN: string;
-  Priority: number;
-  FixedRate: number;
-  ReservoirSize: number;
-  ServiceName: string;
-  ServiceType: string;
-  Host: string;
-  HTTPMethod: string;
-  URLPath: string;
-  Version: number;
-  Attributes?: Record<string, string>;
-}
+/** A rule as X-Ray stores it: the SamplingRule shape, always with its ARN. */
+export type StoredRule = XRaySamplingRule & { RuleARN: string };
 
 export interface StoredRecord {
   rule: StoredRule;
