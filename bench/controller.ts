@@ -38,32 +38,14 @@ const profileDir = values['cpu-prof'] ? mkdtempSync(join(tmpdir(), 'xo-bench-con
 // image: the Node.js flags of the operator image's ENTRYPOINT; none: plain `node` (what V8 does untuned).
 const flagSets = (values['node-flags'] ?? '').split(',').filter((set): set is 'image' | 'none' => set === 'image' || set === 'none');
 if (flagSets.length === 0) throw new Error(`--node-flags must list image and/or none, got "${values['node-flags']}"`);
-const runs: (RunResult & { nodeFlags: 'image' | 'none' })[] = [];
-for (const [mode, nodeFlags] of modes.flatMap((mode) => flagSets.map((set) => [mode, set] as const))) {
-  process.stderr.write(`controller benchmark: ${values.namespaces} namespaces, sampling ${mode}, node flags ${nodeFlags}\n`);
-  const run = await runControllerBenchmark({
-    mode,
-    namespaces: Number(values.namespaces),
-    deploymentsPerNamespace: Number(values.deployments),
-    concurrency: Number(values.concurrency),
-    timeoutMs: Number(values['timeout-seconds']) * 1000,
-    ruleLimit: Number(values['rule-limit']),
-    operatorNodeArgs: [
-      ...(nodeFlags === 'image' ? operatorImageNodeFlags() : []),
-      ...(values['operator-node-args'] ?? '').split(' ').filter(Boolean),
-      ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, `${mode}-${nodeFlags}`)}`] : []),
-    ],
-    waitForPods: values['wait-pods'] !== 'false',
-  });
-  runs.push({ ...run, nodeFlags });
-}
+type BenchRun = RunResult & { nodeFlags: 'image' | 'none' };
 
 const verdict = (run: RunResult): { readyWithinTarget: boolean; rssWithinTarget: boolean } => ({
   readyWithinTarget: run.readyAfterCreationSeconds !== null && run.readyAfterCreationSeconds <= TARGET.readyAfterCreationSeconds,
   rssWithinTarget: run.operatorRssMiB.peakKernel <= TARGET.peakRssMiB,
 });
 
-const result = {
+const resultOf = (runs: readonly BenchRun[]) => ({
   benchmark: 'controller',
   date: new Date().toISOString(),
   machine: { nproc: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: round(totalmem() / 1024 ** 3, 1), node: process.version, platform: process.platform },
@@ -82,10 +64,34 @@ const result = {
   target: TARGET,
   runs: runs.map((run) => ({ ...run, verdict: verdict(run) })),
   cpuProfiles: profileDir ?? null,
-};
+});
 
-mkdirSync(join(repoRoot, 'bench/results'), { recursive: true });
-writeFileSync(join(repoRoot, 'bench/results/controller.json'), `${JSON.stringify(result, null, 2)}\n`);
+/** Written after every run, so a later run that fails keeps the figures of the ones before it. */
+function writeResults(runs: readonly BenchRun[]): void {
+  mkdirSync(join(repoRoot, 'bench/results'), { recursive: true });
+  writeFileSync(join(repoRoot, 'bench/results/controller.json'), `${JSON.stringify(resultOf(runs), null, 2)}\n`);
+}
+
+const runs: BenchRun[] = [];
+for (const [mode, nodeFlags] of modes.flatMap((mode) => flagSets.map((set) => [mode, set] as const))) {
+  process.stderr.write(`controller benchmark: ${values.namespaces} namespaces, sampling ${mode}, node flags ${nodeFlags}\n`);
+  const run = await runControllerBenchmark({
+    mode,
+    namespaces: Number(values.namespaces),
+    deploymentsPerNamespace: Number(values.deployments),
+    concurrency: Number(values.concurrency),
+    timeoutMs: Number(values['timeout-seconds']) * 1000,
+    ruleLimit: Number(values['rule-limit']),
+    operatorNodeArgs: [
+      ...(nodeFlags === 'image' ? operatorImageNodeFlags() : []),
+      ...(values['operator-node-args'] ?? '').split(' ').filter(Boolean),
+      ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, `${mode}-${nodeFlags}`)}`] : []),
+    ],
+    waitForPods: values['wait-pods'] !== 'false',
+  });
+  runs.push({ ...run, nodeFlags });
+  writeResults(runs);
+}
 
 const show = (value: number | null | boolean) => (value === null ? '—' : String(value));
 const rows: [string, (run: RunResult) => number | null | boolean][] = [
