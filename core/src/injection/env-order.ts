@@ -25,22 +25,29 @@ export function referencedNames(value: string | undefined): Set<string> {
  */
 export function orderForReferences(env: readonly V1EnvVar[], movable: ReadonlySet<string>): V1EnvVar[] {
   const result = [...env];
+  // Each value is scanned once; its references move with it.
+  const references = result.map((entry) => referencedNames(entry.value));
   const maxMoves = result.length * result.length;
   for (let moves = 0; moves < maxMoves; moves++) {
-    const move = findMisplaced(result, movable);
+    const move = findMisplaced(result, references, movable);
     if (!move) break;
-    const [entry] = result.splice(move.from, 1);
-    if (entry) result.splice(move.to, 0, entry);
+    moveItem(result, move);
+    moveItem(references, move);
   }
   return result;
 }
 
-function findMisplaced(env: readonly V1EnvVar[], movable: ReadonlySet<string>): { from: number; to: number } | undefined {
+function findMisplaced(env: readonly V1EnvVar[], references: readonly ReadonlySet<string>[], movable: ReadonlySet<string>): { from: number; to: number } | undefined {
   for (let from = 0; from < env.length; from++) {
     const name = env[from]?.name ?? '';
     if (!movable.has(name)) continue;
-    const to = env.findIndex((entry, i) => i < from && referencedNames(entry.value).has(name));
+    const to = references.findIndex((names, i) => i < from && names.has(name));
     if (to >= 0) return { from, to };
   }
   return undefined;
+}
+
+function moveItem<T>(items: T[], { from, to }: { from: number; to: number }): void {
+  const [item] = items.splice(from, 1);
+  if (item !== undefined) items.splice(to, 0, item);
 }

@@ -1,4 +1,6 @@
 // The pure core: (pod, resolved spec, context) → injected pod. Never mutates its input and never throws for user data.
+// The result shares every part it does not change with the input (copy on write from the pod down to the containers
+// it touches): the webhook's diff skips shared subtrees by reference, and nothing is cloned that stays the same.
 import type { V1Container, V1PodSpec } from '@kubernetes/client-node';
 import { Annotations, InjectedNames } from '../constants.js';
 import type { ResolvedSpec } from '../api/types.js';
@@ -28,14 +30,14 @@ export function isInjected(pod: V1PodLike): boolean {
  */
 export function alreadyInjectedOutcome(pod: V1PodLike): InjectionOutcome | undefined {
   if (!isInjected(pod)) return undefined;
-  const result = structuredClone(pod);
+  const result = podSpine(pod);
   return result.spec?.containers?.length ? topUpCredentials(pod, result, result.spec) : unchanged(pod, 'Already injected');
 }
 
 export function injectPod(pod: V1PodLike, spec: ResolvedSpec, ctx: InjectionContext): InjectionOutcome {
   const injectedBefore = alreadyInjectedOutcome(pod);
   if (injectedBefore) return injectedBefore;
-  const result = structuredClone(pod);
+  const result = podSpine(pod);
   const podSpec = result.spec;
   if (!podSpec?.containers?.length) return unchanged(pod, 'The pod has no containers');
   if (runsOnWindows(podSpec)) {
@@ -56,6 +58,21 @@ export function injectPod(pod: V1PodLike, spec: ResolvedSpec, ctx: InjectionCont
   return { action: 'injected', pod: result, tracingName: ctx.tracingName, configHash, warnings };
 }
 
+/** The pod with its own `metadata` and `spec` objects, to change; everything below them is the input's. */
+function podSpine(pod: V1PodLike): V1PodLike {
+  const result = { ...pod };
+  if (pod.metadata) result.metadata = { ...pod.metadata };
+  if (pod.spec) result.spec = { ...pod.spec };
+  return result;
+}
+
+/** Puts the replacements (new objects for containers of the input) in place, in new arrays. Mutates `podSpec` (the spine). */
+function replaceContainers(podSpec: V1PodSpec, replacements: ReadonlyMap<V1Container, V1Container>): void {
+  const replaced = (c: V1Container): V1Container => replacements.get(c) ?? c;
+  podSpec.containers = podSpec.containers.map(replaced);
+  if (podSpec.initContainers) podSpec.initContainers = podSpec.initContainers.map(replaced);
+}
+
 function runsOnWindows(podSpec: V1PodSpec): boolean {
   return podSpec.os?.name === 'windows' || podSpec.nodeSelector?.[OS_LABEL] === 'windows';
 }
@@ -71,7 +88,7 @@ function nameConflict(podSpec: V1PodSpec): string | undefined {
   return undefined;
 }
 
-/** Rewrites the selected containers of `pod` (a clone) in place; returns those instrumented and the warnings. */
+/** Replaces the selected containers of `podSpec` (the spine) with instrumented copies; returns those and the warnings. */
 function instrumentContainers(pod: V1PodLike, podSpec: V1PodSpec, spec: ResolvedSpec, ctx: InjectionContext, plan: ExportPlan) {
   const metadata = pod.metadata ?? {};
   const selection = selectContainers(metadata, podSpec);
@@ -82,7 +99,7 @@ function instrumentContainers(pod: V1PodLike, podSpec: V1PodSpec, spec: Resolved
     ...podSpec.containers.filter((c) => selection.containers.includes(c.name)),
   ];
   const warnings = [...selection.warnings];
-  const containers: V1Container[] = [];
+  const replacements = new Map<V1Container, V1Container>();
   for (const container of selected) {
     const attributes = { namespace: ctx.namespace, containerName: container.name, workload, clusterName: ctx.clusterName };
     const env = appContainerEnv({ container, spec, plan, serviceName, attributes, getConfigMap: ctx.getConfigMap });
@@ -91,14 +108,13 @@ function instrumentContainers(pod: V1PodLike, podSpec: V1PodSpec, spec: Resolved
       continue;
     }
     warnings.push(...env.warnings);
-    container.env = env.env;
-    container.volumeMounts = [...(container.volumeMounts ?? []), preloadMount()];
-    containers.push(container);
+    replacements.set(container, { ...container, env: env.env, volumeMounts: [...(container.volumeMounts ?? []), preloadMount()] });
   }
-  return { containers, warnings };
+  replaceContainers(podSpec, replacements);
+  return { containers: [...replacements.values()], warnings };
 }
 
-/** Volume, copier init container and sidecar, once per pod. Mutates `podSpec` (part of the clone). */
+/** Volume, copier init container and sidecar, once per pod. Mutates `podSpec` (the spine). */
 function addPodLevelParts(podSpec: V1PodSpec, spec: ResolvedSpec, ctx: InjectionContext, plan: ExportPlan, instrumented: V1Container[]): void {
   podSpec.volumes = [...(podSpec.volumes ?? []), preloadVolume(spec)];
   const initContainers = podSpec.initContainers ?? [];
@@ -123,7 +139,10 @@ function topUpCredentials(original: V1PodLike, pod: V1PodLike, podSpec: V1PodSpe
   const all = [...(podSpec.initContainers ?? []), ...podSpec.containers];
   const sidecar = all.find((c) => c.name === InjectedNames.sidecarContainer);
   const apps = all.filter((c) => c !== sidecar && (c.volumeMounts ?? []).some((m) => m.name === InjectedNames.volume && m.readOnly));
-  if (!sidecar || !addMissingCredentials(sidecar, credentialsOf(apps))) return unchanged(original, 'Already injected');
+  if (!sidecar) return unchanged(original, 'Already injected');
+  const toppedUp = { ...sidecar };
+  if (!addMissingCredentials(toppedUp, credentialsOf(apps))) return unchanged(original, 'Already injected');
+  replaceContainers(podSpec, new Map([[sidecar, toppedUp]]));
   const [tracingName = '', configHash = ''] = (pod.metadata?.annotations?.[Annotations.injected] ?? '').split('/');
   return { action: 'injected', pod, tracingName, configHash, warnings: [] };
 }
