@@ -40,6 +40,24 @@ describe('injectPod', () => {
     expect(env.find((e) => e.name === 'OTEL_RESOURCE_ATTRIBUTES')?.value).toContain('k8s.daemonset.name=agent');
   });
 
+  it('shares the parts it leaves alone with the input and copies the ones it changes', () => {
+    const pod: V1PodLike = {
+      metadata: { annotations: { [Annotations.containerNames]: 'app' }, labels: { app: 'shop' } },
+      spec: { containers: [{ name: 'app', env: [{ name: 'A', value: '1' }] }, { name: 'other', ports: [{ containerPort: 80 }] }], tolerations: [{ key: 'k' }] },
+      status: { phase: 'Pending' },
+    };
+    const outcome = injectPod(pod, resolveSpec({}), ctx);
+    expect(outcome.action).toBe('injected');
+    const [app, other] = outcome.pod.spec?.containers ?? [];
+    expect(other).toBe(pod.spec?.containers[1]);
+    expect(outcome.pod.spec?.tolerations).toBe(pod.spec?.tolerations);
+    expect(outcome.pod.metadata?.labels).toBe(pod.metadata?.labels);
+    expect(outcome.pod.status).toBe(pod.status);
+    expect(app).not.toBe(pod.spec?.containers[0]);
+    expect(app?.env).not.toBe(pod.spec?.containers[0]?.env);
+    expect(pod.spec?.containers[0]?.env).toEqual([{ name: 'A', value: '1' }]);
+  });
+
   it('recognises a pod injected before the annotation existed by its init container', () => {
     const pod: V1PodLike = { spec: { initContainers: [{ name: InjectedNames.initContainer }], containers: [{ name: 'app' }] } };
     const outcome = injectPod(pod, resolveSpec({}), ctx);
