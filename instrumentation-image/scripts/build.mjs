@@ -88,7 +88,12 @@ function otelLinePlugin(lineDir, { asRequire }) {
 }
 
 // tsconfigRaw: tsconfig.json maps @opentelemetry/* to one line for type checking; the bundles must not follow it.
-const common = { tsconfigRaw: {}, bundle: true, platform: 'node', minify: true, keepNames: true, logLevel: 'warning', legalComments: 'eof' };
+// conditions: [] drops esbuild's implicit `module` export condition, so packages resolve to the CommonJS builds
+// upstream runs: with their ESM builds (@opentelemetry/api, core, sdk-trace…) every `api.context`/`api.trace`
+// access from CommonJS code went through two getter calls (esbuild's ESM namespace + its CommonJS interop).
+// No keepNames: it wraps every named function expression in a `__name()` defineProperty call, also the closures
+// the context manager creates for each listener on each request. Minified class names only show in diag messages.
+const common = { tsconfigRaw: {}, conditions: [], bundle: true, platform: 'node', minify: true, logLevel: 'warning', legalComments: 'eof' };
 
 rmSync(outDir, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
