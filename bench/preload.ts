@@ -131,9 +131,25 @@ function rssMiB(pid: number): number {
   return kib / 1024;
 }
 
-async function load(port: number, seconds: number): Promise<number> {
+/** User + system CPU time the process has used, in microseconds (clock ticks of 10 ms). */
+function cpuMicros(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+}
+
+interface LoadResult {
+  readonly requestsPerSecond: number;
+  /**
+   * The app's CPU time per request. Throughput here is capped by autocannon and by whatever else runs on the
+   * machine; the CPU an app process spends per request is what the preload adds, and it barely moves with load.
+   */
+  readonly cpuMicrosPerRequest: number;
+}
+
+async function load(pid: number, port: number, seconds: number): Promise<LoadResult> {
+  const cpuBefore = cpuMicros(pid);
   const result = await autocannon({ url: `http://127.0.0.1:${port}/`, connections: CONNECTIONS, duration: seconds });
-  return result.requests.average;
+  return { requestsPerSecond: result.requests.average, cpuMicrosPerRequest: (cpuMicros(pid) - cpuBefore) / result.requests.total };
 }
 
 interface VariantResult {
@@ -143,6 +159,8 @@ interface VariantResult {
   rssMiBAfterWarmup: number;
   requestsPerSecondAllSampled: number;
   requestsPerSecondDefaultSampling: number;
+  cpuMicrosPerRequestAllSampled: number;
+  cpuMicrosPerRequestDefaultSampling: number;
   exitsOnSigterm: boolean;
 }
 
@@ -162,8 +180,8 @@ async function measureStartups(otlpEndpoint: string): Promise<Map<string, number
 interface LoadSample {
   readonly rssIdle: number;
   readonly rssAfterWarmup: number;
-  readonly allSampled: number;
-  readonly defaultSampling: number;
+  readonly allSampled: LoadResult;
+  readonly defaultSampling: LoadResult;
   readonly exitsOnSigterm: boolean;
 }
 
@@ -171,13 +189,13 @@ async function loadOnce(variant: Variant, otlpEndpoint: string): Promise<LoadSam
   const started = await startApp(variant, otlpEndpoint, 'all');
   await new Promise((resolve) => setTimeout(resolve, 1_000));
   const rssIdle = rssMiB(started.child.pid!);
-  await load(started.port, WARMUP_SECONDS);
+  await load(started.child.pid!, started.port, WARMUP_SECONDS);
   const rssAfterWarmup = rssMiB(started.child.pid!);
-  const allSampled = await load(started.port, LOAD_SECONDS);
+  const allSampled = await load(started.child.pid!, started.port, LOAD_SECONDS);
   const exitsOnSigterm = await stop(started.child);
   const defaultSampled = await startApp(variant, otlpEndpoint, 'default');
-  await load(defaultSampled.port, WARMUP_SECONDS);
-  const defaultSampling = await load(defaultSampled.port, LOAD_SECONDS);
+  await load(defaultSampled.child.pid!, defaultSampled.port, WARMUP_SECONDS);
+  const defaultSampling = await load(defaultSampled.child.pid!, defaultSampled.port, LOAD_SECONDS);
   await stop(defaultSampled.child);
   return { rssIdle, rssAfterWarmup, allSampled, defaultSampling, exitsOnSigterm };
 }
@@ -248,8 +266,10 @@ async function main(): Promise<void> {
       startupMsSamples: samples.map((s) => round(s, 1)),
       rssMiBIdle: round(med((r) => r.rssIdle), 1),
       rssMiBAfterWarmup: round(med((r) => r.rssAfterWarmup), 1),
-      requestsPerSecondAllSampled: round(med((r) => r.allSampled), 0),
-      requestsPerSecondDefaultSampling: round(med((r) => r.defaultSampling), 0),
+      requestsPerSecondAllSampled: round(med((r) => r.allSampled.requestsPerSecond), 0),
+      requestsPerSecondDefaultSampling: round(med((r) => r.defaultSampling.requestsPerSecond), 0),
+      cpuMicrosPerRequestAllSampled: round(med((r) => r.allSampled.cpuMicrosPerRequest), 1),
+      cpuMicrosPerRequestDefaultSampling: round(med((r) => r.defaultSampling.cpuMicrosPerRequest), 1),
       exitsOnSigterm: runs.every((r) => r.exitsOnSigterm),
     };
     console.log(`${variant.name}: ${JSON.stringify(results[variant.name])}`);
@@ -267,6 +287,11 @@ async function main(): Promise<void> {
     upstreamThroughputVsNoPreloadAllSampled: round(upstream.requestsPerSecondAllSampled / none.requestsPerSecondAllSampled, 2),
     throughputVsNoPreloadDefaultSampling: round(mine.requestsPerSecondDefaultSampling / none.requestsPerSecondAllSampled, 2),
     upstreamThroughputVsNoPreloadDefaultSampling: round(upstream.requestsPerSecondDefaultSampling / none.requestsPerSecondAllSampled, 2),
+    // No-preload CPU per request ÷ the variant's: the throughput ratio a CPU-bound app would see.
+    cpuThroughputVsNoPreloadAllSampled: round(none.cpuMicrosPerRequestAllSampled / mine.cpuMicrosPerRequestAllSampled, 2),
+    upstreamCpuThroughputVsNoPreloadAllSampled: round(none.cpuMicrosPerRequestAllSampled / upstream.cpuMicrosPerRequestAllSampled, 2),
+    cpuThroughputVsNoPreloadDefaultSampling: round(none.cpuMicrosPerRequestAllSampled / mine.cpuMicrosPerRequestDefaultSampling, 2),
+    upstreamCpuThroughputVsNoPreloadDefaultSampling: round(none.cpuMicrosPerRequestAllSampled / upstream.cpuMicrosPerRequestDefaultSampling, 2),
     payloadBytesVsUpstream: round(payload.ours.bytes / payload.upstream.bytes, 3),
   };
   const targets = {
@@ -293,6 +318,8 @@ async function main(): Promise<void> {
     'RSS MiB after warm-up': results[v.name]!.rssMiBAfterWarmup,
     'req/s all sampled': results[v.name]!.requestsPerSecondAllSampled,
     'req/s default sampling': results[v.name]!.requestsPerSecondDefaultSampling,
+    'CPU µs/req all sampled': results[v.name]!.cpuMicrosPerRequestAllSampled,
+    'CPU µs/req default sampling': results[v.name]!.cpuMicrosPerRequestDefaultSampling,
     'exits on SIGTERM': results[v.name]!.exitsOnSigterm,
   }])));
   console.table({
