@@ -1,7 +1,7 @@
 // What the informer caches keep of each kind. A cluster-wide pod and ConfigMap cache is the operator's largest
 // memory cost, so objects are cut down to the fields the webhook and the reconcilers read.
 import type { V1ConfigMap, V1DaemonSet, V1Deployment, V1Namespace, V1ObjectMeta, V1Pod, V1StatefulSet } from '@kubernetes/client-node';
-import { Env } from '../../../core/src/constants.js';
+import { Env, Labels, MANAGED_BY_VALUE } from '../../../core/src/constants.js';
 import type { XRayTracing } from '../../../core/src/api/types.js';
 
 const OUR_ANNOTATION_PREFIX = 'xray-operator.dev/';
@@ -61,8 +61,11 @@ function canBeNodeOptions(key: string): boolean {
 
 export function stripConfigMap(configMap: V1ConfigMap): V1ConfigMap {
   const data = configMap.data;
+  const meta = configMap.metadata;
+  // Our own collector ConfigMaps keep labels and owners: the reconciler compares them to skip needless writes.
+  const ours = meta?.labels?.[Labels.managedBy] === MANAGED_BY_VALUE;
   return {
-    metadata: baseMeta(configMap.metadata),
+    metadata: ours ? { ...baseMeta(meta), labels: meta?.labels, ownerReferences: meta?.ownerReferences } : baseMeta(meta),
     data: data ? (pick(data, (key) => canBeNodeOptions(key) || (data[key] ?? '').length <= MAX_CACHED_CONFIGMAP_VALUE) ?? {}) : undefined,
   };
 }

@@ -33,3 +33,21 @@ export function desiredCollectorConfigMap(tracing: XRayTracing, collectorYaml: s
     data: { [COLLECTOR_CONFIG_KEY]: collectorYaml, [CONFIG_HASH_KEY]: configHash },
   };
 }
+
+/**
+ * Whether the cached ConfigMap already holds what we would apply, so a reconcile can skip the write (pod events re-run
+ * reconciles often). The cache drops long values, so a missing collector.yaml counts as equal when the hash matches.
+ */
+export function collectorConfigMapUpToDate(cached: V1ConfigMap | undefined, desired: V1ConfigMap): boolean {
+  if (!cached) return false;
+  const owner = desired.metadata?.ownerReferences?.[0];
+  const ownedByUs = cached.metadata?.ownerReferences?.some((ref) => ref.uid === owner?.uid && ref.controller === true) ?? false;
+  const labelsMatch = Object.entries(desired.metadata?.labels ?? {}).every(([key, value]) => cached.metadata?.labels?.[key] === value);
+  const yaml = cached.data?.[COLLECTOR_CONFIG_KEY];
+  return (
+    ownedByUs &&
+    labelsMatch &&
+    cached.data?.[CONFIG_HASH_KEY] === desired.data?.[CONFIG_HASH_KEY] &&
+    (yaml === undefined || yaml === desired.data?.[COLLECTOR_CONFIG_KEY])
+  );
+}

@@ -12,7 +12,7 @@ import type { EventRecorder, InvolvedObject } from '../../k8s/events.js';
 import { APPLY_PARAMS, mergePatch, serverSideApply } from '../../k8s/patch.js';
 import { splitObjectKey } from '../keys.js';
 import type { ReconcileOutcome } from '../work-queue.js';
-import { collectorConfigMapName, desiredCollectorConfigMap } from './collector-configmap.js';
+import { collectorConfigMapName, collectorConfigMapUpToDate, desiredCollectorConfigMap } from './collector-configmap.js';
 import { conditionTransitions } from './conditions.js';
 import { classifySamplingError, type SamplingRulesPort } from './sampling-port.js';
 import { computeStatus, statusMergePatch, type SamplingObservation, type TracingObservation } from './status.js';
@@ -138,6 +138,7 @@ export class TracingReconciler {
   private async applyCollectorConfigMap(tracing: XRayTracing, spec: ResolvedSpec, configHash: string): Promise<{ ok: true; name: string } | { ok: false; message: string }> {
     const body = desiredCollectorConfigMap(tracing, renderCollectorConfigYaml(spec), configHash);
     const name = collectorConfigMapName(tracing.metadata.name ?? '');
+    if (collectorConfigMapUpToDate(this.deps.caches.configMaps.get(name, tracing.metadata.namespace), body)) return { ok: true, name };
     try {
       await this.deps.clients.core.patchNamespacedConfigMap({ name, namespace: tracing.metadata.namespace ?? '', body, ...APPLY_PARAMS }, serverSideApply);
       return { ok: true, name };
