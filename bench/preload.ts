@@ -22,7 +22,8 @@ const UPSTREAM_REGISTER = imageRequire.resolve('@opentelemetry/auto-instrumentat
 
 const STARTS = 9;
 const LOAD_ROUNDS = 3;
-const WARMUP_SECONDS = 1;
+/** Warm-up by request count, not time: RSS after warm-up is then compared at equal work across variants. */
+const WARMUP_REQUESTS = 20_000;
 const LOAD_SECONDS = 4;
 const CONNECTIONS = 10;
 
@@ -146,6 +147,10 @@ interface LoadResult {
   readonly cpuMicrosPerRequest: number;
 }
 
+async function warmUp(port: number): Promise<void> {
+  await autocannon({ url: `http://127.0.0.1:${port}/`, connections: CONNECTIONS, amount: WARMUP_REQUESTS });
+}
+
 async function load(pid: number, port: number, seconds: number): Promise<LoadResult> {
   const cpuBefore = cpuMicros(pid);
   const result = await autocannon({ url: `http://127.0.0.1:${port}/`, connections: CONNECTIONS, duration: seconds });
@@ -189,12 +194,12 @@ async function loadOnce(variant: Variant, otlpEndpoint: string): Promise<LoadSam
   const started = await startApp(variant, otlpEndpoint, 'all');
   await new Promise((resolve) => setTimeout(resolve, 1_000));
   const rssIdle = rssMiB(started.child.pid!);
-  await load(started.child.pid!, started.port, WARMUP_SECONDS);
+  await warmUp(started.port);
   const rssAfterWarmup = rssMiB(started.child.pid!);
   const allSampled = await load(started.child.pid!, started.port, LOAD_SECONDS);
   const exitsOnSigterm = await stop(started.child);
   const defaultSampled = await startApp(variant, otlpEndpoint, 'default');
-  await load(defaultSampled.child.pid!, defaultSampled.port, WARMUP_SECONDS);
+  await warmUp(defaultSampled.port);
   const defaultSampling = await load(defaultSampled.child.pid!, defaultSampled.port, LOAD_SECONDS);
   await stop(defaultSampled.child);
   return { rssIdle, rssAfterWarmup, allSampled, defaultSampling, exitsOnSigterm };
@@ -305,7 +310,7 @@ async function main(): Promise<void> {
   const report = {
     node: process.versions.node,
     spansExportedTo: 'local OTLP/HTTP sink (http/protobuf)',
-    settings: { starts: STARTS, loadRounds: LOAD_ROUNDS, warmupSeconds: WARMUP_SECONDS, loadSeconds: LOAD_SECONDS, connections: CONNECTIONS },
+    settings: { starts: STARTS, loadRounds: LOAD_ROUNDS, warmupRequests: WARMUP_REQUESTS, loadSeconds: LOAD_SECONDS, connections: CONNECTIONS },
     results,
     payload,
     ratios,
