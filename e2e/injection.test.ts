@@ -3,10 +3,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CoreV1Api, type V1Pod } from '@kubernetes/client-node';
 import { Annotations, COLLECTOR_CONFIG_ENV, Env, InjectedNames, NODE_OPTIONS_PRELOAD } from '../core/src/constants.js';
-import { createNamespace } from './harness/kube.js';
 import { useInstalledOperator } from './harness/suite.js';
 import {
-  createDeployment, createXRayTracing, deployment, isInjectedPod, restrictedPodSpec, waitForPods, waitForWebhookToInject,
+  createDeployment, createTracedNamespace, deployment, isInjectedPod, restrictedPodSpec, waitForPods,
 } from './harness/workloads.js';
 
 const NAMESPACE = 'shop';
@@ -20,9 +19,7 @@ describe('pod injection through a Deployment', () => {
 
   beforeAll(async () => {
     const { kc } = bed().controlPlane;
-    await createNamespace(kc, NAMESPACE);
-    await createXRayTracing(kc, NAMESPACE, 'default', {});
-    await waitForWebhookToInject(kc, NAMESPACE);
+    await createTracedNamespace(kc, NAMESPACE);
   });
 
   it('stores the pods of an opted-in pod template with the preload, its env and the collector sidecar', async () => {

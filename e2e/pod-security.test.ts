@@ -3,9 +3,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { Annotations } from '../core/src/constants.js';
-import { apiRejection, createNamespace } from './harness/kube.js';
+import { apiRejection } from './harness/kube.js';
 import { useInstalledOperator } from './harness/suite.js';
-import { createDeployment, createXRayTracing, deployment, isInjectedPod, restrictedPodSpec, waitForPods, waitForWebhookToInject } from './harness/workloads.js';
+import { createDeployment, createTracedNamespace, deployment, isInjectedPod, restrictedPodSpec, waitForPods } from './harness/workloads.js';
 
 const NAMESPACE = 'payments';
 
@@ -14,9 +14,7 @@ describe('injection under Pod Security restricted', () => {
 
   beforeAll(async () => {
     const { kc } = bed().controlPlane;
-    await createNamespace(kc, NAMESPACE, { 'pod-security.kubernetes.io/enforce': 'restricted' });
-    await createXRayTracing(kc, NAMESPACE, 'default', {});
-    await waitForWebhookToInject(kc, NAMESPACE);
+    await createTracedNamespace(kc, NAMESPACE, { 'pod-security.kubernetes.io/enforce': 'restricted' });
   });
 
   it('admits and injects a compliant opted-in pod', async () => {

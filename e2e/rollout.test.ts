@@ -4,10 +4,10 @@
 //    once it is back, the controller rolls those workloads, once.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Annotations } from '../core/src/constants.js';
-import { createNamespace, waitFor } from './harness/kube.js';
+import { waitFor } from './harness/kube.js';
 import { useInstalledOperator } from './harness/suite.js';
 import {
-  annotateDeployment, createDeployment, createXRayTracing, deployment, isInjectedPod, readDeployment, waitForPods, waitForWebhookToInject,
+  annotateDeployment, createDeployment, createTracedNamespace, deployment, isInjectedPod, readDeployment, waitForPods,
 } from './harness/workloads.js';
 
 const NAMESPACE = 'shop';
@@ -17,9 +17,7 @@ describe('workload rollouts by the controller', () => {
 
   beforeAll(async () => {
     const { kc } = bed().controlPlane;
-    await createNamespace(kc, NAMESPACE);
-    await createXRayTracing(kc, NAMESPACE, 'default', {});
-    await waitForWebhookToInject(kc, NAMESPACE);
+    await createTracedNamespace(kc, NAMESPACE);
   });
 
   it('carries the opt-in from the Deployment into its pod template and rolls it to injected pods', async () => {

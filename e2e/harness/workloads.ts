@@ -2,7 +2,7 @@
 import { AppsV1Api, CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions, type KubeConfig, type V1Deployment, type V1Pod, type V1PodSpec } from '@kubernetes/client-node';
 import { API_GROUP, API_VERSION, Annotations, InjectedNames, XRAY_TRACING_PLURAL } from '../../core/src/constants.js';
 import type { XRayTracingSpec } from '../../core/src/api/types.js';
-import { waitFor } from './kube.js';
+import { createNamespace, waitFor } from './kube.js';
 
 /** A pod spec that the `restricted` Pod Security profile admits. */
 export function restrictedPodSpec(): V1PodSpec {
@@ -51,6 +51,13 @@ export async function createXRayTracing(kc: KubeConfig, namespace: string, name:
     group: API_GROUP, version: API_VERSION, namespace, plural: XRAY_TRACING_PLURAL,
     body: { apiVersion: `${API_GROUP}/${API_VERSION}`, kind: 'XRayTracing', metadata: { name, namespace }, spec },
   });
+}
+
+/** A namespace with an XRayTracing `default` (empty spec) whose pods the webhook already injects. */
+export async function createTracedNamespace(kc: KubeConfig, namespace: string, labels: Record<string, string> = {}): Promise<void> {
+  await createNamespace(kc, namespace, labels);
+  await createXRayTracing(kc, namespace, 'default', {});
+  await waitForWebhookToInject(kc, namespace);
 }
 
 export function isInjectedPod(pod: V1Pod): boolean {
