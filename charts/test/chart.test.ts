@@ -20,6 +20,7 @@ const helm4Output = new Map<string, string>();
 const lintFailures: string[] = [];
 let withPrometheusOperator: K8sObject[] = [];
 let installNotes = '';
+let ownRegistryNotes = '';
 
 beforeAll(async () => {
   const tools = await chartTools();
@@ -44,10 +45,15 @@ beforeAll(async () => {
   const dryRun = await helm(tools.helm4, ['install', RELEASE, chartDir, '--namespace', NAMESPACE, '--dry-run=client', '-f', join(valuesDir, 'default.yaml')]);
   if (!dryRun.ok) throw new Error(`helm install --dry-run=client failed: ${dryRun.stderr}`);
   installNotes = dryRun.stdout.slice(dryRun.stdout.indexOf('NOTES:'));
+  const ownRegistry = await helm(tools.helm4, ['install', RELEASE, chartDir, '--namespace', NAMESPACE, '--dry-run=client', '-f', join(valuesDir, 'default.yaml'),
+    '--set', `image.repository=${OWN_REGISTRY}/xray-operator`, '--set', `injectedImages.instrumentation.repository=${OWN_REGISTRY}/nodejs-instrumentation`]);
+  if (!ownRegistry.ok) throw new Error(`helm install --dry-run=client with own images failed: ${ownRegistry.stderr}`);
+  ownRegistryNotes = ownRegistry.stdout.slice(ownRegistry.stdout.indexOf('NOTES:'));
   const lint3 = await helm(tools.helm3, ['lint', '--strict', chartDir, '--namespace', NAMESPACE, '-f', join(valuesDir, 'default.yaml')]);
   if (!lint3.ok) lintFailures.push(`helm 3 lint --strict: ${lint3.stdout}${lint3.stderr}`);
 }, 15 * 60_000);
 
+const OWN_REGISTRY = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/xray-operator';
 const objectsFor = (file: string): K8sObject[] => rendered.get(file) ?? [];
 const deploymentOf = (file: string): V1Deployment => findObject(objectsFor(file), 'Deployment');
 const webhookOf = (file: string): V1MutatingWebhookConfiguration => findObject(objectsFor(file), 'MutatingWebhookConfiguration');
@@ -190,6 +196,18 @@ describe('the notes helm install prints', () => {
     expect(existsSync(fileURLToPath(new URL('../../examples/xraytracing.yaml', import.meta.url)))).toBe(true);
     expect(installNotes).toContain(`annotate deployment/checkout ${Annotations.injectNodejs}=true`);
     expect(installNotes).toContain(`kubectl get ${XRAY_TRACING_SHORT_NAME} -A`);
+  });
+
+  it('warn, naming each value, while the images still point at the placeholder registry that publishes none', () => {
+    expect(installNotes).toContain('WARNING: these images still point at the placeholder registry');
+    expect(installNotes).toContain('image.repository=ghcr.io/xray-operator/xray-operator');
+    expect(installNotes).toContain('injectedImages.instrumentation.repository=ghcr.io/xray-operator/nodejs-instrumentation');
+    expect(installNotes).toContain('docs/install.md');
+  });
+
+  it('do not warn once both images come from the user\'s own registry', () => {
+    expect(ownRegistryNotes).toContain('Next steps:');
+    expect(ownRegistryNotes).not.toContain('placeholder registry');
   });
 });
 
