@@ -126,7 +126,7 @@ describe.each(valuesFiles)('the chart rendered with values/%s', (file) => {
     expect(config.leaderElect).toBe(true);
   });
 
-  it('passes the injected images, defaulting to the ones the operator is built with', () => {
+  it.skipIf(file === 'private-registry.yaml')('passes the injected images, defaulting to the ones the operator is built with', () => {
     expect(configOf(file).defaults).toEqual({ instrumentationImage: DEFAULT_INSTRUMENTATION_IMAGE, collectorImage: DEFAULT_COLLECTOR_IMAGE });
   });
 
@@ -212,6 +212,17 @@ describe('the notes helm install prints', () => {
 });
 
 describe('values that change the chart', () => {
+  it('pins an injected image by digest and passes the X-Ray endpoint allow pattern, which the operator then enforces', () => {
+    const { defaults } = configOf('private-registry.yaml');
+    expect(defaults.instrumentationImage).toBe(
+      '123456789012.dkr.ecr.eu-west-1.amazonaws.com/xray-operator/nodejs-instrumentation@sha256:1111111111111111111111111111111111111111111111111111111111111111',
+    );
+    expect(defaults.collectorImage).toBe('123456789012.dkr.ecr.eu-west-1.amazonaws.com/aws-otel-collector:v0.49.0');
+    const allowed = defaults.awsEndpointAllowPattern!;
+    expect(allowed.test('https://vpce-0a1b-c2d3.xray.eu-west-1.vpce.amazonaws.com')).toBe(true);
+    expect(allowed.test('https://vpce-0a1b-c2d3.xray.eu-west-1.vpce.amazonaws.com.evil.example')).toBe(false);
+  });
+
   it('installs the CRD from crds/ unchanged, kept on helm uninstall so no XRayTracing is lost', () => {
     const source = yaml.load(readFileSync(crdSource, 'utf8')) as K8sObject;
     const crd = findObject(objectsFor('default.yaml'), 'CustomResourceDefinition');
@@ -246,7 +257,7 @@ describe('values that change the chart', () => {
     expect(spec.priorityClassName).toBe('system-cluster-critical');
     expect(spec.nodeSelector).toEqual({ 'kubernetes.io/os': 'linux' });
     expect(spec.tolerations).toEqual([{ key: 'dedicated', operator: 'Equal', value: 'platform', effect: 'NoSchedule' }]);
-    expect(configOf('irsa.yaml').clusterName).toBe('prod-eu-west-1');
+    expect(configOf('private-registry.yaml').clusterName).toBe('prod-eu-west-1');
     expect(spec.containers[0]!.env).toEqual([{ name: 'AWS_STS_REGIONAL_ENDPOINTS', value: 'regional' }]);
     expect(podSpecOf('default.yaml').containers[0]!.env).toBeUndefined();
   });
