@@ -1,7 +1,7 @@
 // `xray-operator run`: one process with the controller (leader-elected) and the admission webhook (every replica),
 // sharing one informer cache; health and metrics on a plain-HTTP port.
 import { readFileSync } from 'node:fs';
-import { XRayClient } from '@aws-sdk/client-xray';
+import { createXRayClient } from './xray/index.js';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { ResolvedSpec, XRayTracing } from '../../core/src/api/types.js';
 import type { AdmissionEventSink } from '../../core/src/ports.js';
@@ -102,7 +102,7 @@ export async function runOperator(config: Readonly<OperatorConfig>): Promise<voi
       operatorDefaults: config.defaults,
     },
     // The sync retries throttling itself, with backoff it can see and count.
-    xrayClientFactory: ({ region, endpoint }) => new XRayClient({ region, endpoint, maxAttempts: 1 }),
+    xrayClientFactory: ({ region, endpoint }) => createXRayClient({ region, endpoint }),
   });
   const tls = await servingTls(config, kubeConfig, logger);
   const webhook = createWebhookServer({

@@ -73,7 +73,8 @@ export async function startController(options: StartControllerOptions): Promise<
   const { kubeConfig, registry } = options;
   const config: Readonly<ControllerConfig> = Object.isFrozen(options.config) ? options.config : Object.freeze({ ...options.config });
   const logger = options.logger.child({ component: 'controller' });
-  const clients = makeKubeClients(kubeConfig);
+  const timing = config.leaderElection ?? DEFAULT_LEADER_ELECTION_TIMING;
+  const clients = makeKubeClients(kubeConfig, { leaseMs: timing.renewDeadlineMs / 2 });
   const metrics = controllerMetrics(registry);
   const nativeSidecarsSupported = await detectNativeSidecars(clients);
   const caches = createClusterCaches(clients, logger);
@@ -97,7 +98,7 @@ export async function startController(options: StartControllerOptions): Promise<
     ? new LeaderElector({
         identity,
         store: kubernetesLeaseStore(clients, config.operatorNamespace, config.leaseName),
-        timing: config.leaderElection ?? DEFAULT_LEADER_ELECTION_TIMING,
+        timing,
         logger,
         onStartedLeading: () => lead(true),
         onStoppedLeading: () => lead(false),
