@@ -9,7 +9,8 @@ import type { OperatorDefaults } from '../../../core/src/api/defaults.js';
 import type { ClusterView } from '../../../core/src/ports.js';
 import { createClusterCaches } from '../k8s/caches.js';
 import { makeKubeClients } from '../k8s/clients.js';
-import { detectNativeSidecars, InformerClusterView } from '../k8s/cluster-view.js';
+import { InformerClusterView } from '../k8s/cluster-view.js';
+import { detectNativeSidecars } from './cluster-version.js';
 import { createEventRecorder } from '../k8s/events.js';
 import type { InformerState } from '../k8s/informer.js';
 import { kubernetesLeaseStore } from '../k8s/lease-store.js';
@@ -76,7 +77,7 @@ export async function startController(options: StartControllerOptions): Promise<
   const timing = config.leaderElection ?? DEFAULT_LEADER_ELECTION_TIMING;
   const clients = makeKubeClients(kubeConfig, { leaseMs: timing.renewDeadlineMs / 2 });
   const metrics = controllerMetrics(registry);
-  const nativeSidecarsSupported = await detectNativeSidecars(clients);
+  const nativeSidecarsSupported = await detectNativeSidecars(clients, { logger });
   const caches = createClusterCaches(clients, logger);
   const view = new InformerClusterView(caches, { clusterName: config.clusterName, nativeSidecars: nativeSidecarsSupported });
   const configs = new TracingConfigs({ clusterName: config.clusterName, nativeSidecarsSupported }, config.operatorDefaults);

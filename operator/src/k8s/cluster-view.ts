@@ -1,7 +1,6 @@
 // The webhook's view of the cluster, served from the informer caches: no API call on the admission path.
 import type { XRayTracing } from '../../../core/src/api/types.js';
 import type { ClusterView, ConfigMapLike, NamespaceLike } from '../../../core/src/ports.js';
-import type { KubeClients } from './clients.js';
 import type { ClusterCaches } from './caches.js';
 
 /** Native sidecars (restartPolicy: Always init containers) are on by default from Kubernetes 1.29. */
@@ -13,15 +12,6 @@ export function supportsNativeSidecars(version: { major?: string; minor?: string
   const minor = Number.parseInt(version.minor ?? '', 10);
   if (!Number.isFinite(major) || !Number.isFinite(minor)) return false;
   return major > 1 || (major === 1 && minor >= NATIVE_SIDECARS_MINOR);
-}
-
-/** Asks the API server its version once; unknown (unreachable) counts as "no native sidecars", the safe choice. */
-export async function detectNativeSidecars(clients: KubeClients): Promise<boolean> {
-  try {
-    return supportsNativeSidecars(await clients.version.getCode());
-  } catch {
-    return false;
-  }
 }
 
 export class InformerClusterView implements ClusterView {
