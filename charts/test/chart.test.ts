@@ -181,6 +181,11 @@ describe.each(valuesFiles)('the chart rendered with values/%s', (file) => {
     expect(webhook!.clientConfig.caBundle).toBeUndefined();
   });
 
+  it('gives the operator the webhook\'s own selectors, so it never rolls a workload the webhook cannot see', () => {
+    const [webhook] = webhookOf(file).webhooks!;
+    expect(configOf(file).webhookSelection).toEqual({ namespaceSelector: webhook!.namespaceSelector, objectSelector: webhook!.objectSelector });
+  });
+
   it('never sends kube-system or the operator namespace to the webhook', () => {
     const expressions = webhookOf(file).webhooks![0]!.namespaceSelector!.matchExpressions!;
     const exclusion = expressions.find((expression) => expression.key === 'kubernetes.io/metadata.name');

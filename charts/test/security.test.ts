@@ -31,8 +31,8 @@ describe('the NetworkPolicy', () => {
     const policy = findObject(objects, 'NetworkPolicy') as V1NetworkPolicy;
     const deployment = deploymentOf(objects);
     const config = parseOperatorConfig(deployment.spec!.template.spec!.containers[0]!.args!.slice(1), {});
-    expect(policy.spec!.podSelector.matchLabels).toEqual(deployment.spec!.selector.matchLabels);
-    expect(Object.entries(policy.spec!.podSelector.matchLabels!).every(([key, value]) => deployment.spec!.template.metadata!.labels![key] === value)).toBe(true);
+    expect(policy.spec!.podSelector!.matchLabels).toEqual(deployment.spec!.selector.matchLabels);
+    expect(Object.entries(policy.spec!.podSelector!.matchLabels!).every(([key, value]) => deployment.spec!.template.metadata!.labels![key] === value)).toBe(true);
     expect(policy.spec!.policyTypes).toEqual(['Ingress']);
     expect(policy.spec!.ingress).toEqual([{ ports: [{ port: config.webhookListen.port, protocol: 'TCP' }, { port: config.healthListen.port, protocol: 'TCP' }] }]);
   });

@@ -77,6 +77,7 @@ export async function runOperator(config: Readonly<OperatorConfig>): Promise<voi
       leaseName: config.leaseName,
       leaderElect: config.leaderElect,
       operatorDefaults: config.defaults,
+      webhookSelection: config.webhookSelection,
     },
     // The sync retries throttling itself, with backoff it can see and count.
     xrayClientFactory: ({ region, endpoint }) => new XRayClient({ region, endpoint, maxAttempts: 1 }),

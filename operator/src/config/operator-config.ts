@@ -1,6 +1,8 @@
 // The `xray-operator run` configuration: flags first, then environment, then defaults — parsed once, frozen.
 import { parseArgs } from 'node:util';
 import type { OperatorDefaults } from '../../../core/src/api/defaults.js';
+import { labelSelectorProblems, type LabelSelector } from '../../../core/src/selection/label-selector.js';
+import type { WebhookSelection } from '../../../core/src/selection/webhook-selection.js';
 
 export type CertMode = 'self-managed' | 'files';
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
@@ -31,6 +33,8 @@ export interface OperatorConfig {
   logLevel: LogLevel;
   /** Images used where an XRayTracing names none (e.g. mirrors in a private registry). */
   defaults: OperatorDefaults;
+  /** The webhook configuration's selectors: the controller leaves alone workloads the webhook never sees. */
+  webhookSelection: WebhookSelection;
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error'];
@@ -81,9 +85,25 @@ export const RUN_OPTIONS = {
   'log-level': { type: 'string', env: 'XRAY_OPERATOR_LOG_LEVEL', default: 'info', help: LOG_LEVELS.join(', ') },
   'instrumentation-image': { type: 'string', env: 'XRAY_OPERATOR_INSTRUMENTATION_IMAGE', help: 'Node.js preload image where an XRayTracing names none' },
   'collector-image': { type: 'string', env: 'XRAY_OPERATOR_COLLECTOR_IMAGE', help: 'ADOT collector image where an XRayTracing names none' },
+  'webhook-namespace-selector': { type: 'string', env: 'XRAY_OPERATOR_WEBHOOK_NAMESPACE_SELECTOR', help: 'the webhook\'s namespaceSelector (JSON LabelSelector); workloads outside it are not rolled' },
+  'webhook-object-selector': { type: 'string', env: 'XRAY_OPERATOR_WEBHOOK_OBJECT_SELECTOR', help: 'the webhook\'s objectSelector (JSON LabelSelector), matched against pod template labels' },
 } as const;
 
 type RunOption = keyof typeof RUN_OPTIONS;
+
+/** A LabelSelector given as JSON; absent means "everything", as in a webhook configuration. */
+function parseLabelSelector(value: string | undefined, option: string): LabelSelector | undefined {
+  if (value === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch (error) {
+    throw new ConfigError(`--${option} must be a JSON LabelSelector (for example {"matchLabels":{"team":"shop"}}), got "${value}"`, { cause: error });
+  }
+  const problems = labelSelectorProblems(parsed);
+  if (problems.length > 0) throw new ConfigError(`--${option} is not a valid LabelSelector: ${problems.join('; ')}`);
+  return Object.freeze(parsed as LabelSelector);
+}
 
 /** Builds the frozen operator config from command-line arguments and an environment snapshot. */
 export function parseOperatorConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Readonly<OperatorConfig> {
@@ -131,6 +151,10 @@ export function parseOperatorConfig(argv: readonly string[], env: Readonly<Recor
     leaseName: get('lease-name') ?? '',
     logLevel: oneOf(get('log-level') ?? '', LOG_LEVELS, 'log-level'),
     defaults: Object.freeze({ instrumentationImage: get('instrumentation-image'), collectorImage: get('collector-image') }),
+    webhookSelection: Object.freeze({
+      namespaceSelector: parseLabelSelector(get('webhook-namespace-selector'), 'webhook-namespace-selector'),
+      objectSelector: parseLabelSelector(get('webhook-object-selector'), 'webhook-object-selector'),
+    }),
   };
   return Object.freeze(config);
 }

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { OperatorDefaults } from '../../../core/src/api/defaults.js';
 import type { AdmissionEventSink, ClusterView } from '../../../core/src/ports.js';
+import { webhookServes, type WebhookSelection } from '../../../core/src/selection/webhook-selection.js';
 import { createClusterCaches } from '../k8s/caches.js';
 import { makeKubeClients } from '../k8s/clients.js';
 import { detectNativeSidecars, InformerClusterView } from '../k8s/cluster-view.js';
@@ -40,6 +41,8 @@ export interface ControllerConfig {
   resyncPeriodMs?: number;
   /** Installation-wide defaults (images) under every XRayTracing. */
   operatorDefaults?: OperatorDefaults;
+  /** The webhook configuration's selectors; default: everything. */
+  webhookSelection?: WebhookSelection;
 }
 
 /** Builds the X-Ray API client (tests point it at a fake and give it fixed credentials). */
@@ -89,6 +92,9 @@ export async function startController(options: StartControllerOptions): Promise<
     onDropped: (namespace, reason) => logger.debug({ namespace, operation: 'record-event', reason }, 'Dropped an Event over the namespace\'s rate limit'),
   });
   const resyncPeriodMs = config.resyncPeriodMs ?? DEFAULT_RESYNC_MS;
+  const selection = config.webhookSelection ?? {};
+  const serves = (namespace: string, templateLabels: Readonly<Record<string, string>> | undefined): boolean =>
+    webhookServes(selection, namespace, caches.namespaces.get(namespace)?.metadata?.labels, templateLabels);
   const xray = options.xrayClientFactory({ region: config.region, endpoint: config.xrayEndpoint });
   const sampling = samplingRulesPort(new SamplingRuleSync({ client: xray, calls: metrics.xrayApiCalls, logger }), config.clusterName);
   const controllers = new Controllers({
@@ -98,7 +104,7 @@ export async function startController(options: StartControllerOptions): Promise<
     logger,
     resyncPeriodMs,
     tracingReconciler: new TracingReconciler({ clients, caches, configs, sampling, events, logger, resyncPeriodMs }),
-    workloadReconciler: new WorkloadReconciler({ clients, caches, configs, events, logger, metrics }),
+    workloadReconciler: new WorkloadReconciler({ clients, caches, configs, events, logger, metrics, serves }),
   });
   const elector = config.leaderElect
     ? new LeaderElector({
@@ -135,7 +141,7 @@ export async function startController(options: StartControllerOptions): Promise<
 
   return {
     view,
-    admissionEvents: admissionEventSink({ caches, events, logger }),
+    admissionEvents: admissionEventSink({ caches, events, logger, serves }),
     ready: () => caches.viewSynced(),
     isLeader: () => (elector ? elector.isLeader() : true),
     informers: () => caches.states(),
