@@ -109,7 +109,7 @@ describe.each(valuesFiles)('the chart rendered with values/%s', (file) => {
         'app.kubernetes.io/managed-by': 'Helm',
         'helm.sh/chart': expect.stringMatching(/^xray-operator-\d+\.\d+\.\d+/) as unknown,
       });
-      const clusterScoped = ['CustomResourceDefinition', 'ClusterRole', 'ClusterRoleBinding', 'MutatingWebhookConfiguration'].includes(object.kind);
+      const clusterScoped = ['CustomResourceDefinition', 'ClusterRole', 'ClusterRoleBinding', 'MutatingWebhookConfiguration', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'].includes(object.kind);
       expect(object.metadata.namespace, `${object.kind}/${object.metadata.name}`).toBe(clusterScoped ? undefined : NAMESPACE);
     }
   });
