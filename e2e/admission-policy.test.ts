@@ -62,6 +62,23 @@ describe('the ValidatingAdmissionPolicy on the operator ServiceAccount', () => {
     expect(stored.spec?.template.spec?.containers[0]?.image).toBe('example.invalid/shop/checkout:1');
   });
 
+  it('denies changing pod template labels and StatefulSet replicas, which an annotation-only patch never does', async () => {
+    const labels = await apiRejection(() => patchDeployment(NAMESPACE, { spec: { template: { metadata: { labels: { app: 'checkout', extra: 'x' } } } } }));
+    expect(labels.code).toBe(403);
+    const { kc } = bed().controlPlane;
+    const template = deployment(NAMESPACE, 'db').spec!.template;
+    await kc.makeApiClient(AppsV1Api).createNamespacedStatefulSet({
+      namespace: NAMESPACE,
+      body: { metadata: { name: 'db', namespace: NAMESPACE }, spec: { serviceName: 'db', replicas: 1, selector: { matchLabels: { app: 'db' } }, template } },
+    });
+    const statefulSets = asOperator.makeApiClient(AppsV1Api);
+    const replicas = await apiRejection(() => statefulSets.patchNamespacedStatefulSet({ namespace: NAMESPACE, name: 'db', body: { spec: { replicas: 3 } } }, mergePatch));
+    expect(replicas.code).toBe(403);
+    expect(replicas.message).toContain('may only change annotations of statefulsets');
+    const annotated = await statefulSets.patchNamespacedStatefulSet({ namespace: NAMESPACE, name: 'db', body: { spec: { template: { metadata: { annotations: { 'xray-operator.dev/restarted-at': 'now' } } } } } }, mergePatch);
+    expect(annotated.spec?.template.metadata?.annotations?.['xray-operator.dev/restarted-at']).toBe('now');
+  });
+
   it('allows annotating a Deployment and its pod template', async () => {
     const patched = await patchDeployment(NAMESPACE, {
       metadata: { annotations: { 'xray-operator.dev/note': 'checked' } },
@@ -89,6 +106,20 @@ describe('the ValidatingAdmissionPolicy on the operator ServiceAccount', () => {
     await kc.makeApiClient(AppsV1Api).patchNamespacedDeployment({ namespace: NAMESPACE, name: 'checkout', body: { metadata: { annotations: { [Annotations.injectNodejs]: 'true' } } } }, mergePatch);
     await waitFor('the operator to copy the opt-in into the pod template', async () =>
       (await readDeployment(kc, NAMESPACE, 'checkout')).spec?.template.metadata?.annotations?.[Annotations.injectNodejs] === 'true');
+  });
+
+  it('lets the ServiceAccount create a collector ConfigMap only with its label and an XRayTracing as controller, and never drop the label', async () => {
+    const configMaps = asOperator.makeApiClient(CoreV1Api);
+    const labels = { 'app.kubernetes.io/managed-by': 'xray-operator' };
+    const unowned = await apiRejection(() => configMaps.createNamespacedConfigMap({ namespace: NAMESPACE, body: { metadata: { name: 'xray-collector-unowned', labels } } }));
+    expect(unowned.code).toBe(403);
+    // A real owner, or the garbage collector would delete the ConfigMap under the test.
+    const tracing = (await createXRayTracing(bed().controlPlane.kc, NAMESPACE, 'other', {})) as { metadata: { uid: string } };
+    const owner = { apiVersion: 'tracing.xray-operator.dev/v1alpha1', kind: 'XRayTracing', name: 'other', uid: tracing.metadata.uid, controller: true };
+    const created = await configMaps.createNamespacedConfigMap({ namespace: NAMESPACE, body: { metadata: { name: 'xray-collector-other-copy', labels, ownerReferences: [owner] } } });
+    expect(created.metadata?.name).toBe('xray-collector-other-copy');
+    const unlabel = await apiRejection(() => patchConfigMap(NAMESPACE, 'xray-collector-other-copy', { metadata: { labels: { 'app.kubernetes.io/managed-by': null } } }));
+    expect(unlabel.code).toBe(403);
   });
 
   it('leaves the operator its Lease in the release namespace and nothing else there', async () => {

@@ -29,7 +29,7 @@ function setup(options: { tracings?: XRayTracing[]; serves?: (namespace: string)
   const workloads = [deployment('checkout', 'shop', optedIn), deployment('plain', 'shop', {}), deployment('coredns', 'kube-system', optedIn)];
   const caches = {
     namespaces: { get: (name: string) => namespaces.find((ns) => ns.metadata?.name === name) },
-    workloads: { Deployment: cache(workloads), StatefulSet: cache<Workload>([]), DaemonSet: cache<Workload>([]) },
+    workloads: { Deployment: cache(workloads), StatefulSet: cache([deployment('db', 'shop', optedIn)]), DaemonSet: cache<Workload>([]) },
     xrayTracings: cache(options.tracings ?? []),
   } as unknown as ClusterCaches;
   const sink = admissionEventSink({ caches, events, logger: pino({ level: 'silent' }), serves: options.serves });
@@ -55,10 +55,17 @@ describe('admissionEventSink', () => {
     ['a pod without an owner', 'shop', undefined],
     ['a Job-owned pod (no cache to check it against)', 'shop', { kind: 'Job', name: 'checkout', uid: 'u' }],
     ['a StatefulSet that is not cached', 'shop', { kind: 'StatefulSet', name: 'checkout', uid: 'uid-checkout' }],
+    ['a cached StatefulSet named with another uid', 'shop', { kind: 'StatefulSet', name: 'db', uid: 'forged-uid' }],
   ])('records nothing for %s', (_case, namespace, owner) => {
     const { sink, recorded } = setup();
     sink.podNotInjected(namespace, 'pod', 'forged', owner);
     expect(recorded).toEqual([]);
+  });
+
+  it('records on a StatefulSet that owns the pod directly when the uid is the cached one', () => {
+    const { sink, recorded } = setup();
+    sink.podNotInjected('shop', 'db-0', 'forged', { kind: 'StatefulSet', name: 'db', uid: 'uid-db' });
+    expect(recorded.map((event) => event.object)).toEqual([{ apiVersion: 'apps/v1', kind: 'StatefulSet', namespace: 'shop', name: 'db', uid: 'uid-db' }]);
   });
 
   it('records nothing when the XRayTracing exists after all', () => {
