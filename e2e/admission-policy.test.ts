@@ -1,7 +1,7 @@
 // Issue 10 item 5: the chart's ValidatingAdmissionPolicy holds the operator's ServiceAccount to what its code writes,
 // on the real API server. RBAC alone grants cluster-wide patch on ConfigMaps and workloads; every denial below would
 // succeed without the policy.
-import { AppsV1Api, CoreV1Api, KubeConfig, PatchStrategy, setHeaderOptions, type V1ConfigMap } from '@kubernetes/client-node';
+import { AdmissionregistrationV1Api, AppsV1Api, CoreV1Api, KubeConfig, PatchStrategy, setHeaderOptions, type V1ConfigMap } from '@kubernetes/client-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Annotations } from '../core/src/constants.js';
 import { apiRejection, createNamespace, waitFor } from './harness/kube.js';
@@ -122,11 +122,30 @@ describe('the ValidatingAdmissionPolicy on the operator ServiceAccount', () => {
     expect(unlabel.code).toBe(403);
   });
 
-  it('leaves the operator its Lease in the release namespace and nothing else there', async () => {
-    const { code } = await apiRejection(() => asOperator.makeApiClient(CoreV1Api).createNamespacedConfigMap({
+  it('leaves the operator its Lease and certificate Secret in the release namespace and nothing else there', async () => {
+    const core = asOperator.makeApiClient(CoreV1Api);
+    const { code } = await apiRejection(() => core.createNamespacedConfigMap({
       namespace: RELEASE_NAMESPACE,
       body: { metadata: { name: 'xray-collector-x', labels: { 'app.kubernetes.io/managed-by': 'xray-operator' } } },
     }));
     expect(code).toBe(403);
+    // RBAC cannot limit `create` by name; the policy does. The self-managed certificate Secret is the exception.
+    const [operatorDeployment] = (await bed().controlPlane.kc.makeApiClient(AppsV1Api).listNamespacedDeployment({ namespace: RELEASE_NAMESPACE })).items;
+    const certSecret = operatorDeployment?.spec?.template.spec?.containers[0]?.args?.find((arg) => arg.startsWith('--cert-secret='))?.slice('--cert-secret='.length);
+    expect(certSecret).toBeTruthy();
+    const other = await apiRejection(() => core.createNamespacedSecret({ namespace: RELEASE_NAMESPACE, body: { metadata: { name: 'stolen' }, stringData: { a: 'b' } } }));
+    expect(other.code).toBe(403);
+    expect(other.message).toContain('only its Lease and certificate Secret');
+    const created = await core.createNamespacedSecret({ namespace: RELEASE_NAMESPACE, body: { metadata: { name: certSecret! }, type: 'kubernetes.io/tls', stringData: { 'tls.crt': '', 'tls.key': '' } } });
+    expect(created.metadata?.name).toBe(certSecret);
+  });
+
+  it('lets the operator patch its own MutatingWebhookConfiguration (the caBundle) and no other cluster-scoped object', async () => {
+    const { installed } = bed();
+    const admission = asOperator.makeApiClient(AdmissionregistrationV1Api);
+    const patched = await admission.patchMutatingWebhookConfiguration({ name: installed.webhookConfigurationName, body: { metadata: { annotations: { 'xray-operator.dev/e2e': 'checked' } } } }, mergePatch);
+    expect(patched.metadata?.annotations?.['xray-operator.dev/e2e']).toBe('checked');
+    const namespaces = await apiRejection(() => asOperator.makeApiClient(CoreV1Api).patchNamespace({ name: 'kube-system', body: { metadata: { labels: { x: 'y' } } } }, mergePatch));
+    expect(namespaces.code).toBe(403);
   });
 });
