@@ -4,7 +4,6 @@ import { readFileSync } from 'node:fs';
 import { createXRayClient } from './xray/index.js';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { ResolvedSpec, XRayTracing } from '../../core/src/api/types.js';
-import type { AdmissionEventSink } from '../../core/src/ports.js';
 import { createHealthServer } from '../../webhook/src/health-server.js';
 import { createWebhookServer, type WebhookServer } from '../../webhook/src/server.js';
 import { watchTlsFiles } from '../../webhook/src/tls/watch-files.js';
@@ -12,31 +11,9 @@ import { startCertManager } from './certs/cert-manager.js';
 import type { OperatorConfig } from './config/operator-config.js';
 import { startController } from './controller/start.js';
 import { TracingConfigs } from './controller/tracing/tracing-config.js';
-import { makeKubeClients } from './k8s/clients.js';
 import { describeFieldErrors } from './controller/tracing/status.js';
-import { createEventRecorder, type EventRecorder } from './k8s/events.js';
 import { loadKubeConfig } from './k8s/kubeconfig.js';
 import { createLogger, type Logger } from './logging.js';
-
-const OWNER_API_VERSIONS: Readonly<Record<string, string>> = {
-  ReplicaSet: 'apps/v1',
-  Deployment: 'apps/v1',
-  StatefulSet: 'apps/v1',
-  DaemonSet: 'apps/v1',
-  Job: 'batch/v1',
-  CronJob: 'batch/v1',
-};
-
-/** Pods admitted without injection get an Event on their owner (the pod itself has no name or uid yet). */
-function admissionEvents(recorder: EventRecorder): AdmissionEventSink {
-  return {
-    podNotInjected(namespace, podName, reason, owner) {
-      const apiVersion = owner ? OWNER_API_VERSIONS[owner.kind] : undefined;
-      const object = owner && apiVersion ? { apiVersion, kind: owner.kind, namespace, name: owner.name, uid: owner.uid } : { apiVersion: 'v1', kind: 'Pod', namespace, name: podName };
-      void recorder.record(object, 'Warning', 'NotInjected', `Pod ${podName} was admitted without X-Ray instrumentation: ${reason}`);
-    },
-  };
-}
 
 /** The webhook only injects from XRayTracings that validate; an invalid one is reported in the pod's warnings. */
 function specResolver(configs: TracingConfigs): (tracing: XRayTracing) => ResolvedSpec {
@@ -101,6 +78,7 @@ export async function runOperator(config: Readonly<OperatorConfig>): Promise<voi
       leaderElect: config.leaderElect,
       operatorDefaults: config.defaults,
       ruleBudget: config.ruleBudget,
+      webhookSelection: config.webhookSelection,
     },
     // The sync retries throttling itself, with backoff it can see and count.
     xrayClientFactory: ({ region, endpoint }) => createXRayClient({ region, endpoint }),
@@ -111,7 +89,7 @@ export async function runOperator(config: Readonly<OperatorConfig>): Promise<voi
     resolve: specResolver(
       new TracingConfigs({ clusterName: config.clusterName, nativeSidecarsSupported: controller.view.nativeSidecarsSupported() }, config.defaults),
     ),
-    events: admissionEvents(createEventRecorder({ core: makeKubeClients(kubeConfig).core, logger })),
+    events: controller.admissionEvents,
     logger,
     tls,
     metricsRegistry: registry,
