@@ -13,6 +13,7 @@ import { createClusterCaches } from '../k8s/caches.js';
 import { makeKubeClients } from '../k8s/clients.js';
 import { InformerClusterView } from '../k8s/cluster-view.js';
 import { detectNativeSidecars } from './cluster-version.js';
+import { TraceDestinationProbe } from '../xray/trace-destination.js';
 import { createEventRecorder } from '../k8s/events.js';
 import type { InformerState } from '../k8s/informer.js';
 import { kubernetesLeaseStore } from '../k8s/lease-store.js';
@@ -102,13 +103,16 @@ export async function startController(options: StartControllerOptions): Promise<
     webhookServes(selection, namespace, caches.namespaces.get(namespace)?.metadata?.labels, templateLabels);
   const xray = options.xrayClientFactory({ region: config.region, endpoint: config.xrayEndpoint });
   const sampling = samplingRulesPort(new SamplingRuleSync({ client: xray, calls: metrics.xrayApiCalls, logger }), config.clusterName);
+  const traceDestination = new TraceDestinationProbe({ client: xray, calls: metrics.xrayApiCalls, logger, maxAgeMs: resyncPeriodMs });
   const controllers = new Controllers({
     caches,
     configs,
     metrics,
     logger,
     resyncPeriodMs,
-    tracingReconciler: new TracingReconciler({ clients, caches, configs, sampling, events, logger, resyncPeriodMs, ruleBudget: config.ruleBudget ?? DEFAULT_RULE_BUDGET }),
+    tracingReconciler: new TracingReconciler({
+      clients, caches, configs, sampling, events, logger, resyncPeriodMs, traceDestination, ruleBudget: config.ruleBudget ?? DEFAULT_RULE_BUDGET,
+    }),
     workloadReconciler: new WorkloadReconciler({ clients, caches, configs, events, logger, metrics, serves }),
   });
   const elector = config.leaderElect

@@ -46,6 +46,8 @@ export class FakeXRay {
   readonly calls: FakeXRayCall[] = [];
   /** Statistics documents received by SamplingTargets (what samplers report). */
   readonly statistics: Json[] = [];
+  /** What GetTraceSegmentDestination answers: a new account's (X-Ray, active) until a test changes it. */
+  traceSegmentDestination: { Destination: 'XRay' | 'CloudWatchLogs'; Status: 'PENDING' | 'ACTIVE' } | 'AccessDenied' = { Destination: 'XRay', Status: 'ACTIVE' };
   private throttled = 0;
   private failures: { remaining: number; error: FakeAwsError } = { remaining: 0, error: new FakeAwsError(500, 'InternalFailure', '') };
   private readonly handlers: Record<string, Handler>;
@@ -65,6 +67,10 @@ export class FakeXRay {
       TagResource: (b) => (this.store.tag(b.ResourceARN, b.Tags), {}),
       UntagResource: (b) => (this.store.untag(b.ResourceARN, b.TagKeys), {}),
       ListTagsForResource: (b) => ({ Tags: [...this.store.byArn(b.ResourceARN).tags].map(([Key, Value]) => ({ Key, Value })) }),
+      GetTraceSegmentDestination: () => {
+        if (this.traceSegmentDestination === 'AccessDenied') throw new FakeAwsError(403, 'AccessDeniedException', 'User is not authorized to perform: xray:GetTraceSegmentDestination');
+        return { ...this.traceSegmentDestination };
+      },
     };
   }
 

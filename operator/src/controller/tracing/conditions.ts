@@ -6,6 +6,7 @@ export const ConditionTypes = {
   ready: 'Ready',
   collectorConfigReady: 'CollectorConfigReady',
   samplingRulesSynced: 'SamplingRulesSynced',
+  exportReady: 'ExportReady',
 } as const;
 
 export type ConditionInput = Omit<Condition, 'lastTransitionTime' | 'observedGeneration'>;

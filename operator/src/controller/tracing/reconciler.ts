@@ -6,6 +6,7 @@ import type { ResolvedSpec, XRayTracing, XRayTracingStatus } from '../../../../c
 import { renderCollectorConfigYaml } from '../../../../core/src/collector/render.js';
 import { workloadOf } from '../../../../core/src/injection/index.js';
 import { allocateRuleBudget, type RuleBudget, type RuleDemand } from '../../../../core/src/sampling/budget.js';
+import { decideExport, type AccountExportState } from '../../../../core/src/collector/export-decision.js';
 import type { KubeClients } from '../../k8s/clients.js';
 import type { ClusterCaches } from '../../k8s/caches.js';
 import { describeApiError, isNotFound } from '../../k8s/errors.js';
@@ -31,6 +32,8 @@ export interface TracingReconcilerDeps {
   resyncPeriodMs: number;
   /** How many sampling rules XRayTracings may own, per namespace and per cluster. */
   ruleBudget: RuleBudget;
+  /** The account's trace segment destination (whether Transaction Search is on), cached across XRayTracings. */
+  traceDestination: { get(): Promise<AccountExportState> };
   now?: () => Date;
 }
 
@@ -84,7 +87,10 @@ export class TracingReconciler {
     }
     const collectorConfigMap = await this.applyCollectorConfigMap(current, config.spec, config.configHash);
     const sampling = await this.syncSampling(current, config.spec);
+    const choice = config.spec.collector.exporter;
+    const account = choice === 'xray' ? undefined : await this.deps.traceDestination.get();
     await this.writeStatus(current, {
+      export: decideExport(choice, account, current.status?.exportMode),
       valid: true,
       spec: config.spec,
       configHash: config.configHash,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolveSpec } from '../../../../core/src/api/defaults.js';
 import type { XRayTracingStatus } from '../../../../core/src/api/types.js';
+import { decideExport } from '../../../../core/src/collector/export-decision.js';
 import { conditionTransitions } from './conditions.js';
 import { computeStatus, samplingSummary, statusMergePatch, type TracingObservation } from './status.js';
 
@@ -16,6 +17,7 @@ function valid(overrides: Partial<Extract<TracingObservation, { valid: true }>> 
     configHash: 'abc123',
     collectorConfigMap: { ok: true, name: 'xray-collector-default' },
     sampling: { ok: true, rules: [{ name: 'default', ruleName: 'default-1234abcd', ruleARN: 'arn:rule' }], clusterName: 'prod' },
+    export: decideExport('auto', { known: true, destination: 'XRay', status: 'ACTIVE', transactionSearch: false }),
     injectedWorkloads: 2,
     ...overrides,
   };
@@ -49,6 +51,7 @@ describe('computeStatus', () => {
       ['Ready', 'True', 'Ready'],
       ['CollectorConfigReady', 'True', 'Applied'],
       ['SamplingRulesSynced', 'True', 'Synced'],
+      ['ExportReady', 'True', 'AutoXRay'],
     ]);
   });
 
@@ -110,12 +113,28 @@ describe('statusMergePatch', () => {
 describe('conditionTransitions', () => {
   it('reports new conditions and changes of status or reason, not unchanged ones', () => {
     const first = computeStatus(undefined, valid(), 1, t0);
-    expect(conditionTransitions(undefined, first.conditions ?? []).map((t) => t.type)).toEqual(['Ready', 'CollectorConfigReady', 'SamplingRulesSynced']);
+    expect(conditionTransitions(undefined, first.conditions ?? []).map((t) => t.type)).toEqual(['Ready', 'CollectorConfigReady', 'SamplingRulesSynced', 'ExportReady']);
     const throttled = computeStatus(first, valid({ sampling: { ok: false, reason: 'Throttled', message: 'slow down' } }), 1, t1);
     expect(conditionTransitions(first.conditions, throttled.conditions ?? []).map((t) => [t.type, t.from, t.to.status])).toEqual([
       ['Ready', 'True', 'False'],
       ['SamplingRulesSynced', 'True', 'False'],
     ]);
     expect(conditionTransitions(throttled.conditions, throttled.conditions ?? [])).toEqual([]);
+  });
+});
+
+describe('the export in status', () => {
+  it('records the resolved mode and an ExportReady condition, without failing Ready for auto\'s fallback', () => {
+    const fallback = computeStatus(undefined, valid({ export: decideExport('auto', { known: false, reason: 'AccessDenied', message: 'Not allowed to read' }) }), 1, t0);
+    expect(fallback.exportMode).toBe('xray');
+    expect(conditionOf(fallback, 'ExportReady')).toMatchObject({ status: 'False', reason: 'AccountStateUnknown' });
+    expect(conditionOf(fallback, 'Ready')?.status).toBe('True');
+  });
+
+  it('fails Ready when an explicit otlp export would lose spans for lack of Transaction Search', () => {
+    const pending = { known: true as const, destination: 'CloudWatchLogs', status: 'PENDING', transactionSearch: false };
+    const status = computeStatus(undefined, valid({ export: decideExport('otlp', pending) }), 1, t0);
+    expect(status.exportMode).toBe('otlp');
+    expect(conditionOf(status, 'Ready')).toMatchObject({ status: 'False', reason: 'TransactionSearchInactive' });
   });
 });

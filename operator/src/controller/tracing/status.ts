@@ -3,6 +3,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Condition, OwnedSamplingRule, ResolvedSpec, XRayTracingStatus } from '../../../../core/src/api/types.js';
 import type { FieldError } from '../../../../core/src/api/validate.js';
+import type { ExportDecision } from '../../../../core/src/collector/export-decision.js';
 import { ConditionTypes, mergeConditions, type ConditionInput } from './conditions.js';
 
 /** Why sampling rules could not be synced; the reasons users see on SamplingRulesSynced. */
@@ -28,6 +29,7 @@ export type TracingObservation =
       configHash: string;
       collectorConfigMap: { ok: true; name: string } | { ok: false; message: string };
       sampling: SamplingObservation;
+      export: ExportDecision;
       injectedWorkloads: number;
     };
 
@@ -56,7 +58,7 @@ function invalidConditions(errors: readonly FieldError[]): ConditionInput[] {
 }
 
 function validConditions(observation: Extract<TracingObservation, { valid: true }>): ConditionInput[] {
-  const { collectorConfigMap, sampling, spec } = observation;
+  const { collectorConfigMap, sampling, spec, export: exportDecision } = observation;
   const collector: ConditionInput = collectorConfigMap.ok
     ? { type: ConditionTypes.collectorConfigReady, status: 'True', reason: 'Applied', message: `Collector config is in ConfigMap ${collectorConfigMap.name}` }
     : { type: ConditionTypes.collectorConfigReady, status: 'False', reason: 'ApplyFailed', message: collectorConfigMap.message };
@@ -65,11 +67,13 @@ function validConditions(observation: Extract<TracingObservation, { valid: true 
       ? { type: ConditionTypes.samplingRulesSynced, status: 'True', reason: 'LocalSampling', message: `Local sampling at ${formatRatio(spec.sampling.fixedRate)}: no X-Ray sampling rules are needed` }
       : { type: ConditionTypes.samplingRulesSynced, status: 'True', reason: 'Synced', message: `${sampling.rules.length} X-Ray sampling rules are in sync` }
     : { type: ConditionTypes.samplingRulesSynced, status: 'False', reason: sampling.reason, message: sampling.message };
-  const failing = [collector, samplingCondition].find((condition) => condition.status !== 'True');
+  const exportCondition: ConditionInput = { type: ConditionTypes.exportReady, ...exportDecision.condition };
+  // ExportReady False only fails Ready when spans would be lost; auto's fallback to awsxray still delivers them.
+  const failing = [collector, samplingCondition, ...(exportDecision.blocking ? [exportCondition] : [])].find((condition) => condition.status !== 'True');
   const ready: ConditionInput = failing
     ? { type: ConditionTypes.ready, status: 'False', reason: failing.reason, message: failing.message }
     : { type: ConditionTypes.ready, status: 'True', reason: 'Ready', message: 'Collector config and sampling rules are applied; opted-in pods get injected' };
-  return [ready, collector, samplingCondition];
+  return [ready, collector, samplingCondition, exportCondition];
 }
 
 /**
@@ -84,6 +88,7 @@ export function computeStatus(previous: XRayTracingStatus | undefined, observati
     observedGeneration: generation,
     conditions,
     samplingRules: previous?.samplingRules ?? [],
+    exportMode: previous?.exportMode,
     clusterName: previous?.clusterName,
     injectedWorkloads: previous?.injectedWorkloads ?? 0,
     configHash: previous?.configHash,
@@ -92,6 +97,7 @@ export function computeStatus(previous: XRayTracingStatus | undefined, observati
   };
   if (observation.valid) {
     status.configHash = observation.configHash;
+    status.exportMode = observation.export.mode;
     status.injectedWorkloads = observation.injectedWorkloads;
     if (observation.sampling.ok) {
       status.samplingRules = observation.sampling.rules;

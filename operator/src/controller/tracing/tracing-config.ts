@@ -7,7 +7,7 @@ import { injectionConfigHash, type ClusterFacts } from '../../../../core/src/inj
 export type TracingConfig = { ok: true; spec: ResolvedSpec; configHash: string } | { ok: false; errors: FieldError[] };
 
 export class TracingConfigs {
-  private readonly byUid = new Map<string, { generation: number | undefined; config: TracingConfig }>();
+  private readonly byUid = new Map<string, { generation: number | undefined; exportMode: string | undefined; config: TracingConfig }>();
 
   constructor(
     private readonly facts: ClusterFacts,
@@ -17,10 +17,12 @@ export class TracingConfigs {
   of(tracing: XRayTracing): TracingConfig {
     const uid = tracing.metadata.uid ?? `${tracing.metadata.namespace}/${tracing.metadata.name}`;
     const cached = this.byUid.get(uid);
-    if (cached && cached.generation === tracing.metadata.generation && tracing.metadata.generation !== undefined) return cached.config;
+    // status.exportMode (what the account supports) resolves exporter: auto, so it is part of the key.
+    const exportMode = tracing.status?.exportMode;
+    if (cached && cached.generation === tracing.metadata.generation && cached.exportMode === exportMode && tracing.metadata.generation !== undefined) return cached.config;
     const result = validateXRayTracing(tracing, this.operatorDefaults);
     const config: TracingConfig = result.ok ? { ok: true, spec: result.spec, configHash: injectionConfigHash(result.spec, this.facts) } : { ok: false, errors: result.errors };
-    this.byUid.set(uid, { generation: tracing.metadata.generation, config });
+    this.byUid.set(uid, { generation: tracing.metadata.generation, exportMode, config });
     return config;
   }
 
