@@ -202,6 +202,14 @@ const samplingRuleSchema = obj(
     urlPath: matcher('URL path', 128),
     host: matcher('Host (server.address)', 64),
     attributes: ruleAttributesSchema,
+    samplingRateBoost: obj(
+      "X-Ray adaptive sampling: X-Ray may raise this rule's rate up to maxRate when it detects anomalies, at most once per cooldown window. X-Ray computes the boost; the Node.js sampler does not boost by itself.",
+      {
+        maxRate: num('Highest temporary sampling rate X-Ray may apply, 0 to 1.', { minimum: 0, maximum: 1 }),
+        cooldownWindowMinutes: int('Minutes in which at most one boost is triggered.', { minimum: 0, maximum: 10080 }),
+      },
+      { required: ['maxRate', 'cooldownWindowMinutes'] },
+    ),
   },
   {
     required: ['name', 'priority', 'fixedRate', 'reservoirSize'],

@@ -94,6 +94,8 @@ export interface SamplingRuleSpec {
   urlPath?: string;
   host?: string;
   attributes?: Record<string, string>;
+  /** X-Ray adaptive sampling (SamplingRateBoost). */
+  samplingRateBoost?: { maxRate: number; cooldownWindowMinutes: number };
 }
 
 export interface SamplingSpec {

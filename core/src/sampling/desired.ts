@@ -33,6 +33,9 @@ function toXRayRule(owner: SamplingRuleOwner, rule: SamplingRuleSpec, serviceNam
     URLPath: rule.urlPath ?? ANY,
     Version: RULE_VERSION,
     Attributes: { ...rule.attributes, [SAMPLING_NAMESPACE_ATTRIBUTE]: fitWildcard(owner.namespace, ATTRIBUTE_VALUE_MAX_LENGTH) },
+    ...(rule.samplingRateBoost
+      ? { SamplingRateBoost: { MaxRate: rule.samplingRateBoost.maxRate, CooldownWindowMinutes: rule.samplingRateBoost.cooldownWindowMinutes } }
+      : {}),
   };
 }
 

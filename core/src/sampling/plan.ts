@@ -17,6 +17,8 @@ function sameAttributes(a: Record<string, string> = {}, b: Record<string, string
 export function changedFields(desired: XRaySamplingRule, current: XRaySamplingRule): string[] {
   const changed: string[] = UPDATABLE_FIELDS.filter((field) => desired[field] !== current[field]);
   if (!sameAttributes(desired.Attributes, current.Attributes)) changed.push('Attributes');
+  const [want, have] = [desired.SamplingRateBoost, current.SamplingRateBoost];
+  if (want?.MaxRate !== have?.MaxRate || want?.CooldownWindowMinutes !== have?.CooldownWindowMinutes) changed.push('SamplingRateBoost');
   return changed;
 }
 

@@ -16,6 +16,7 @@ export interface XRaySamplingRule {
   URLPath: string;
   Version: number;
   Attributes?: Record<string, string>;
+  SamplingRateBoost?: { MaxRate: number; CooldownWindowMinutes: number };
 }
 
 /** The XRayTracing a set of rules belongs to; rules carry it as tags. */

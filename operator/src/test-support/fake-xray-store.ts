@@ -66,6 +66,18 @@ function attributes(body: Json): Record<string, string> | undefined {
   return { ...(value as Record<string, string>) };
 }
 
+/** SamplingRateBoost: both fields required, MaxRate 0–1, CooldownWindowMinutes ≥ 0 (the API reference's ranges). */
+function samplingRateBoost(body: Json): StoredRule['SamplingRateBoost'] {
+  const value = body.SamplingRateBoost;
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value)) throw invalid('SamplingRateBoost must be an object');
+  const boost = value as Json;
+  return {
+    MaxRate: numberIn(boost, 'MaxRate', 0, 1, true, false)!,
+    CooldownWindowMinutes: numberIn(boost, 'CooldownWindowMinutes', 0, Number.MAX_SAFE_INTEGER, true, true)!,
+  };
+}
+
 /** The SamplingRule fields of a create or update body; `full` = all required fields present (create). */
 function ruleFields(body: Json, full: boolean): Partial<StoredRule> {
   const fields: Partial<StoredRule> = {
@@ -79,6 +91,7 @@ function ruleFields(body: Json, full: boolean): Partial<StoredRule> {
     HTTPMethod: str(body, 'HTTPMethod', 10, full),
     URLPath: str(body, 'URLPath', 128, full),
     Attributes: attributes(body),
+    SamplingRateBoost: samplingRateBoost(body),
   };
   return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
 }

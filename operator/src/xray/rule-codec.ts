@@ -15,6 +15,10 @@ export function fromSdkRule(rule: SamplingRule | undefined): XRaySamplingRule | 
   const out: XRaySamplingRule = { RuleName: rule.RuleName, ResourceARN, Priority, FixedRate, ReservoirSize, ServiceName, ServiceType, Host, HTTPMethod, URLPath, Version };
   if (rule.RuleARN) out.RuleARN = rule.RuleARN;
   if (rule.Attributes) out.Attributes = { ...rule.Attributes };
+  const boost = rule.SamplingRateBoost;
+  if (boost?.MaxRate !== undefined && boost.CooldownWindowMinutes !== undefined) {
+    out.SamplingRateBoost = { MaxRate: boost.MaxRate, CooldownWindowMinutes: boost.CooldownWindowMinutes };
+  }
   return out;
 }
 

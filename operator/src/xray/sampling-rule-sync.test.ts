@@ -125,6 +125,20 @@ describe('SamplingRuleSync against the fake X-Ray API', () => {
     expect(xrayRule(health.RuleName)!.rule).toMatchObject({ FixedRate: 0, URLPath: '/healthz', Attributes: { 'k8s.namespace.name': 'shop' } });
   });
 
+  it('passes a rule\'s SamplingRateBoost through and puts it back after a console edit', async () => {
+    const sync = newSync();
+    const boosted = [{ name: 'checkout', priority: 5, fixedRate: 0.05, reservoirSize: 1, samplingRateBoost: { maxRate: 0.5, cooldownWindowMinutes: 15 } }];
+    const desired = want({ sampling: { rules: boosted } });
+    await sync.sync(desired);
+    const name = desired.rules[0]!.rule.RuleName;
+    expect(xrayRule(name)!.rule.SamplingRateBoost).toEqual({ MaxRate: 0.5, CooldownWindowMinutes: 15 });
+    fake.store.edit(name, { SamplingRateBoost: { MaxRate: 1, CooldownWindowMinutes: 1 } });
+    const result = await sync.sync(desired);
+    expect(result.updated).toEqual([name]);
+    expect(xrayRule(name)!.rule.SamplingRateBoost).toEqual({ MaxRate: 0.5, CooldownWindowMinutes: 15 });
+    expect((await sync.sync(desired)).updated).toEqual([]);
+  });
+
   it('recreates a rule whose Version differs, since Version cannot be updated', async () => {
     const sync = newSync();
     const desired = want({});
