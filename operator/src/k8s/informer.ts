@@ -3,7 +3,7 @@
 // strips objects to what we use before they reach the cache (memory), and reports `connected` / `synced`.
 import { ListWatch, Watch, type KubeConfig, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import { backoffDelayMs, type BackoffPolicy } from '../controller/backoff.js';
+import { backoffDelayMs, type BackoffPolicy } from '../runtime/backoff.js';
 import { describeApiError } from './errors.js';
 
 export type InformerEvent = 'add' | 'update' | 'delete';
