@@ -3,25 +3,7 @@
 // carries the resourceVersion it was based on, so two candidates cannot both win; a leader that cannot renew
 // within renewDeadline steps down; a clean shutdown releases the lease so the next leader need not wait.
 import type { Logger } from 'pino';
-
-export interface LeaseRecord {
-  holderIdentity?: string;
-  leaseDurationSeconds?: number;
-  acquireTime?: Date;
-  renewTime?: Date;
-  leaseTransitions?: number;
-  /** Optimistic concurrency: a write based on an older version fails with a conflict. */
-  resourceVersion?: string;
-}
-
-/** Lease storage (the API server in the operator, an in-memory double in unit tests). */
-export interface LeaseStore {
-  /** undefined when the Lease does not exist. */
-  get(): Promise<LeaseRecord | undefined>;
-  create(record: LeaseRecord): Promise<LeaseRecord>;
-  /** Throws on a resourceVersion conflict. */
-  update(record: LeaseRecord): Promise<LeaseRecord>;
-}
+import type { LeaseRecord, LeaseStore } from '../k8s/lease-store.js';
 
 export interface LeaderElectionTiming {
   leaseDurationMs: number;
