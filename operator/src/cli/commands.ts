@@ -122,7 +122,7 @@ async function runCommand(argv: readonly string[]): Promise<void> {
   }
   const config = parseOperatorConfig(argv, process.env);
   // Loaded on demand: the other commands need no Kubernetes or AWS client.
-  const { runOperator } = await import('../main.js');
+  const { runOperator } = await import('./run-command.js');
   await runOperator(config);
 }
 

@@ -3,20 +3,20 @@
 import { readFileSync } from 'node:fs';
 import { XRayClient } from '@aws-sdk/client-xray';
 import { Registry, collectDefaultMetrics } from 'prom-client';
-import type { ResolvedSpec, XRayTracing } from '../../core/src/api/types.js';
-import type { AdmissionEventSink } from '../../core/src/ports.js';
-import { createHealthServer } from '../../webhook/src/health-server.js';
-import { createWebhookServer, type WebhookServer } from '../../webhook/src/server.js';
-import { watchTlsFiles } from '../../webhook/src/tls/watch-files.js';
-import { startCertManager } from './certs/cert-manager.js';
-import type { OperatorConfig } from './config/operator-config.js';
-import { startController } from './controller/start.js';
-import { TracingConfigs } from './controller/tracing/tracing-config.js';
-import { makeKubeClients } from './k8s/clients.js';
-import { describeFieldErrors } from './controller/tracing/status.js';
-import { createEventRecorder, type EventRecorder } from './k8s/events.js';
-import { loadKubeConfig } from './k8s/kubeconfig.js';
-import { createLogger, type Logger } from './logging.js';
+import type { ResolvedSpec, XRayTracing } from '../../../core/src/api/types.js';
+import type { AdmissionEventSink } from '../../../core/src/ports.js';
+import { createHealthServer } from '../../../webhook/src/health-server.js';
+import { createWebhookServer, type WebhookServer } from '../../../webhook/src/server.js';
+import { watchTlsFiles } from '../../../webhook/src/tls/watch-files.js';
+import { startCertManager } from '../certs/cert-manager.js';
+import type { OperatorConfig } from '../config/operator-config.js';
+import { startController } from '../controller/start.js';
+import { TracingConfigs } from '../controller/tracing/tracing-config.js';
+import { makeKubeClients } from '../k8s/clients.js';
+import { describeFieldErrors } from '../controller/tracing/status.js';
+import { createEventRecorder, type EventRecorder } from '../k8s/events.js';
+import { loadKubeConfig } from '../k8s/kubeconfig.js';
+import { createLogger, type Logger } from '../logging.js';
 
 const OWNER_API_VERSIONS: Readonly<Record<string, string>> = {
   ReplicaSet: 'apps/v1',
