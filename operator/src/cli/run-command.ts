@@ -1,22 +1,20 @@
 // `xray-operator run`: one process with the controller (leader-elected) and the admission webhook (every replica),
 // sharing one informer cache; health and metrics on a plain-HTTP port.
-import { readFileSync } from 'node:fs';
 import { XRayClient } from '@aws-sdk/client-xray';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { ResolvedSpec, XRayTracing } from '../../../core/src/api/types.js';
 import type { AdmissionEventSink } from '../../../core/src/ports.js';
-import { createHealthServer } from '../../../webhook/src/health-server.js';
-import { createWebhookServer, type WebhookServer } from '../../../webhook/src/server.js';
-import { watchTlsFiles } from '../../../webhook/src/tls/watch-files.js';
+import type { WebhookServer } from '../../../webhook/src/server.js';
 import { startCertManager } from '../certs/cert-manager.js';
 import type { OperatorConfig } from '../config/operator-config.js';
 import { startController } from '../controller/start.js';
-import { TracingConfigs } from '../controller/tracing/tracing-config.js';
+import type { TracingConfigs } from '../controller/tracing/tracing-config.js';
 import { makeKubeClients } from '../k8s/clients.js';
 import { describeFieldErrors } from '../controller/tracing/status.js';
 import { createEventRecorder, type EventRecorder } from '../k8s/events.js';
 import { loadKubeConfig } from '../k8s/kubeconfig.js';
 import { createLogger, type Logger } from '../logging.js';
+import { serveAdmission, servingTlsFromFiles, type ServingTls } from './serve-admission.js';
 
 const OWNER_API_VERSIONS: Readonly<Record<string, string>> = {
   ReplicaSet: 'apps/v1',
@@ -47,28 +45,8 @@ function specResolver(configs: TracingConfigs): (tracing: XRayTracing) => Resolv
   };
 }
 
-interface ServingTls {
-  cert: string;
-  key: string;
-  /** Starts keeping the webhook's certificate current. */
-  follow(webhook: WebhookServer): void;
-  stop(): void;
-}
-
 async function servingTls(config: Readonly<OperatorConfig>, kubeConfig: ReturnType<typeof loadKubeConfig>, logger: Logger): Promise<ServingTls> {
-  if (config.certMode === 'files') {
-    const certFile = config.tlsCertFile ?? '';
-    const keyFile = config.tlsKeyFile ?? '';
-    const current = { cert: readFileSync(certFile, 'utf8'), key: readFileSync(keyFile, 'utf8') };
-    let watcher: { close(): void } | undefined;
-    return {
-      ...current,
-      follow: (webhook) => {
-        watcher = watchTlsFiles({ certFile, keyFile, current, logger, onUpdate: (cert, key) => webhook.updateTls(cert, key) });
-      },
-      stop: () => watcher?.close(),
-    };
-  }
+  if (config.certMode === 'files') return servingTlsFromFiles(config.tlsCertFile ?? '', config.tlsKeyFile ?? '', logger);
   let target: WebhookServer | undefined;
   const manager = await startCertManager({
     kubeConfig,
@@ -104,41 +82,18 @@ export async function runOperator(config: Readonly<OperatorConfig>): Promise<voi
     // The sync retries throttling itself, with backoff it can see and count.
     xrayClientFactory: ({ region, endpoint }) => new XRayClient({ region, endpoint, maxAttempts: 1 }),
   });
-  const tls = await servingTls(config, kubeConfig, logger);
-  const webhook = createWebhookServer({
-    view: controller.view,
-    resolve: specResolver(
-      new TracingConfigs({ clusterName: config.clusterName, nativeSidecarsSupported: controller.view.nativeSidecarsSupported() }, config.defaults),
-    ),
-    events: admissionEvents(createEventRecorder({ core: makeKubeClients(kubeConfig).core, logger })),
+  await serveAdmission({
+    process: 'Operator',
     logger,
-    tls,
-    metricsRegistry: registry,
+    view: controller.view,
+    resolve: specResolver(controller.configs),
+    events: admissionEvents(createEventRecorder({ core: makeKubeClients(kubeConfig).core, logger })),
+    tls: await servingTls(config, kubeConfig, logger),
+    registry,
     ready: () => controller.ready(),
+    webhookListen: config.webhookListen,
+    healthListen: config.healthListen,
+    startFields: { webhook: config.webhookListen, health: config.healthListen, clusterName: config.clusterName },
+    drain: () => controller.stop(),
   });
-  tls.follow(webhook);
-  const health = createHealthServer({ logger, ready: () => controller.ready(), metricsRegistry: registry });
-  await webhook.app.listen({ host: config.webhookListen.host, port: config.webhookListen.port });
-  await health.listen({ host: config.healthListen.host, port: config.healthListen.port });
-  logger.info({ operation: 'start', webhook: config.webhookListen, health: config.healthListen, clusterName: config.clusterName }, 'Operator started');
-
-  let stopping = false;
-  const shutdown = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ operation: 'shutdown', signal }, 'Operator stopping');
-    // Stop taking reviews first (the API server retries another replica), then drain the controller.
-    void webhook.app
-      .close()
-      .then(() => controller.stop())
-      .then(() => health.close())
-      .catch((error: unknown) => logger.error({ err: error, operation: 'shutdown' }, 'Failed to stop cleanly'))
-      .finally(() => {
-        tls.stop();
-        logger.flush();
-        process.exitCode ??= 0;
-      });
-  };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
 }

@@ -54,6 +54,8 @@ export interface StartControllerOptions {
 export interface RunningController {
   /** The informer-backed view the webhook admits pods with. */
   view: ClusterView;
+  /** The validated config of each XRayTracing, one per process: the reconcilers and the webhook share it. */
+  configs: TracingConfigs;
   /**
    * The caches the webhook admits pods from have been filled once (readiness of this replica). The pod and
    * workload caches are not waited for: listing every pod of a big cluster must not delay admission.
@@ -128,6 +130,7 @@ export async function startController(options: StartControllerOptions): Promise<
 
   return {
     view,
+    configs,
     ready: () => caches.viewSynced(),
     isLeader: () => (elector ? elector.isLeader() : true),
     informers: () => caches.states(),
