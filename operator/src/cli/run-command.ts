@@ -3,6 +3,7 @@
 import { XRayClient } from '@aws-sdk/client-xray';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { ResolvedSpec, XRayTracing } from '../../../core/src/api/types.js';
+import { OWNER_API_VERSIONS, type OwnerKind } from '../../../core/src/constants.js';
 import type { AdmissionEventSink } from '../../../core/src/ports.js';
 import type { WebhookServer } from '../../../webhook/src/server.js';
 import { startCertManager } from '../certs/cert-manager.js';
@@ -16,20 +17,11 @@ import { loadKubeConfig } from '../k8s/kubeconfig.js';
 import { createLogger, type Logger } from '../logging.js';
 import { serveAdmission, servingTlsFromFiles, type ServingTls } from './serve-admission.js';
 
-const OWNER_API_VERSIONS: Readonly<Record<string, string>> = {
-  ReplicaSet: 'apps/v1',
-  Deployment: 'apps/v1',
-  StatefulSet: 'apps/v1',
-  DaemonSet: 'apps/v1',
-  Job: 'batch/v1',
-  CronJob: 'batch/v1',
-};
-
 /** Pods admitted without injection get an Event on their owner (the pod itself has no name or uid yet). */
 function admissionEvents(recorder: EventRecorder): AdmissionEventSink {
   return {
     podNotInjected(namespace, podName, reason, owner) {
-      const apiVersion = owner ? OWNER_API_VERSIONS[owner.kind] : undefined;
+      const apiVersion = owner && Object.hasOwn(OWNER_API_VERSIONS, owner.kind) ? OWNER_API_VERSIONS[owner.kind as OwnerKind] : undefined;
       const object = owner && apiVersion ? { apiVersion, kind: owner.kind, namespace, name: owner.name, uid: owner.uid } : { apiVersion: 'v1', kind: 'Pod', namespace, name: podName };
       void recorder.record(object, 'Warning', 'NotInjected', `Pod ${podName} was admitted without X-Ray instrumentation: ${reason}`);
     },

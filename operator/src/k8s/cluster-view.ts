@@ -1,19 +1,9 @@
 // The webhook's view of the cluster, served from the informer caches: no API call on the admission path.
 import type { XRayTracing } from '../../../core/src/api/types.js';
+import { supportsNativeSidecars } from '../../../core/src/cluster-view/kubernetes-version.js';
 import type { ClusterView, ConfigMapLike, NamespaceLike } from '../../../core/src/ports.js';
 import type { KubeClients } from './clients.js';
 import type { ClusterCaches } from './caches.js';
-
-/** Native sidecars (restartPolicy: Always init containers) are on by default from Kubernetes 1.29. */
-const NATIVE_SIDECARS_MINOR = 29;
-
-export function supportsNativeSidecars(version: { major?: string; minor?: string }): boolean {
-  const major = Number.parseInt(version.major ?? '', 10);
-  // EKS reports minors like "29+".
-  const minor = Number.parseInt(version.minor ?? '', 10);
-  if (!Number.isFinite(major) || !Number.isFinite(minor)) return false;
-  return major > 1 || (major === 1 && minor >= NATIVE_SIDECARS_MINOR);
-}
 
 /** Asks the API server its version once; unknown (unreachable) counts as "no native sidecars", the safe choice. */
 export async function detectNativeSidecars(clients: KubeClients): Promise<boolean> {

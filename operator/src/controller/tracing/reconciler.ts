@@ -10,6 +10,7 @@ import type { ClusterCaches } from '../../k8s/caches.js';
 import { describeApiError, isNotFound } from '../../k8s/errors.js';
 import type { EventRecorder, InvolvedObject } from '../../k8s/events.js';
 import { APPLY_PARAMS, mergePatch, serverSideApply } from '../../k8s/patch.js';
+import { podHasFinished } from '../../k8s/pod-phase.js';
 import { splitObjectKey } from '../keys.js';
 import type { ReconcileOutcome } from '../work-queue.js';
 import { collectorConfigMapName, collectorConfigMapUpToDate, desiredCollectorConfigMap } from './collector-configmap.js';
@@ -176,7 +177,7 @@ export class TracingReconciler {
     for (const pod of this.deps.caches.pods.list(namespace)) {
       const injected = pod.metadata?.annotations?.[Annotations.injected];
       if (!injected?.startsWith(`${tracingName}/`) || pod.metadata?.deletionTimestamp) continue;
-      if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') continue;
+      if (podHasFinished(pod)) continue;
       const workload = workloadOf(pod.metadata ?? {});
       workloads.add(workload ? `${workload.kind}/${workload.name}` : `Pod/${pod.metadata?.name}`);
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { supportsNativeSidecars } from './cluster-view.js';
+import { supportsNativeSidecars } from './kubernetes-version.js';
 
 describe('supportsNativeSidecars', () => {
   it.each([
