@@ -5,6 +5,7 @@
 // still returns the same objects (informer caches replace an object whenever it changes).
 import { injectWithView, selectTracing } from '../../core/src/injection/index.js';
 import type { SpecResolver, V1PodLike } from '../../core/src/injection/index.js';
+import { LruMap } from '../../core/src/lru-map.js';
 import type { ClusterView } from '../../core/src/ports.js';
 import { encodePatch, podPatch } from './patch.js';
 
@@ -58,7 +59,7 @@ const MAX_KEY_LENGTH = 64 * 1024;
 export function cachedAnswerer(options: CachedAnswererOptions): PodAnswerer {
   const { view, resolve } = options;
   const maxEntries = options.maxEntries ?? 256;
-  const entries = new Map<string, Entry>();
+  const entries = new LruMap<string, Entry>(maxEntries);
   return (pod, namespace) => {
     // Most pods are not opted in, and the engine tells so in a microsecond: cheaper than building a cache key.
     if (maxEntries === 0 || !isSelected(pod, namespace, view)) return answerPod(pod, namespace, view, resolve);
@@ -66,15 +67,12 @@ export function cachedAnswerer(options: CachedAnswererOptions): PodAnswerer {
     if (key === undefined) return answerPod(pod, namespace, view, resolve);
     const cached = entries.get(key);
     if (cached && cached.lookups.every((lookup) => sameResult(replay(view, lookup), lookup.result))) {
-      entries.delete(key);
       entries.set(key, cached);
       return cached.answer;
     }
     const lookups: Lookup[] = [];
     const answer = answerPod(pod, namespace, recordingView(view, lookups), resolve);
-    entries.delete(key);
     entries.set(key, { answer, lookups });
-    if (entries.size > maxEntries) entries.delete(entries.keys().next().value as string);
     return answer;
   };
 }
