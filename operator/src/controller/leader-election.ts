@@ -129,7 +129,7 @@ export class LeaderElector {
     try {
       holds = await this.tryAcquireOrRenew();
     } catch (error) {
-      this.options.logger.warn({ operation: 'leader-election', err: (error as Error).message }, 'Failed to acquire or renew the Lease');
+      this.options.logger.warn({ operation: 'leader-election', err: error }, 'Failed to acquire or renew the Lease');
     }
     if (this.stopped) return;
     if (holds && !this.leading) {
@@ -156,7 +156,7 @@ export class LeaderElector {
       const at = new Date(this.now());
       await this.options.store.update({ ...current, holderIdentity: '', leaseDurationSeconds: 1, renewTime: at });
     } catch (error) {
-      this.options.logger.warn({ operation: 'leader-election', err: (error as Error).message }, 'Failed to release the Lease');
+      this.options.logger.warn({ operation: 'leader-election', err: error }, 'Failed to release the Lease');
     }
   }
 }

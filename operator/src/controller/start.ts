@@ -77,7 +77,7 @@ export async function startController(options: StartControllerOptions): Promise<
   const logger = options.logger.child({ component: 'controller' });
   const clients = makeKubeClients(kubeConfig);
   const metrics = controllerMetrics(registry);
-  const nativeSidecarsSupported = await detectNativeSidecars(clients);
+  const nativeSidecarsSupported = await detectNativeSidecars(clients, logger);
   const caches = createClusterCaches(clients, logger);
   const view = new InformerClusterView(caches, { clusterName: config.clusterName, nativeSidecars: nativeSidecarsSupported });
   const configs = new TracingConfigs({ clusterName: config.clusterName, nativeSidecarsSupported }, config.operatorDefaults);

@@ -103,7 +103,7 @@ export function createEventRecorder(options: EventRecorderOptions): EventRecorde
       }
       await create(key, object, type, reason, message);
     } catch (error) {
-      logger.warn({ namespace: object.namespace, name: object.name, uid: object.uid, operation: 'record-event', reason, err: describeApiError(error) }, 'Failed to record Event');
+      logger.warn({ namespace: object.namespace, name: object.name, uid: object.uid, operation: 'record-event', reason, err: error, detail: describeApiError(error) }, 'Failed to record Event');
     }
   };
 

@@ -132,7 +132,7 @@ export class ResilientInformer<T extends object> {
     this.failures++;
     const delayMs = backoffDelayMs(this.failures, this.options.restartBackoff ?? RESTART_BACKOFF);
     this.options.logger.warn(
-      { operation: 'informer', informer: this.options.name, err: describeApiError(error), retryInMs: delayMs },
+      { operation: 'informer', informer: this.options.name, err: error, detail: describeApiError(error), retryInMs: delayMs },
       'Informer stopped on an error, restarting',
     );
     this.restartTimer = setTimeout(() => {

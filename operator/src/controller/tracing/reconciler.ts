@@ -163,7 +163,7 @@ export class TracingReconciler {
     } catch (error) {
       this.lastSync.delete(uid);
       const failure = classifySamplingError(error);
-      this.log(tracing, 'sync-sampling-rules').warn({ reason: failure.reason, err: failure.message }, 'Failed to sync X-Ray sampling rules');
+      this.log(tracing, 'sync-sampling-rules').warn({ reason: failure.reason, err: error }, 'Failed to sync X-Ray sampling rules');
       return {
         observation: { ok: false, reason: failure.reason, message: failure.message },
         retry: failure.transient ? { reason: failure.reason, message: failure.message } : undefined,
