@@ -1,7 +1,7 @@
 // The `xray-operator run` configuration: flags first, then environment, then defaults — parsed once, frozen.
 import { parseArgs } from 'node:util';
-import type { OperatorDefaults } from '../../../core/src/api/defaults.js';
 import { DEFAULT_OPERATOR_NAMESPACE } from '../../../core/src/constants.js';
+import type { OperatorDefaults } from '../../../core/src/api/defaults.js';
 
 export type CertMode = 'self-managed' | 'files';
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
