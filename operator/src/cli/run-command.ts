@@ -75,7 +75,7 @@ export async function runOperator(config: Readonly<OperatorConfig>): Promise<voi
     xrayClientFactory: ({ region, endpoint }) => new XRayClient({ region, endpoint, maxAttempts: 1 }),
   });
   await serveAdmission({
-    process: 'Operator',
+    role: 'Operator',
     logger,
     view: controller.view,
     resolve: specResolver(controller.configs),

@@ -35,7 +35,7 @@ export function servingTlsFromFiles(certFile: string, keyFile: string, logger: L
 
 export interface ServeAdmissionOptions {
   /** What is serving, for log lines: "Operator" or "Webhook". */
-  process: string;
+  role: string;
   logger: Logger;
   view: ClusterView;
   resolve: (tracing: XRayTracing) => ResolvedSpec;
@@ -59,13 +59,13 @@ export async function serveAdmission(options: ServeAdmissionOptions): Promise<vo
   const health = options.healthListen ? createHealthServer({ logger, ready, metricsRegistry: registry }) : undefined;
   await webhook.app.listen({ host: options.webhookListen.host, port: options.webhookListen.port });
   if (health && options.healthListen) await health.listen({ host: options.healthListen.host, port: options.healthListen.port });
-  logger.info({ operation: 'start', address: webhook.app.addresses(), ...options.startFields }, `${options.process} started`);
+  logger.info({ operation: 'start', address: webhook.app.addresses(), ...options.startFields }, `${options.role} started`);
 
   let stopping = false;
   const shutdown = (signal: string): void => {
     if (stopping) return;
     stopping = true;
-    logger.info({ operation: 'shutdown', signal }, `${options.process} stopping`);
+    logger.info({ operation: 'shutdown', signal }, `${options.role} stopping`);
     // Stop taking reviews first (the API server retries another replica), then drain, then stop answering probes.
     void webhook.app
       .close()

@@ -27,7 +27,7 @@ export async function serveWebhook(options: ServeWebhookOptions): Promise<void> 
   });
   const specs = new Map<XRayTracing, ResolvedSpec>(options.tracings.map((t) => [t.tracing, t.spec]));
   await serveAdmission({
-    process: 'Webhook',
+    role: 'Webhook',
     logger,
     view,
     resolve: (tracing) => specs.get(tracing) ?? resolveSpec(tracing.spec),
