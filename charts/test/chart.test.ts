@@ -20,6 +20,7 @@ const helm4Output = new Map<string, string>();
 const lintFailures: string[] = [];
 let withPrometheusOperator: K8sObject[] = [];
 let installNotes = '';
+let ownRegistryNotes = '';
 
 beforeAll(async () => {
   const tools = await chartTools();
@@ -44,10 +45,15 @@ beforeAll(async () => {
   const dryRun = await helm(tools.helm4, ['install', RELEASE, chartDir, '--namespace', NAMESPACE, '--dry-run=client', '-f', join(valuesDir, 'default.yaml')]);
   if (!dryRun.ok) throw new Error(`helm install --dry-run=client failed: ${dryRun.stderr}`);
   installNotes = dryRun.stdout.slice(dryRun.stdout.indexOf('NOTES:'));
+  const ownRegistry = await helm(tools.helm4, ['install', RELEASE, chartDir, '--namespace', NAMESPACE, '--dry-run=client', '-f', join(valuesDir, 'default.yaml'),
+    '--set', `image.repository=${OWN_REGISTRY}/xray-operator`, '--set', `injectedImages.instrumentation.repository=${OWN_REGISTRY}/nodejs-instrumentation`]);
+  if (!ownRegistry.ok) throw new Error(`helm install --dry-run=client with own images failed: ${ownRegistry.stderr}`);
+  ownRegistryNotes = ownRegistry.stdout.slice(ownRegistry.stdout.indexOf('NOTES:'));
   const lint3 = await helm(tools.helm3, ['lint', '--strict', chartDir, '--namespace', NAMESPACE, '-f', join(valuesDir, 'default.yaml')]);
   if (!lint3.ok) lintFailures.push(`helm 3 lint --strict: ${lint3.stdout}${lint3.stderr}`);
 }, 15 * 60_000);
 
+const OWN_REGISTRY = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/xray-operator';
 const objectsFor = (file: string): K8sObject[] => rendered.get(file) ?? [];
 const deploymentOf = (file: string): V1Deployment => findObject(objectsFor(file), 'Deployment');
 const webhookOf = (file: string): V1MutatingWebhookConfiguration => findObject(objectsFor(file), 'MutatingWebhookConfiguration');
@@ -120,7 +126,7 @@ describe.each(valuesFiles)('the chart rendered with values/%s', (file) => {
     expect(config.leaderElect).toBe(true);
   });
 
-  it('passes the injected images, defaulting to the ones the operator is built with', () => {
+  it.skipIf(file === 'private-registry.yaml')('passes the injected images, defaulting to the ones the operator is built with', () => {
     expect(configOf(file).defaults).toEqual({ instrumentationImage: DEFAULT_INSTRUMENTATION_IMAGE, collectorImage: DEFAULT_COLLECTOR_IMAGE });
   });
 
@@ -191,9 +197,32 @@ describe('the notes helm install prints', () => {
     expect(installNotes).toContain(`annotate deployment/checkout ${Annotations.injectNodejs}=true`);
     expect(installNotes).toContain(`kubectl get ${XRAY_TRACING_SHORT_NAME} -A`);
   });
+
+  it('warn, naming each value, while the images still point at the placeholder registry that publishes none', () => {
+    expect(installNotes).toContain('WARNING: these images still point at the placeholder registry');
+    expect(installNotes).toContain('image.repository=ghcr.io/xray-operator/xray-operator');
+    expect(installNotes).toContain('injectedImages.instrumentation.repository=ghcr.io/xray-operator/nodejs-instrumentation');
+    expect(installNotes).toContain('docs/install.md');
+  });
+
+  it('do not warn once both images come from the user\'s own registry', () => {
+    expect(ownRegistryNotes).toContain('Next steps:');
+    expect(ownRegistryNotes).not.toContain('placeholder registry');
+  });
 });
 
 describe('values that change the chart', () => {
+  it('pins an injected image by digest and passes the X-Ray endpoint allow pattern, which the operator then enforces', () => {
+    const { defaults } = configOf('private-registry.yaml');
+    expect(defaults.instrumentationImage).toBe(
+      '123456789012.dkr.ecr.eu-west-1.amazonaws.com/xray-operator/nodejs-instrumentation@sha256:1111111111111111111111111111111111111111111111111111111111111111',
+    );
+    expect(defaults.collectorImage).toBe('123456789012.dkr.ecr.eu-west-1.amazonaws.com/aws-otel-collector:v0.49.0');
+    const allowed = defaults.awsEndpointAllowPattern!;
+    expect(allowed.test('https://vpce-0a1b-c2d3.xray.eu-west-1.vpce.amazonaws.com')).toBe(true);
+    expect(allowed.test('https://vpce-0a1b-c2d3.xray.eu-west-1.vpce.amazonaws.com.evil.example')).toBe(false);
+  });
+
   it('installs the CRD from crds/ unchanged, kept on helm uninstall so no XRayTracing is lost', () => {
     const source = yaml.load(readFileSync(crdSource, 'utf8')) as K8sObject;
     const crd = findObject(objectsFor('default.yaml'), 'CustomResourceDefinition');
@@ -228,7 +257,7 @@ describe('values that change the chart', () => {
     expect(spec.priorityClassName).toBe('system-cluster-critical');
     expect(spec.nodeSelector).toEqual({ 'kubernetes.io/os': 'linux' });
     expect(spec.tolerations).toEqual([{ key: 'dedicated', operator: 'Equal', value: 'platform', effect: 'NoSchedule' }]);
-    expect(configOf('irsa.yaml').clusterName).toBe('prod-eu-west-1');
+    expect(configOf('private-registry.yaml').clusterName).toBe('prod-eu-west-1');
     expect(spec.containers[0]!.env).toEqual([{ name: 'AWS_STS_REGIONAL_ENDPOINTS', value: 'regional' }]);
     expect(podSpecOf('default.yaml').containers[0]!.env).toBeUndefined();
   });

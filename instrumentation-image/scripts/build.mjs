@@ -5,9 +5,12 @@
 //   <line>/sdk.js            the OpenTelemetry SDK + instrumentations, one bundle per OpenTelemetry line
 //   <line>/hook.mjs          import-in-the-middle's ESM loader hook
 //   <line>/lib/register.js   the hook registry both of the above load (must be one real file; see esm-hook.mjs)
-// Usage: node scripts/build.mjs [--skip-test-fixtures]
+// Usage: node scripts/build.mjs [--skip-test-fixtures] [--force]
+// Skipped when build/.inputs-sha256 matches a hash of everything the bundles are made from, so `npm test` can call it
+// every time: a fresh clone builds, an unchanged tree costs a hash of the sources.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +20,8 @@ const srcDir = join(root, 'src');
 const outDir = join(root, 'build', 'autoinstrumentation');
 const LINES = { current: 'node22.15', legacy: 'node18.19' };
 const skipTestFixtures = process.argv.includes('--skip-test-fixtures');
+const force = process.argv.includes('--force');
+const stampFile = join(root, 'build', '.inputs-sha256');
 // Majors for the compatibility tests, plus 22.15.0: the first release of the current line, where ESM hooks are
 // still the off-thread kind.
 const NODE_TEST_VERSIONS = ['18', '22.15.0', '22', '24'];
@@ -31,7 +36,9 @@ function npmCi(dir, extraArgs = []) {
 }
 
 npmCi(root, ['--ignore-scripts']);
-for (const line of Object.keys(LINES)) npmCi(join(root, 'lines', line), ['--ignore-scripts']);
+// The current line's packages declare node >=22.15 (the runtimes its bundle is loaded on); any Node.js builds it, so
+// npm's engine warnings for it say nothing about the runtime that installs it.
+for (const line of Object.keys(LINES)) npmCi(join(root, 'lines', line), ['--ignore-scripts', '--loglevel=error']);
 if (!skipTestFixtures) {
   npmCi(join(root, 'test', 'apps'), ['--ignore-scripts']);
   installNodeRuntimes();
@@ -56,6 +63,28 @@ function installNodeRuntimes() {
     }
   }
 }
+
+/** The bundles' inputs: sources, this script, the lockfiles of every tree bundled from, and the shared constants. */
+function inputsHash() {
+  const hash = createHash('sha256');
+  const files = [
+    ...listFiles(srcDir).sort(),
+    fileURLToPath(import.meta.url),
+    join(root, 'package-lock.json'),
+    ...Object.keys(LINES).map((line) => join(root, 'lines', line, 'package-lock.json')),
+    join(root, '..', 'core', 'src', 'constants.ts'),
+  ];
+  for (const file of files) hash.update(relative(root, file)).update('\0').update(readFileSync(file)).update('\0');
+  return hash.update(`${process.platform}-${process.arch}`).digest('hex');
+}
+
+const inputs = inputsHash();
+if (!force && existsSync(stampFile) && readFileSync(stampFile, 'utf8').trim() === inputs && existsSync(join(outDir, 'autoinstrumentation.js'))) {
+  console.log(`Preload build up to date (${inputs.slice(0, 12)}) in ${relative(process.cwd(), outDir)}`);
+  process.exit(0);
+}
+// Removed first: an interrupted build must not leave a stamp that vouches for half the files.
+rmSync(stampFile, { force: true });
 
 const esbuild = await import('esbuild');
 const NOT_BUNDLED =
@@ -143,3 +172,4 @@ const files = listFiles(outDir);
 const bytes = files.reduce((sum, file) => sum + statSync(file).size, 0);
 for (const file of files) console.log(`${String(statSync(file).size).padStart(10)}  ${relative(outDir, file)}`);
 console.log(`Built ${files.length} files, ${(bytes / 1024 / 1024).toFixed(2)} MiB in ${relative(process.cwd(), outDir)}`);
+writeFileSync(stampFile, `${inputs}\n`);

@@ -62,6 +62,15 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 {{- end -}}
 {{- end -}}
 
+{{/* An injected image (repository, tag, digest) as a reference: the digest, when set, pins it. */}}
+{{- define "xray-operator.imageRef" -}}
+{{- if .digest -}}
+{{- printf "%s@%s" .repository .digest -}}
+{{- else -}}
+{{- printf "%s:%s" .repository .tag -}}
+{{- end -}}
+{{- end -}}
+
 {{/* Where the operator reads the serving certificate in cert-manager mode. */}}
 {{- define "xray-operator.certDir" -}}
 /var/run/xray-operator/webhook-tls

@@ -1,7 +1,8 @@
 // The CRD's CEL rules (x-kubernetes-validations in schema.ts) and list-map key uniqueness, mirrored in TypeScript so
 // the CLI and the controller report exactly what the API server would reject. Runs on a schema-valid spec.
 import { SAMPLING_NAMESPACE_ATTRIBUTE } from '../constants.js';
-import { ResourceAttributeLimits, SamplingLimits } from './schema.js';
+import { isReservedResourceAttribute } from './reserved-attributes.js';
+import { RESERVED_KEYS_MESSAGE, ResourceAttributeLimits, SamplingLimits } from './schema.js';
 import type { XRayTracingSpec } from './types.js';
 
 export interface FieldError {
@@ -76,6 +77,7 @@ const resourceAttributeKeys: Check = ({ resourceAttributes }) => {
   return [
     ...(someKeyLengthOutside(keys, maxKeyLength) ? at('resourceAttributes', `attribute keys must be 1 to ${maxKeyLength} characters: ${whyLimited}`) : []),
     ...(badCharacters ? at('resourceAttributes', `attribute keys may contain only ${keyCharacters}`) : []),
+    ...(keys.some(isReservedResourceAttribute) ? at('resourceAttributes', RESERVED_KEYS_MESSAGE) : []),
   ];
 };
 

@@ -38,6 +38,8 @@ export const DEFAULTS: ResolvedSpec = Object.freeze({
 export interface OperatorDefaults {
   instrumentationImage?: string;
   collectorImage?: string;
+  /** X-Ray endpoints an XRayTracing may name (full match); unset: https, or http to loopback. */
+  awsEndpointAllowPattern?: RegExp;
 }
 
 /** Fills every default into a (validated) spec. Pure; never mutates its input. */

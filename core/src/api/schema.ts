@@ -5,6 +5,7 @@ import { API_GROUP, API_VERSION, SAMPLING_NAMESPACE_ATTRIBUTE, XRAY_TRACING_KIND
 import type { JSONSchema } from './schema-builders.js';
 import { bool, int, list, num, obj, pullPolicy, quantity, resourceRequirements, str, stringMap } from './schema-builders.js';
 import { statusSchema } from './status-schema.js';
+import { RESERVED_KEYS_RULE, reservedAttributesText } from './reserved-attributes.js';
 
 /** Limits of sampling rules, shared by the schema, validation and the rule planner. */
 export const SamplingLimits = {
@@ -43,7 +44,14 @@ export const ResourceAttributeLimits = {
   whyLimited: 'the OpenTelemetry SDK ignores every resource attribute (k8s.namespace.name too) when one key or value is longer',
 } as const;
 
-const URL_PATTERN = '^https?://[^\\s/$.?#][^\\s]*$';
+export const RESERVED_KEYS_MESSAGE = `the operator sets ${reservedAttributesText} itself (k8s.namespace.name scopes the namespace's sampling rules); use other keys (k8s.pod.label.* and k8s.pod.annotation.* are allowed)`;
+
+/**
+ * http(s), a host name or IP (IPv6 in brackets), an optional port and path. No userinfo (credentials in a URL, or
+ * `user@` to mislead a reader about the host), no query, and no `$`: these strings reach env values that kubelet
+ * expands (`$(VAR)`) and collector configs that the collector expands (`${file:…}`).
+ */
+const URL_PATTERN = '^https?://([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*|\\[[0-9A-Fa-f:.]+\\])(:[0-9]{1,5})?(/[A-Za-z0-9._~%/-]*)?$';
 const INSTRUMENTATION_NAME = str('Instrumentation short name (the part after @opentelemetry/instrumentation-).', {
   maxLength: 64,
   pattern: '^[a-z0-9][a-z0-9-]*$',
@@ -118,7 +126,7 @@ const collectorSchema = obj(
       default: true,
     }),
     region: str('AWS region for X-Ray. Default: the AWS_REGION of the pod (set by EKS).', { maxLength: 32, pattern: '^[a-z]{2}(-[a-z]+)+-[0-9]+$' }),
-    awsEndpoint: str('Override of the X-Ray API endpoint (VPC endpoint, FIPS, local emulator) for the exporter and the sampling proxy.', {
+    awsEndpoint: str('Override of the X-Ray API endpoint (VPC endpoint, FIPS, local emulator) for the exporter and the sampling proxy. https, or http to a loopback address, unless the installation allows other endpoints (Helm aws.endpointAllowPattern), which then must match that pattern.', {
       maxLength: 512,
       pattern: URL_PATTERN,
     }),
@@ -247,6 +255,7 @@ const resourceAttributesSchema = stringMap(
         message: `attribute keys must be 1 to ${maxKeyLength} characters: ${whyLimited}`,
       },
       { rule: `self.all(k, k.matches("${keyPattern}"))`, message: `attribute keys may contain only ${keyCharacters}` },
+      { rule: RESERVED_KEYS_RULE, message: RESERVED_KEYS_MESSAGE },
     ],
   },
 );

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULTS } from './defaults.js';
+import { compileEndpointAllowPattern } from './endpoint-policy.js';
 import { validateXRayTracing } from './validate.js';
 
 const tracing = (spec: unknown, extra: Record<string, unknown> = {}) => ({
@@ -136,5 +137,48 @@ describe('validateXRayTracing', () => {
   it('reports every schema error at once', () => {
     const errors = errorsOf(tracing({ collector: { mode: 'x', debug: 'yes' }, sampling: { fixedRate: -1 } }));
     expect(errors.map((e) => e.path).sort()).toEqual(['spec.collector.debug', 'spec.collector.mode', 'spec.sampling.fixedRate']);
+  });
+});
+
+describe('X-Ray endpoints an XRayTracing may name', () => {
+  const withEndpoint = (awsEndpoint: string, awsEndpointAllowPattern?: RegExp) => {
+    const result = validateXRayTracing(tracing({ collector: { awsEndpoint } }), awsEndpointAllowPattern ? { awsEndpointAllowPattern } : undefined);
+    return result.ok ? [] : result.errors.map((e) => `${e.path}: ${e.message}`);
+  };
+
+  it.each([
+    'https://xray.eu-west-1.amazonaws.com',
+    'https://vpce-0abc-xyz.xray.eu-west-1.vpce.amazonaws.com:443/',
+    'http://127.0.0.1:4566',
+    'http://localhost:5000',
+    'http://[::1]:2000',
+  ])('accepts %s without an installation pattern', (endpoint) => {
+    expect(withEndpoint(endpoint)).toEqual([]);
+  });
+
+  it.each([
+    ['a collector expansion in the path', 'https://xray.amazonaws.com/${file:/var/run/secrets/eks.amazonaws.com/serviceaccount/token}'],
+    ['a kubelet expansion', 'https://xray.amazonaws.com/$(AWS_SECRET_ACCESS_KEY)'],
+    ['userinfo', 'https://attacker.example@xray.eu-west-1.amazonaws.com'],
+    ['a query', 'https://xray.eu-west-1.amazonaws.com/?x=1'],
+    ['no host', 'https:///path'],
+  ])('rejects %s in the URL', (_what, endpoint) => {
+    expect(withEndpoint(endpoint)).toEqual([expect.stringMatching(/^spec\.collector\.awsEndpoint: must match/)]);
+  });
+
+  it('rejects clear-text http off the pod, and says how the installation can allow it', () => {
+    expect(withEndpoint('http://collector-sink.other-ns:4566')).toEqual([
+      expect.stringContaining('spec.collector.awsEndpoint: must be https, or http to a loopback address (got "http://collector-sink.other-ns:4566"); the installation can allow others with Helm aws.endpointAllowPattern'),
+    ]);
+  });
+
+  it('lets the installation pattern decide, matching the whole URL', () => {
+    const pattern = compileEndpointAllowPattern('https://xray\\.[a-z0-9-]+\\.amazonaws\\.com|http://10\\.44\\.0\\.1:[0-9]+');
+    expect(withEndpoint('http://10.44.0.1:4566', pattern)).toEqual([]);
+    expect(withEndpoint('https://xray.eu-west-1.amazonaws.com', pattern)).toEqual([]);
+    expect(withEndpoint('https://xray.eu-west-1.amazonaws.com.evil.example', pattern)).toEqual([
+      expect.stringContaining("must match the installation's allowed X-Ray endpoints"),
+    ]);
+    expect(withEndpoint('http://127.0.0.1:4566', pattern)).toHaveLength(1);
   });
 });

@@ -6,6 +6,7 @@ import { API_GROUP_VERSION, XRAY_TRACING_KIND } from '../constants.js';
 import { crossFieldErrors } from './cross-field.js';
 import type { FieldError } from './cross-field.js';
 import { resolveSpec, type OperatorDefaults } from './defaults.js';
+import { awsEndpointErrors } from './endpoint-policy.js';
 import type { JSONSchema } from './schema-builders.js';
 import { ResourceAttributeLimits, openAPIV3Schema } from './schema.js';
 import type { ResolvedSpec, XRayTracing } from './types.js';
@@ -101,7 +102,10 @@ export function validateXRayTracing(obj: unknown, operatorDefaults?: OperatorDef
   const schemaErrors = validate(input) ? [] : (validate.errors ?? []).map(describeAjvError);
   const errors = [...envelopeErrors(tracing), ...schemaErrors];
   // CEL rules only run on a spec that passed the schema, as in the API server.
-  if (schemaErrors.length === 0) errors.push(...crossFieldErrors((tracing as unknown as XRayTracing).spec));
+  if (schemaErrors.length === 0) {
+    const { spec } = tracing as unknown as XRayTracing;
+    errors.push(...crossFieldErrors(spec), ...awsEndpointErrors(spec, operatorDefaults?.awsEndpointAllowPattern));
+  }
   if (errors.length > 0) return { ok: false, errors };
   const valid = tracing as unknown as XRayTracing;
   return { ok: true, tracing: valid, spec: resolveSpec(valid.spec, operatorDefaults) };

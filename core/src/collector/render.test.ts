@@ -115,3 +115,19 @@ describe('renderCollectorConfigYaml', () => {
     expect(renderCollectorConfigYaml(resolveSpec({}))).toContain('region: ${env:AWS_REGION}');
   });
 });
+
+describe('user strings in the collector config', () => {
+  const secretPath = '/var/run/secrets/eks.amazonaws.com/serviceaccount/token';
+
+  it('are written as literals: the collector reads $$ as $, so a ${file:…} in a user string never expands', () => {
+    const config = renderCollectorConfigYaml(resolveSpec({ collector: { indexedAttributes: [`tenant-\${file:${secretPath}}`, 'plain'] } }));
+    const exporter = (yaml.load(config) as { exporters: { awsxray: { indexed_attributes: string[] } } }).exporters.awsxray;
+    expect(exporter.indexed_attributes).toEqual([`tenant-$\${file:${secretPath}}`, 'plain']);
+    // What the collector makes of it: every `$$` is one literal `$`, and no `${` is left to expand.
+    expect(exporter.indexed_attributes[0]!.replaceAll('$$', '')).not.toContain('${');
+  });
+
+  it("keep the operator's own expansion of the pod's AWS_REGION live", () => {
+    expect(renderCollectorConfigYaml(resolveSpec({}))).toContain('region: ${env:AWS_REGION}');
+  });
+});

@@ -58,12 +58,18 @@ export interface CollectorConfig {
 
 const loopback = (port: number): string => `localhost:${port}`;
 
+/**
+ * A user's string as a literal in the collector config: the collector expands `${…}` (env, file, http providers) in
+ * every value and reads `$$` as `$`. Only the operator's own values (REGION_FROM_ENV) may expand.
+ */
+export const literalConfigText = (text: string): string => text.replaceAll('$', '$$$$');
+
 /** Proxy settings for the X-Ray API: region, and the endpoint override (an emulator or VPC endpoint skips IMDS). */
 function awsProxyConfig(spec: ResolvedSpec, port: number): AwsProxyConfig {
   const { region, awsEndpoint } = spec.collector;
   const proxy: AwsProxyConfig = { endpoint: loopback(port), region: region ?? REGION_FROM_ENV };
   if (awsEndpoint) {
-    proxy.aws_endpoint = awsEndpoint;
+    proxy.aws_endpoint = literalConfigText(awsEndpoint);
     proxy.local_mode = true;
   }
   return proxy;
@@ -73,11 +79,11 @@ function awsXRayExporterConfig(spec: ResolvedSpec): AwsXRayExporterConfig {
   const { region, awsEndpoint, indexedAttributes, indexAllAttributes } = spec.collector;
   const exporter: AwsXRayExporterConfig = {
     region: region ?? REGION_FROM_ENV,
-    indexed_attributes: [...indexedAttributes],
+    indexed_attributes: indexedAttributes.map(literalConfigText),
     index_all_attributes: indexAllAttributes,
   };
   if (awsEndpoint) {
-    exporter.endpoint = awsEndpoint;
+    exporter.endpoint = literalConfigText(awsEndpoint);
     exporter.local_mode = true;
   }
   return exporter;

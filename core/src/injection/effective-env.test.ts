@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { V1Container } from '@kubernetes/client-node';
-import { Env, InjectedNames, NODE_OPTIONS_PRELOAD, PRELOAD_PATH } from '../constants.js';
+import { Env, InjectedNames, NODE_OPTIONS_PRELOAD, PRELOAD_PATH, SAMPLING_NAMESPACE_ATTRIBUTE } from '../constants.js';
 import { caseNames, inject, loadCase, podSpecOf } from './testing/fixture-cases.js';
 import { referencedNames } from './env-order.js';
 import { effectiveEnv, expand, type ValueSources } from './testing/kubelet-env.js';
@@ -77,7 +77,7 @@ function acceptableAttributes(value: string): Map<string, string> {
 const cases = caseNames();
 
 describe('environment the instrumented process sees', () => {
-  it.each(cases)('%s: every variable the user set keeps its value; NODE_OPTIONS and attributes are extended', (name) => {
+  it.each(cases)('%s: every variable the user set keeps its value, but the namespace the sampler scopes by is the pod\'s; NODE_OPTIONS and attributes are extended', (name) => {
     // Attributes: every entry of the user's the SDK accepts is kept, and the SDK accepts every entry of the result.
     for (const { before, after } of instrumentedPairs(name).pairs) {
       for (const [key, value] of before) {
@@ -92,7 +92,8 @@ describe('environment the instrumented process sees', () => {
       expect(after.get(Env.nodeOptions)).toBe(expectedOptions);
       const userAttributes = acceptableAttributes(before.get(Env.resourceAttributes) ?? '');
       const attributes = parseAttributes(after.get(Env.resourceAttributes) ?? '');
-      for (const [key, value] of userAttributes) expect(attributes.get(key), key).toBe(value);
+      for (const [key, value] of userAttributes) if (key !== SAMPLING_NAMESPACE_ATTRIBUTE) expect(attributes.get(key), key).toBe(value);
+      if (attributes.has(SAMPLING_NAMESPACE_ATTRIBUTE)) expect(attributes.get(SAMPLING_NAMESPACE_ATTRIBUTE)).toBe(loadCase(name).namespace);
     }
   });
 

@@ -87,9 +87,13 @@ export function isUserSet(container: ContainerLike, name: string, getConfigMap: 
   return kind === 'literal' || kind === 'valueFrom' || kind === 'configMap';
 }
 
-/** Kubelet expands `$(VAR)` in explicit values; `$$` is a literal `$`. Escapes a value copied from a ConfigMap. */
+/**
+ * Kubelet expands `$(VAR)` in explicit values and reads `$$` as `$`; any other `$` stays as written. So escaping only
+ * a `$` that precedes `$` or `(` makes kubelet hand the process exactly `value`, and leaves values without such pairs
+ * (a collector config's `${env:AWS_REGION}`) as they read.
+ */
 export function escapeForKubelet(value: string): string {
-  return value.replaceAll('$', '$$$$');
+  return value.replace(/\$(?=[$(])/g, '$$$$');
 }
 
 /** What kubelet makes of `$$` in an explicit value (`$(VAR)` references are left as written). */

@@ -7,7 +7,7 @@ import type { ResolvedSpec } from '../api/types.js';
 import type { ConfigMapLike } from '../ports.js';
 import { withoutRejectedEntries } from './attribute-format.js';
 import { envSource, escapeForKubelet, extendValueFromEntry, lastExplicitIndex, literal, unescapeForKubelet, type EnvSource } from './env-sources.js';
-import { derivedAttributes, mergeAttributes, type ResourceAttributeFacts } from './resource-attributes.js';
+import { derivedAttributes, mergeAttributes, namespaceBinding, type ResourceAttributeFacts } from './resource-attributes.js';
 import type { ContainerLike } from './types.js';
 
 /** Holds the user's `valueFrom` OTEL_RESOURCE_ATTRIBUTES so ours can include it with `$(…)`. */
@@ -34,7 +34,7 @@ export interface ResourceAttributesStep {
  */
 function extendValueFrom(env: V1EnvVar[], ours: [string, string][]): ResourceAttributesStep {
   const index = lastExplicitIndex(env, Env.resourceAttributes);
-  const extend = (reference: string): string => `${mergeAttributes(undefined, ours)},${reference}`;
+  const extend = (reference: string): string => [mergeAttributes(undefined, ours), reference, ...namespaceBinding(ours)].join(',');
   return { env: extendValueFromEntry(env, index, Env.resourceAttributes, USER_RESOURCE_ATTRIBUTES_ENV, extend), appended: [], warnings: [] };
 }
 

@@ -9,24 +9,33 @@ describe('resource attributes', () => {
   });
 
   it('lets the XRayTracing override derived attributes in place and keeps pod name/uid as kubelet references', () => {
-    const spec = resolveSpec({ resourceAttributes: { 'cloud.platform': 'custom', team: 'a b' } });
+    const spec = resolveSpec({ resourceAttributes: { 'service.namespace': 'storefront', team: 'a b' } });
     const attributes = new Map(derivedAttributes({ namespace: 'shop', containerName: 'app' }, spec).attributes);
-    expect(attributes.get('cloud.platform')).toBe('custom');
+    expect(attributes.get('service.namespace')).toBe('storefront');
     expect(attributes.get('team')).toBe('a%20b');
     expect(attributes.get('k8s.pod.name')).toBe('$(OTEL_RESOURCE_ATTRIBUTES_POD_NAME)');
-    expect([...attributes.keys()].indexOf('cloud.platform')).toBeLessThan([...attributes.keys()].indexOf('team'));
+    expect([...attributes.keys()].indexOf('service.namespace')).toBeLessThan([...attributes.keys()].indexOf('team'));
+  });
+
+  it('never lets an XRayTracing set the keys the operator owns, even one that skipped validation', () => {
+    const spec = resolveSpec({ resourceAttributes: { 'k8s.namespace.name': 'payments', 'cloud.platform': 'gcp', 'service.name': 'x', 'k8s.pod.label.team': 't' } });
+    const attributes = new Map(derivedAttributes({ namespace: 'shop', containerName: 'app' }, spec).attributes);
+    expect(attributes.get('k8s.namespace.name')).toBe('shop');
+    expect(attributes.get('cloud.platform')).toBe('aws_eks');
+    expect(attributes.has('service.name')).toBe(false);
+    expect(attributes.get('k8s.pod.label.team')).toBe('t');
   });
 
   it('leaves out, with a warning, a derived or XRayTracing attribute the SDK would drop every attribute over', () => {
-    const spec = resolveSpec({ resourceAttributes: { 'cloud.platform': '🚀'.repeat(128), team: 'a' } });
+    const spec = resolveSpec({ resourceAttributes: { 'service.namespace': '🚀'.repeat(128), team: 'a' } });
     const { attributes, warnings } = derivedAttributes({ namespace: 'shop', containerName: 'app', clusterName: 'c'.repeat(256) }, spec);
     const byKey = new Map(attributes);
     expect(byKey.has('k8s.cluster.name')).toBe(false);
-    expect(byKey.get('cloud.platform')).toBe('aws_eks');
+    expect(byKey.get('service.namespace')).toBe('shop');
     expect(byKey.get('k8s.namespace.name')).toBe('shop');
     expect(warnings).toEqual([
       expect.stringMatching(/^Resource attribute "k8s.cluster.name" was left out of OTEL_RESOURCE_ATTRIBUTES: its value has 256 characters/),
-      expect.stringMatching(/^Resource attribute "cloud.platform" was left out/),
+      expect.stringMatching(/^Resource attribute "service.namespace" was left out/),
     ]);
   });
 
@@ -34,8 +43,11 @@ describe('resource attributes', () => {
     expect(mergeAttributes(undefined, [['k8s.odd kind.name', 'x']])).toBe('k8s.odd%20kind.name=x');
   });
 
-  it("keeps the user's own keys and appends only the missing ones", () => {
-    expect(mergeAttributes('team=x, k8s.namespace.name=mine', [['k8s.namespace.name', 'shop'], ['a', '1']])).toBe('team=x, k8s.namespace.name=mine,a=1');
+  it("keeps the user's own keys and appends only the missing ones, but binds the namespace last, where the SDK lets it win", () => {
+    expect(mergeAttributes('team=x, k8s.namespace.name=mine', [['k8s.namespace.name', 'shop'], ['a', '1']])).toBe(
+      'team=x, k8s.namespace.name=mine,a=1,k8s.namespace.name=shop',
+    );
+    expect(mergeAttributes('team=x', [['k8s.namespace.name', 'shop']])).toBe('team=x,k8s.namespace.name=shop');
     expect(mergeAttributes(undefined, [['a', '1']])).toBe('a=1');
     expect(mergeAttributes('  ', [['a', '1']])).toBe('a=1');
   });

@@ -1,6 +1,8 @@
 // OTEL_RESOURCE_ATTRIBUTES: `key=value` pairs joined by commas, percent-encoded (see attribute-format.ts).
-// Precedence, lowest first: attributes the engine derives < the XRayTracing's resourceAttributes < the user's own.
-import { Env } from '../constants.js';
+// Precedence, lowest first: attributes the engine derives < the XRayTracing's resourceAttributes < the user's own,
+// except the namespace: the sampler scopes the namespace's X-Ray rules by it, so the pod's real namespace always wins.
+import { Env, SAMPLING_NAMESPACE_ATTRIBUTE } from '../constants.js';
+import { isReservedResourceAttribute } from '../api/reserved-attributes.js';
 import type { ResolvedSpec } from '../api/types.js';
 import { attributeKeys, attributeLengthProblem, encodeAttributeText } from './attribute-format.js';
 import type { WorkloadRef } from './types.js';
@@ -41,15 +43,24 @@ export function derivedAttributes(facts: ResourceAttributeFacts, spec: ResolvedS
   set('cloud.provider', 'aws');
   set('cloud.platform', 'aws_eks');
   set('service.namespace', facts.namespace);
-  // The XRayTracing's attributes replace derived ones in place (Map keeps the first insertion's position).
-  for (const [key, value] of Object.entries(spec.resourceAttributes)) set(key, value);
+  // The XRayTracing's attributes replace derived ones in place (Map keeps the first insertion's position). Reserved
+  // keys are refused by validation; skipped here too, so no path lets a spec claim another namespace.
+  for (const [key, value] of Object.entries(spec.resourceAttributes)) if (!isReservedResourceAttribute(key)) set(key, value);
   return { attributes: [...attributes.entries()], warnings };
 }
 
-/** The user's value (if any) extended with our pairs whose keys it does not already set. */
+const pair = ([key, value]: [string, string]): string => `${encodeAttributeText(key)}=${value}`;
+
+/** Our pairs that must beat the user's: written after the user's value, since the SDK lets a later key win. */
+export function namespaceBinding(ours: [string, string][]): string[] {
+  return ours.filter(([key]) => key === SAMPLING_NAMESPACE_ATTRIBUTE).map(pair);
+}
+
+/** The user's value (if any) extended with our pairs whose keys it does not already set, and the namespace binding. */
 export function mergeAttributes(userValue: string | undefined, ours: [string, string][]): string {
   const taken = attributeKeys(userValue ?? '');
-  const added = ours.filter(([key]) => !taken.has(key)).map(([key, value]) => `${encodeAttributeText(key)}=${value}`);
+  const added = ours.filter(([key]) => !taken.has(key)).map(pair);
   const base = userValue?.trim() ? [userValue.trim()] : [];
-  return [...base, ...added].join(',');
+  const rebound = taken.has(SAMPLING_NAMESPACE_ATTRIBUTE) ? namespaceBinding(ours) : [];
+  return [...base, ...added, ...rebound].join(',');
 }

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { goMemoryLimit } from './sidecar.js';
+import { resolveSpec } from '../api/defaults.js';
+import { renderCollectorConfigYaml } from '../collector/render.js';
+import { COLLECTOR_CONFIG_ENV } from '../constants.js';
+import type { Credentials } from './credentials.js';
+
+const noCredentials: Credentials = { env: [], volumeMounts: [] };
+import { unescapeForKubelet } from './env-sources.js';
+import { collectorSidecar, goMemoryLimit } from './sidecar.js';
 
 describe('goMemoryLimit', () => {
   it('is 80% of the memory limit in MiB', () => {
@@ -13,5 +20,15 @@ describe('goMemoryLimit', () => {
     expect(goMemoryLimit(undefined)).toBeUndefined();
     expect(goMemoryLimit('1e3Mi')).toBeUndefined();
     expect(goMemoryLimit('1Ki')).toBeUndefined();
+  });
+});
+
+describe('the collector config env value', () => {
+  it('reaches the collector as rendered once kubelet has expanded it, with a user $ still escaped for the collector', () => {
+    const spec = resolveSpec({ collector: { indexedAttributes: ['$(AWS_SECRET_ACCESS_KEY)', 'a$${env:HOME}'] } });
+    const sidecar = collectorSidecar(spec, noCredentials, true);
+    const value = sidecar.env!.find((e) => e.name === COLLECTOR_CONFIG_ENV)!.value!;
+    expect(unescapeForKubelet(value)).toBe(renderCollectorConfigYaml(spec));
+    expect(value).toContain('${env:AWS_REGION}');
   });
 });

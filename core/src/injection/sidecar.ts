@@ -5,6 +5,7 @@ import { COLLECTOR_CONFIG_ENV, CollectorPorts, InjectedNames } from '../constant
 import type { ResolvedSpec } from '../api/types.js';
 import { renderCollectorConfigYaml } from '../collector/render.js';
 import { addMissingCredentials, type Credentials } from './credentials.js';
+import { escapeForKubelet } from './env-sources.js';
 import { COLLECTOR_UID, restrictedSecurityContext } from './security-context.js';
 
 /**
@@ -55,7 +56,8 @@ export function collectorSidecar(spec: ResolvedSpec, credentials: Credentials, n
     image,
     imagePullPolicy,
     args: [`--config=env:${COLLECTOR_CONFIG_ENV}`],
-    env: [{ name: COLLECTOR_CONFIG_ENV, value: collectorConfigYaml(spec) }],
+    // Escaped: the config's literal `$$` (a user's `$`) must reach the collector as written, not as kubelet's `$`.
+    env: [{ name: COLLECTOR_CONFIG_ENV, value: escapeForKubelet(collectorConfigYaml(spec)) }],
     resources: structuredClone(resources),
     startupProbe: startupProbe(),
     securityContext: restrictedSecurityContext(COLLECTOR_UID),

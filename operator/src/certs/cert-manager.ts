@@ -4,6 +4,7 @@
 import { AdmissionregistrationV1Api, CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { classifyApiError, isConflict } from '../k8s/errors.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS, makeTimedApiClient } from '../k8s/timed-api-client.js';
 import { CertificateSecret } from './certificate-secret.js';
 import { issuePki } from './issue.js';
 import { DEFAULT_CERT_POLICY, planPki, servingDnsNames } from './policy.js';
@@ -73,8 +74,8 @@ async function ensurePki(context: PkiContext): Promise<WebhookPki> {
 export async function startCertManager(options: CertManagerOptions): Promise<CertManager> {
   const logger = options.logger.child({ namespace: options.namespace, name: options.secretName, operation: 'certificates' });
   const context: PkiContext = {
-    secret: new CertificateSecret(options.kubeConfig.makeApiClient(CoreV1Api), options.namespace, options.secretName),
-    caBundle: new WebhookCaBundle(options.kubeConfig.makeApiClient(AdmissionregistrationV1Api), options.webhookConfigName, logger),
+    secret: new CertificateSecret(makeTimedApiClient(options.kubeConfig, CoreV1Api, DEFAULT_REQUEST_TIMEOUT_MS), options.namespace, options.secretName),
+    caBundle: new WebhookCaBundle(makeTimedApiClient(options.kubeConfig, AdmissionregistrationV1Api, DEFAULT_REQUEST_TIMEOUT_MS), options.webhookConfigName, logger),
     dnsNames: servingDnsNames(options.serviceName, options.namespace),
     policy: options.policy ?? DEFAULT_CERT_POLICY,
     logger,

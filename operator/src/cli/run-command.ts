@@ -1,6 +1,5 @@
 // `xray-operator run`: one process with the controller (leader-elected) and the admission webhook (every replica),
 // sharing one informer cache; health and metrics on a plain-HTTP port.
-import { XRayClient } from '@aws-sdk/client-xray';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { ResolvedSpec, XRayTracing } from '../../../core/src/api/types.js';
 import { OWNER_API_VERSIONS, type OwnerKind } from '../../../core/src/constants.js';
@@ -15,6 +14,7 @@ import { describeFieldErrors } from '../controller/tracing/status.js';
 import { createEventRecorder, type EventRecorder } from '../k8s/events.js';
 import { loadKubeConfig } from '../k8s/kubeconfig.js';
 import { createLogger, type Logger } from '../logging.js';
+import { createXRayClient } from '../xray/index.js';
 import { serveAdmission, servingTlsFromFiles, type ServingTls } from './serve-admission.js';
 
 /** Pods admitted without injection get an Event on their owner (the pod itself has no name or uid yet). */
@@ -72,7 +72,7 @@ export async function runOperator(config: Readonly<OperatorConfig>): Promise<voi
       operatorDefaults: config.defaults,
     },
     // The sync retries throttling itself, with backoff it can see and count.
-    xrayClientFactory: ({ region, endpoint }) => new XRayClient({ region, endpoint, maxAttempts: 1 }),
+    xrayClientFactory: ({ region, endpoint }) => createXRayClient({ region, endpoint }),
   });
   await serveAdmission({
     role: 'Operator',

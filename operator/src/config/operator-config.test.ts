@@ -23,6 +23,15 @@ describe('parseOperatorConfig', () => {
     expect(config.defaults).toEqual({ instrumentationImage: 'mirror/xo:1', collectorImage: 'mirror/adot:1' });
   });
 
+  it('compiles the X-Ray endpoint allow pattern to match whole URLs, and names a pattern that does not compile', () => {
+    const { defaults } = parseOperatorConfig(['--cluster-name', 'c', '--aws-endpoint-allow-pattern', 'https://xray\\.[a-z0-9-]+\\.amazonaws\\.com'], {});
+    expect(defaults.awsEndpointAllowPattern?.test('https://xray.eu-west-1.amazonaws.com')).toBe(true);
+    expect(defaults.awsEndpointAllowPattern?.test('https://xray.eu-west-1.amazonaws.com.evil.example')).toBe(false);
+    expect(() => parseOperatorConfig(['--cluster-name', 'c', '--aws-endpoint-allow-pattern', 'https://(xray'], {})).toThrow(
+      /--aws-endpoint-allow-pattern must be a regular expression, got "https:\/\/\(xray"/,
+    );
+  });
+
   it('requires a cluster name because it scopes the owned X-Ray rules', () => {
     expect(() => parseOperatorConfig([], {})).toThrow(/--cluster-name/);
   });

@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_OPERATOR_NAMESPACE } from '../../../core/src/constants.js';
 import type { OperatorDefaults } from '../../../core/src/api/defaults.js';
+import { compileEndpointAllowPattern } from '../../../core/src/api/endpoint-policy.js';
 
 export type CertMode = 'self-managed' | 'files';
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
@@ -82,7 +83,21 @@ export const RUN_OPTIONS = {
   'log-level': { type: 'string', env: 'XRAY_OPERATOR_LOG_LEVEL', default: 'info', help: LOG_LEVELS.join(', ') },
   'instrumentation-image': { type: 'string', env: 'XRAY_OPERATOR_INSTRUMENTATION_IMAGE', help: 'Node.js preload image where an XRayTracing names none' },
   'collector-image': { type: 'string', env: 'XRAY_OPERATOR_COLLECTOR_IMAGE', help: 'ADOT collector image where an XRayTracing names none' },
+  'aws-endpoint-allow-pattern': {
+    type: 'string',
+    env: 'XRAY_OPERATOR_AWS_ENDPOINT_ALLOW_PATTERN',
+    help: 'regular expression (whole URL) for the X-Ray endpoints an XRayTracing may name; unset: https, or http to loopback',
+  },
 } as const;
+
+function parseAllowPattern(source: string | undefined): RegExp | undefined {
+  if (source === undefined) return undefined;
+  try {
+    return compileEndpointAllowPattern(source);
+  } catch (error) {
+    throw new ConfigError(`--aws-endpoint-allow-pattern must be a regular expression, got "${source}": ${(error as Error).message}`, { cause: error });
+  }
+}
 
 type RunOption = keyof typeof RUN_OPTIONS;
 
@@ -131,7 +146,11 @@ export function parseOperatorConfig(argv: readonly string[], env: Readonly<Recor
     leaderElect: parseBoolean(get('leader-elect') ?? '', 'leader-elect'),
     leaseName: get('lease-name') ?? '',
     logLevel: oneOf(get('log-level') ?? '', LOG_LEVELS, 'log-level'),
-    defaults: Object.freeze({ instrumentationImage: get('instrumentation-image'), collectorImage: get('collector-image') }),
+    defaults: Object.freeze({
+      instrumentationImage: get('instrumentation-image'),
+      collectorImage: get('collector-image'),
+      awsEndpointAllowPattern: parseAllowPattern(get('aws-endpoint-allow-pattern')),
+    }),
   };
   return Object.freeze(config);
 }

@@ -146,6 +146,35 @@ describe('LeaderElector', () => {
     await a.elector.stop();
   });
 
+  it('steps down on time while a renewal hangs, before another candidate can take the Lease: never two leaders', async () => {
+    const store = new MemoryLeaseStore();
+    // a's view of the API server: once `hung`, it accepts a's calls and never answers, while b's are answered.
+    let hung = false;
+    const never = <T>(): Promise<T> => new Promise<T>(() => undefined);
+    const aStore: LeaseStore = {
+      get: () => (hung ? never() : store.get()),
+      create: (record) => (hung ? never() : store.create(record)),
+      update: (record) => (hung ? never() : store.update(record)),
+    };
+    const a = candidate('a', aStore);
+    a.elector.start();
+    await vi.advanceTimersByTimeAsync(100);
+    expect(a.elector.isLeader()).toBe(true);
+    const b = candidate('b', store);
+    b.elector.start();
+    await vi.advanceTimersByTimeAsync(timing.retryPeriodMs);
+    hung = true;
+    let both = 0;
+    for (let elapsed = 0; elapsed < 30_000; elapsed += 100) {
+      await vi.advanceTimersByTimeAsync(100);
+      if (a.elector.isLeader() && b.elector.isLeader()) both++;
+    }
+    expect(both).toBe(0);
+    expect(a.events).toEqual(['started', 'stopped']);
+    expect(b.elector.isLeader()).toBe(true);
+    await b.elector.stop();
+  });
+
   it('loses a race on the same resourceVersion instead of overwriting the winner', async () => {
     const store = new MemoryLeaseStore();
     store.record = { holderIdentity: '', leaseDurationSeconds: 1, resourceVersion: '1' };

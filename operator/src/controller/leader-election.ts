@@ -1,7 +1,8 @@
 // Leader election on a coordination.k8s.io/v1 Lease, with client-go's rules: a lease held by another identity
 // counts as expired only once WE have seen it unchanged for leaseDuration (no trust in other clocks); every write
 // carries the resourceVersion it was based on, so two candidates cannot both win; a leader that cannot renew
-// within renewDeadline steps down; a clean shutdown releases the lease so the next leader need not wait.
+// within renewDeadline steps down — on a timer of its own, so a renewal that hangs cannot keep it leading past the
+// point where another candidate may take the Lease; a clean shutdown releases the lease so the next leader need not wait.
 import type { Logger } from 'pino';
 import type { LeaseRecord, LeaseStore } from '../k8s/lease-store.js';
 
@@ -67,6 +68,8 @@ export class LeaderElector {
   private leading = false;
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
+  /** Fires renewDeadline after the last successful renewal started, whatever the attempt in flight is doing. */
+  private deadline: NodeJS.Timeout | undefined;
   private loop: Promise<void> | undefined;
 
   constructor(private readonly options: LeaderElectorOptions) {
@@ -88,6 +91,7 @@ export class LeaderElector {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+    this.clearDeadline();
     await this.loop;
     if (this.leading) {
       this.stepDown('Stopped');
@@ -97,6 +101,8 @@ export class LeaderElector {
 
   /** One acquire-or-renew attempt; returns whether we hold the Lease afterwards. Exposed for tests. */
   async tryAcquireOrRenew(): Promise<boolean> {
+    // Others time our lease from when they see the write, which is after this: counting from here errs on the safe side.
+    const startedAt = this.now();
     const current = await this.options.store.get();
     const now = this.now();
     if (!sameRecord(current, this.observed)) {
@@ -108,7 +114,7 @@ export class LeaderElector {
     const written = current ? await this.options.store.update(next.write) : await this.options.store.create(next.write);
     this.observed = written;
     this.observedAt = now;
-    this.lastRenewAt = now;
+    this.lastRenewAt = startedAt;
     return true;
   }
 
@@ -132,6 +138,7 @@ export class LeaderElector {
       this.options.logger.warn({ operation: 'leader-election', err: error }, 'Failed to acquire or renew the Lease');
     }
     if (this.stopped) return;
+    if (holds) this.armDeadline();
     if (holds && !this.leading) {
       this.leading = true;
       this.options.logger.info({ operation: 'leader-election', identity: this.options.identity }, 'Became the leader');
@@ -143,7 +150,25 @@ export class LeaderElector {
     }
   }
 
+  private armDeadline(): void {
+    this.clearDeadline();
+    const remainingMs = this.lastRenewAt + this.timing.renewDeadlineMs - this.now();
+    this.deadline = setTimeout(() => {
+      this.deadline = undefined;
+      if (this.leading && this.now() - this.lastRenewAt >= this.timing.renewDeadlineMs) {
+        this.stepDown('Failed to renew the Lease within the renew deadline');
+      }
+    }, Math.max(0, remainingMs));
+    this.deadline.unref();
+  }
+
+  private clearDeadline(): void {
+    if (this.deadline) clearTimeout(this.deadline);
+    this.deadline = undefined;
+  }
+
   private stepDown(reason: string): void {
+    this.clearDeadline();
     this.leading = false;
     this.options.logger.info({ operation: 'leader-election', identity: this.options.identity, reason }, 'Stopped leading');
     this.options.onStoppedLeading();

@@ -9,7 +9,8 @@ import type { OperatorDefaults } from '../../../core/src/api/defaults.js';
 import type { ClusterView } from '../../../core/src/ports.js';
 import { createClusterCaches } from '../k8s/caches.js';
 import { makeKubeClients } from '../k8s/clients.js';
-import { detectNativeSidecars, InformerClusterView } from '../k8s/cluster-view.js';
+import { InformerClusterView } from '../k8s/cluster-view.js';
+import { detectNativeSidecars } from './cluster-version.js';
 import { createEventRecorder } from '../k8s/events.js';
 import type { InformerState } from '../k8s/informer.js';
 import { kubernetesLeaseStore } from '../k8s/lease-store.js';
@@ -75,9 +76,10 @@ export async function startController(options: StartControllerOptions): Promise<
   const { kubeConfig, registry } = options;
   const config: Readonly<ControllerConfig> = Object.isFrozen(options.config) ? options.config : Object.freeze({ ...options.config });
   const logger = options.logger.child({ component: 'controller' });
-  const clients = makeKubeClients(kubeConfig);
+  const timing = config.leaderElection ?? DEFAULT_LEADER_ELECTION_TIMING;
+  const clients = makeKubeClients(kubeConfig, { leaseMs: timing.renewDeadlineMs / 2 });
   const metrics = controllerMetrics(registry);
-  const nativeSidecarsSupported = await detectNativeSidecars(clients, logger);
+  const nativeSidecarsSupported = await detectNativeSidecars(clients, { logger });
   const caches = createClusterCaches(clients, logger);
   const view = new InformerClusterView(caches, { clusterName: config.clusterName, nativeSidecars: nativeSidecarsSupported });
   const configs = new TracingConfigs({ clusterName: config.clusterName, nativeSidecarsSupported }, config.operatorDefaults);
@@ -99,7 +101,7 @@ export async function startController(options: StartControllerOptions): Promise<
     ? new LeaderElector({
         identity,
         store: kubernetesLeaseStore(clients, config.operatorNamespace, config.leaseName),
-        timing: config.leaderElection ?? DEFAULT_LEADER_ELECTION_TIMING,
+        timing,
         logger,
         onStartedLeading: () => lead(true),
         onStoppedLeading: () => lead(false),

@@ -1,4 +1,4 @@
-// The typed API clients the controller uses, made once from one KubeConfig.
+// The typed API clients the controller uses, made once from one KubeConfig, each request with a timeout.
 import {
   AppsV1Api,
   CoordinationV1Api,
@@ -7,6 +7,7 @@ import {
   VersionApi,
   type KubeConfig,
 } from '@kubernetes/client-node';
+import { DEFAULT_REQUEST_TIMEOUT_MS, makeTimedApiClient } from './timed-api-client.js';
 
 export interface KubeClients {
   readonly kubeConfig: KubeConfig;
@@ -17,13 +18,20 @@ export interface KubeClients {
   readonly version: VersionApi;
 }
 
-export function makeKubeClients(kubeConfig: KubeConfig): KubeClients {
+export interface RequestTimeouts {
+  requestMs?: number;
+  /** Lease reads and writes: shorter than the renew deadline, so a hung renewal fails while the leader can still step down. */
+  leaseMs?: number;
+}
+
+export function makeKubeClients(kubeConfig: KubeConfig, timeouts: RequestTimeouts = {}): KubeClients {
+  const requestMs = timeouts.requestMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   return Object.freeze({
     kubeConfig,
-    core: kubeConfig.makeApiClient(CoreV1Api),
-    apps: kubeConfig.makeApiClient(AppsV1Api),
-    custom: kubeConfig.makeApiClient(CustomObjectsApi),
-    coordination: kubeConfig.makeApiClient(CoordinationV1Api),
-    version: kubeConfig.makeApiClient(VersionApi),
+    core: makeTimedApiClient(kubeConfig, CoreV1Api, requestMs),
+    apps: makeTimedApiClient(kubeConfig, AppsV1Api, requestMs),
+    custom: makeTimedApiClient(kubeConfig, CustomObjectsApi, requestMs),
+    coordination: makeTimedApiClient(kubeConfig, CoordinationV1Api, timeouts.leaseMs ?? requestMs),
+    version: makeTimedApiClient(kubeConfig, VersionApi, requestMs),
   });
 }

@@ -1,20 +1,7 @@
 // The webhook's view of the cluster, served from the informer caches: no API call on the admission path.
-import type { Logger } from 'pino';
 import type { XRayTracing } from '../../../core/src/api/types.js';
-import { supportsNativeSidecars } from '../../../core/src/cluster-view/kubernetes-version.js';
 import type { ClusterView, ConfigMapLike, NamespaceLike } from '../../../core/src/ports.js';
-import type { KubeClients } from './clients.js';
 import type { ClusterCaches } from './caches.js';
-
-/** Asks the API server its version once; unknown (unreachable) counts as "no native sidecars", the safe choice. */
-export async function detectNativeSidecars(clients: KubeClients, logger: Logger): Promise<boolean> {
-  try {
-    return supportsNativeSidecars(await clients.version.getCode());
-  } catch (error) {
-    logger.warn({ operation: 'version', err: error }, 'Failed to read the Kubernetes version; the collector runs as a regular container');
-    return false;
-  }
-}
 
 export class InformerClusterView implements ClusterView {
   constructor(

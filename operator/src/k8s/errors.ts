@@ -20,7 +20,8 @@ export function statusOf(error: unknown): number | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const { code, statusCode } = error as { code?: unknown; statusCode?: unknown };
   if (typeof statusCode === 'number') return statusCode;
-  if (typeof code === 'number') return code;
+  // A DOMException's `code` (23 for a TimeoutError) is not an HTTP status.
+  if (typeof code === 'number' && code >= 100 && code <= 599) return code;
   return undefined;
 }
 
