@@ -37,7 +37,7 @@ export async function startInProcessController(
   controlPlane: ControlPlane,
   xray: { endpoint: string },
   logFile: string,
-  overrides: { identity?: string; resyncPeriodMs?: number; waitForSync?: boolean } = {},
+  overrides: { identity?: string; resyncPeriodMs?: number; waitForSync?: boolean; clusterName?: string } = {},
 ): Promise<{ controller: RunningController; registry: Registry }> {
   const registry = new Registry();
   const logger = pino({ level: 'debug' }, pino.destination({ dest: join(controlPlane.logDir, logFile), sync: true }));
@@ -46,7 +46,7 @@ export async function startInProcessController(
     logger,
     registry,
     config: Object.freeze({
-      clusterName: CLUSTER_NAME,
+      clusterName: overrides.clusterName ?? CLUSTER_NAME,
       region: E2E_REGION,
       xrayEndpoint: xray.endpoint,
       operatorNamespace: OPERATOR_NAMESPACE,

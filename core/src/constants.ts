@@ -29,6 +29,16 @@ export const Annotations = {
   rolledForConfig: `${ANNOTATION_PREFIX}rolled-for-config`,
   /** Written by the controller on a workload: when it rolled it because pods were admitted without injection. */
   missedInjectionRolledAt: `${ANNOTATION_PREFIX}missed-injection-rolled-at`,
+  /**
+   * Set by a person on an XRayTracing to the cluster name its rules are tagged with (status.clusterName): the
+   * operator, now running under another clusterName, deletes those rules and recreates them under its own.
+   */
+  migrateFromCluster: `${ANNOTATION_PREFIX}migrate-from-cluster`,
+  /**
+   * Set by a person on an XRayTracing being deleted, "true": the finalizer is dropped without deleting the X-Ray
+   * sampling rules (AWS unreachable, or the operator about to be uninstalled); an Event lists what stays behind.
+   */
+  skipCleanup: `${ANNOTATION_PREFIX}skip-cleanup`,
   defaultContainer: 'kubectl.kubernetes.io/default-container',
 } as const;
 

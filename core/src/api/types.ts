@@ -136,6 +136,8 @@ export interface XRayTracingStatus {
   observedGeneration?: number;
   conditions?: Condition[];
   samplingRules?: OwnedSamplingRule[];
+  /** Cluster name the owned rules are tagged with. */
+  clusterName?: string;
   injectedWorkloads?: number;
   /** Hash of the injection config pods are compared against. */
   configHash?: string;

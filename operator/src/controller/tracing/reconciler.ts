@@ -105,17 +105,33 @@ export class TracingReconciler {
     return { ...tracing, metadata: { ...tracing.metadata, finalizers: updated.metadata.finalizers, resourceVersion: updated.metadata.resourceVersion } };
   }
 
+  /** The cluster names whose rules this XRayTracing may own: this operator's, and the one status recorded. */
+  private ownerClusters(tracing: XRayTracing): string[] {
+    const recorded = tracing.status?.clusterName;
+    const current = this.deps.sampling.clusterName;
+    return recorded && recorded !== current ? [recorded, current] : [current];
+  }
+
   private async finalize(tracing: XRayTracing): Promise<void> {
     const finalizers = tracing.metadata.finalizers ?? [];
     if (!finalizers.includes(FINALIZER)) return;
-    try {
-      await this.deps.sampling.deleteAllOwned(tracing);
-    } catch (error) {
-      const failure = classifySamplingError(error);
-      const message = `Could not delete the owned X-Ray sampling rules; the XRayTracing stays until they are gone: ${failure.message}`;
-      await this.deps.events.record(involved(tracing), 'Warning', 'SamplingRuleCleanupFailed', message);
-      await this.patchStatus(tracing, { ...tracing.status, lastError: message });
-      throw new RetryableReconcileError(message, failure.reason, { cause: error });
+    if (tracing.metadata.annotations?.[Annotations.skipCleanup] === 'true') {
+      const left = (tracing.status?.samplingRules ?? []).map((rule) => rule.ruleARN ?? rule.ruleName);
+      const message = `Removed the finalizer without deleting X-Ray sampling rules (${Annotations.skipCleanup}); left in the account: ${left.length > 0 ? left.join(', ') : 'none recorded'}`;
+      await this.deps.events.record(involved(tracing), 'Warning', 'SamplingRuleCleanupSkipped', message);
+      this.log(tracing, 'finalize').warn({ left }, 'Skipped deleting the owned X-Ray sampling rules');
+    } else {
+      try {
+        for (const clusterName of this.ownerClusters(tracing)) await this.deps.sampling.deleteAllOwned(tracing, clusterName);
+      } catch (error) {
+        const failure = classifySamplingError(error);
+        const message =
+          `Could not delete the owned X-Ray sampling rules; the XRayTracing stays until they are gone (or annotate it ` +
+          `${Annotations.skipCleanup}=true to leave them): ${failure.message}`;
+        await this.deps.events.record(involved(tracing), 'Warning', 'SamplingRuleCleanupFailed', message);
+        await this.patchStatus(tracing, { ...tracing.status, lastError: message });
+        throw new RetryableReconcileError(message, failure.reason, { cause: error });
+      }
     }
     try {
       await this.deps.clients.custom.patchNamespacedCustomObject(
@@ -148,18 +164,41 @@ export class TracingReconciler {
     }
   }
 
+  /**
+   * A clusterName that changed under existing rules would orphan them (they stay tagged with the old name). Refused
+   * until a person confirms with the migrate-from-cluster annotation; then the old rules go first.
+   */
+  private clusterRename(tracing: XRayTracing): { refused: SamplingObservation } | { migrateFrom?: string } {
+    const recorded = tracing.status?.clusterName;
+    const current = this.deps.sampling.clusterName;
+    if (!recorded || recorded === current) return {};
+    if (tracing.metadata.annotations?.[Annotations.migrateFromCluster] === recorded) return { migrateFrom: recorded };
+    const message =
+      `The X-Ray sampling rules of this XRayTracing are tagged for cluster "${recorded}", but the operator now runs as "${current}"; ` +
+      `nothing was changed. Set clusterName back to "${recorded}", or annotate this XRayTracing ${Annotations.migrateFromCluster}=${recorded} ` +
+      `to delete those rules and recreate them for "${current}"`;
+    return { refused: { ok: false, reason: 'ClusterNameChanged', message } };
+  }
+
   private async syncSampling(tracing: XRayTracing, spec: ResolvedSpec): Promise<{ observation: SamplingObservation; retry?: { reason: string; message: string } }> {
+    const rename = this.clusterRename(tracing);
+    if ('refused' in rename) return { observation: rename.refused };
     const uid = tracing.metadata.uid ?? '';
     const last = this.lastSync.get(uid);
     const previous = tracing.status;
     const syncedBefore = previous?.conditions?.some((c) => c.type === 'SamplingRulesSynced' && c.status === 'True');
     const fresh = last && last.generation === tracing.metadata.generation && this.now().getTime() - last.atMs < this.deps.resyncPeriodMs;
     // Status writes and workload events re-run this reconcile; X-Ray is only asked again on a change or a resync.
-    if (fresh && syncedBefore) return { observation: { ok: true, rules: previous?.samplingRules ?? [] } };
+    const clusterName = this.deps.sampling.clusterName;
+    if (fresh && syncedBefore && !rename.migrateFrom) return { observation: { ok: true, rules: previous?.samplingRules ?? [], clusterName } };
     try {
+      if (rename.migrateFrom) {
+        await this.deps.sampling.deleteAllOwned(tracing, rename.migrateFrom);
+        this.log(tracing, 'migrate-cluster-name').info({ from: rename.migrateFrom, to: clusterName }, 'Deleted the X-Ray sampling rules of the previous cluster name');
+      }
       const rules = spec.sampling.mode === 'centralized' ? await this.deps.sampling.sync(tracing, spec) : await this.deps.sampling.deleteAllOwned(tracing).then(() => []);
       this.lastSync.set(uid, { generation: tracing.metadata.generation, atMs: this.now().getTime() });
-      return { observation: { ok: true, rules } };
+      return { observation: { ok: true, rules, clusterName } };
     } catch (error) {
       this.lastSync.delete(uid);
       const failure = classifySamplingError(error);

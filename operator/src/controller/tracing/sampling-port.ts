@@ -9,18 +9,21 @@ import type { SamplingFailureReason } from './status.js';
 export interface SamplingRulesPort {
   /** Makes X-Ray hold exactly the rules the spec wants for this XRayTracing (none in local mode); returns them. */
   sync(tracing: XRayTracing, spec: ResolvedSpec): Promise<OwnedSamplingRule[]>;
-  /** Deletes every rule this XRayTracing owns (finalizer, local mode). */
-  deleteAllOwned(tracing: XRayTracing): Promise<void>;
+  /** Deletes every rule this XRayTracing owns under `clusterName` (default: this operator's): finalizer, local mode, migration. */
+  deleteAllOwned(tracing: XRayTracing, clusterName?: string): Promise<void>;
+  /** The cluster name this operator tags rules with. */
+  readonly clusterName: string;
 }
 
 /** The port over SamplingRuleSync: the core plans the desired rules of an XRayTracing, the sync applies them. */
 export function samplingRulesPort(sync: SamplingRuleSync, clusterName: string): SamplingRulesPort {
   return {
+    clusterName,
     async sync(tracing, spec) {
       return (await sync.sync(desiredSamplingRules(tracing, spec, clusterName))).rules;
     },
-    async deleteAllOwned(tracing) {
-      await sync.deleteAllOwned(samplingRuleOwner(tracing, clusterName));
+    async deleteAllOwned(tracing, ownerCluster = clusterName) {
+      await sync.deleteAllOwned(samplingRuleOwner(tracing, ownerCluster));
     },
   };
 }

@@ -15,7 +15,7 @@ function valid(overrides: Partial<Extract<TracingObservation, { valid: true }>> 
     spec: centralized,
     configHash: 'abc123',
     collectorConfigMap: { ok: true, name: 'xray-collector-default' },
-    sampling: { ok: true, rules: [{ name: 'default', ruleName: 'default-1234abcd', ruleARN: 'arn:rule' }] },
+    sampling: { ok: true, rules: [{ name: 'default', ruleName: 'default-1234abcd', ruleARN: 'arn:rule' }], clusterName: 'prod' },
     injectedWorkloads: 2,
     ...overrides,
   };
@@ -79,7 +79,7 @@ describe('computeStatus', () => {
   });
 
   it('describes local sampling without rules', () => {
-    const status = computeStatus(undefined, valid({ spec: local, sampling: { ok: true, rules: [] } }), 1, t0);
+    const status = computeStatus(undefined, valid({ spec: local, sampling: { ok: true, rules: [], clusterName: 'prod' } }), 1, t0);
     expect(status.sampling).toBe('local 7%');
     expect(conditionOf(status, 'SamplingRulesSynced')).toMatchObject({ status: 'True', reason: 'LocalSampling' });
   });

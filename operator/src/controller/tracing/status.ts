@@ -6,10 +6,17 @@ import type { FieldError } from '../../../../core/src/api/validate.js';
 import { ConditionTypes, mergeConditions, type ConditionInput } from './conditions.js';
 
 /** Why sampling rules could not be synced; the reasons users see on SamplingRulesSynced. */
-export type SamplingFailureReason = 'RuleLimitExceeded' | 'Throttled' | 'InvalidRequest' | 'AWSUnreachable' | 'RuleNameConflict' | 'SyncFailed';
+export type SamplingFailureReason =
+  | 'RuleLimitExceeded'
+  | 'Throttled'
+  | 'InvalidRequest'
+  | 'AWSUnreachable'
+  | 'RuleNameConflict'
+  | 'ClusterNameChanged'
+  | 'SyncFailed';
 
 export type SamplingObservation =
-  | { ok: true; rules: OwnedSamplingRule[] }
+  | { ok: true; rules: OwnedSamplingRule[]; clusterName: string }
   | { ok: false; reason: SamplingFailureReason; message: string };
 
 export type TracingObservation =
@@ -76,6 +83,7 @@ export function computeStatus(previous: XRayTracingStatus | undefined, observati
     observedGeneration: generation,
     conditions,
     samplingRules: previous?.samplingRules ?? [],
+    clusterName: previous?.clusterName,
     injectedWorkloads: previous?.injectedWorkloads ?? 0,
     configHash: previous?.configHash,
     sampling: previous?.sampling,
@@ -86,6 +94,7 @@ export function computeStatus(previous: XRayTracingStatus | undefined, observati
     status.injectedWorkloads = observation.injectedWorkloads;
     if (observation.sampling.ok) {
       status.samplingRules = observation.sampling.rules;
+      status.clusterName = observation.sampling.clusterName;
       status.sampling = samplingSummary(observation.spec, observation.sampling.rules.length);
     } else if (status.sampling === undefined) {
       status.sampling = samplingSummary(observation.spec, status.samplingRules?.length ?? 0);
