@@ -1,5 +1,6 @@
 // What the controller owns in X-Ray when people change things under it: a renamed cluster (the README suggests
-// setting clusterName after a default install), and an XRayTracing deleted while X-Ray cannot be reached.
+// setting clusterName after a default install), an XRayTracing deleted while X-Ray cannot be reached, and a tenant
+// that asks for more rules than its share of the account's quota.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { API_GROUP, API_VERSION, Annotations, RuleTags, XRAY_TRACING_PLURAL } from '../core/src/constants.js';
@@ -95,5 +96,42 @@ describe('controller e2e: ownership of X-Ray rules across a cluster rename and a
     const skipped = (await eventsFor(controlPlane.kc, 'forced', 'default')).find((event) => event.reason === 'SamplingRuleCleanupSkipped');
     expect(skipped?.type).toBe('Warning');
     expect(skipped?.message).toContain(arn);
+  });
+
+  it('refuses the XRayTracing that would take its namespace over the rule budget, and a neighbour still gets its rules', async () => {
+    await createNamespace(controlPlane.kc, 'greedy');
+    const rules = Array.from({ length: 10 }, (_, i) => ({ name: `r${i}`, priority: 10 + i, fixedRate: 0.1, reservoirSize: 1 }));
+    await applyObjects(controlPlane.kc, [tracing('greedy', 'default', { sampling: { mode: 'centralized', rules } })]);
+    await waitForCondition(controlPlane.kc, 'greedy', 'default', 'Ready', 'True');
+    await applyObjects(controlPlane.kc, [tracing('greedy', 'more', {})]);
+    const refused = await waitForCondition(controlPlane.kc, 'greedy', 'more', 'SamplingRulesSynced', 'False', 'RuleBudgetExceeded');
+    expect(refused.status?.lastError).toContain('namespace greedy may own at most 11 and older XRayTracings there own 11');
+    expect(rulesOf('greedy', 'after')).toHaveLength(11);
+
+    await createNamespace(controlPlane.kc, 'neighbour');
+    await applyObjects(controlPlane.kc, [tracing('neighbour', 'default', {})]);
+    await waitForCondition(controlPlane.kc, 'neighbour', 'default', 'Ready', 'True');
+    expect(rulesOf('neighbour', 'after')).toHaveLength(1);
+  });
+
+  it('does not call CreateSamplingRule again for every pod event after X-Ray refused it', async () => {
+    for (let i = 0; fakeXRay.store.all().length < 25; i++) {
+      fakeXRay.store.put({ RuleName: `foreign-${i}`, ResourceARN: '*', Priority: 5000 + i, FixedRate: 0.05, ReservoirSize: 1, ServiceName: '*', ServiceType: '*', Host: '*', HTTPMethod: '*', URLPath: '*', Version: 1 });
+    }
+    await createNamespace(controlPlane.kc, 'full');
+    await applyObjects(controlPlane.kc, [tracing('full', 'default', {})]);
+    await waitForCondition(controlPlane.kc, 'full', 'default', 'SamplingRulesSynced', 'False', 'RuleLimitExceeded');
+    const creates = () => fakeXRay.calls.filter((call) => call.operation === 'CreateSamplingRule').length;
+    const before = creates();
+    const core = controlPlane.kc.makeApiClient(CoreV1Api);
+    for (let i = 0; i < 5; i++) {
+      await core.createNamespacedPod({
+        namespace: 'full',
+        body: { metadata: { name: `injected-${i}`, annotations: { [Annotations.injected]: 'default/0123456789abcdef' } }, spec: { containers: [{ name: 'app', image: 'app' }] } },
+      });
+    }
+    // Each pod event reconciled the XRayTracing (it counts them) without asking X-Ray again.
+    await waitFor('the pods to be counted', async () => (await readTracing(controlPlane.kc, 'full', 'default'))?.status?.injectedWorkloads === 5);
+    expect(creates()).toBe(before);
   });
 });

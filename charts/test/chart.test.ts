@@ -223,6 +223,11 @@ describe('values that change the chart', () => {
     expect(allowed.test('https://vpce-0a1b-c2d3.xray.eu-west-1.vpce.amazonaws.com.evil.example')).toBe(false);
   });
 
+  it('passes the sampling rule budget, with one XRayTracing per namespace and no cluster cap by default', () => {
+    expect(configOf('private-registry.yaml').ruleBudget).toEqual({ perNamespace: 4, perCluster: 20 });
+    expect(configOf('default.yaml').ruleBudget).toEqual({ perNamespace: 11, perCluster: undefined });
+  });
+
   it('installs the CRD from crds/ unchanged, kept on helm uninstall so no XRayTracing is lost', () => {
     const source = yaml.load(readFileSync(crdSource, 'utf8')) as K8sObject;
     const crd = findObject(objectsFor('default.yaml'), 'CustomResourceDefinition');

@@ -158,6 +158,7 @@ export interface ObjectMeta {
   ownerReferences?: { apiVersion: string; kind: string; name: string; uid: string; controller?: boolean }[];
   finalizers?: string[];
   deletionTimestamp?: string | Date;
+  creationTimestamp?: string | Date;
 }
 
 export interface XRayTracing {

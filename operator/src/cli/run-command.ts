@@ -70,6 +70,7 @@ export async function runOperator(config: Readonly<OperatorConfig>): Promise<voi
       leaseName: config.leaseName,
       leaderElect: config.leaderElect,
       operatorDefaults: config.defaults,
+      ruleBudget: config.ruleBudget,
     },
     // The sync retries throttling itself, with backoff it can see and count.
     xrayClientFactory: ({ region, endpoint }) => createXRayClient({ region, endpoint }),

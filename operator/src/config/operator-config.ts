@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_OPERATOR_NAMESPACE } from '../../../core/src/constants.js';
 import type { OperatorDefaults } from '../../../core/src/api/defaults.js';
 import { compileEndpointAllowPattern } from '../../../core/src/api/endpoint-policy.js';
+import { DEFAULT_RULE_BUDGET, type RuleBudget } from '../../../core/src/sampling/budget.js';
 
 export type CertMode = 'self-managed' | 'files';
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
@@ -33,6 +34,8 @@ export interface OperatorConfig {
   logLevel: LogLevel;
   /** Images used where an XRayTracing names none (e.g. mirrors in a private registry). */
   defaults: OperatorDefaults;
+  /** X-Ray sampling rules XRayTracings may own. */
+  ruleBudget: RuleBudget;
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error'];
@@ -88,7 +91,24 @@ export const RUN_OPTIONS = {
     env: 'XRAY_OPERATOR_AWS_ENDPOINT_ALLOW_PATTERN',
     help: 'regular expression (whole URL) for the X-Ray endpoints an XRayTracing may name; unset: https, or http to loopback',
   },
+  'max-rules-per-namespace': {
+    type: 'string',
+    env: 'XRAY_OPERATOR_MAX_RULES_PER_NAMESPACE',
+    default: String(DEFAULT_RULE_BUDGET.perNamespace),
+    help: 'X-Ray sampling rules the XRayTracings of one namespace may own together',
+  },
+  'max-rules-per-cluster': {
+    type: 'string',
+    env: 'XRAY_OPERATOR_MAX_RULES_PER_CLUSTER',
+    help: 'X-Ray sampling rules the XRayTracings of this cluster may own together (unset: no cap but X-Ray\'s quota)',
+  },
 } as const;
+
+function parseCount(value: string | undefined, option: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^[0-9]{1,6}$/.test(value)) throw new ConfigError(`--${option} must be a whole number, got "${value}"`);
+  return Number(value);
+}
 
 function parseAllowPattern(source: string | undefined): RegExp | undefined {
   if (source === undefined) return undefined;
@@ -150,6 +170,10 @@ export function parseOperatorConfig(argv: readonly string[], env: Readonly<Recor
       instrumentationImage: get('instrumentation-image'),
       collectorImage: get('collector-image'),
       awsEndpointAllowPattern: parseAllowPattern(get('aws-endpoint-allow-pattern')),
+    }),
+    ruleBudget: Object.freeze({
+      perNamespace: parseCount(get('max-rules-per-namespace'), 'max-rules-per-namespace') ?? DEFAULT_RULE_BUDGET.perNamespace,
+      perCluster: parseCount(get('max-rules-per-cluster'), 'max-rules-per-cluster'),
     }),
   };
   return Object.freeze(config);

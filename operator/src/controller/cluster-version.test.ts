@@ -26,7 +26,11 @@ describe('detectNativeSidecars', () => {
     const throttled = new ApiException(429, 'Too Many Requests', {}, {});
     const api = versionApi([throttled, new Error('connect ECONNREFUSED'), throttled], { major: '1', minor: '31+' });
     const waits: number[] = [];
-    const supported = await detectNativeSidecars(api.clients, { logger, sleep: (ms) => Promise.resolve(void waits.push(ms)) });
+    const sleep = (ms: number): Promise<void> => {
+      waits.push(ms);
+      return Promise.resolve();
+    };
+    const supported = await detectNativeSidecars(api.clients, { logger, sleep });
     expect(supported).toBe(true);
     expect(api.calls()).toBe(4);
     expect(waits).toHaveLength(3);

@@ -6,6 +6,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { OperatorDefaults } from '../../../core/src/api/defaults.js';
+import { DEFAULT_RULE_BUDGET, type RuleBudget } from '../../../core/src/sampling/budget.js';
 import type { ClusterView } from '../../../core/src/ports.js';
 import { createClusterCaches } from '../k8s/caches.js';
 import { makeKubeClients } from '../k8s/clients.js';
@@ -39,6 +40,8 @@ export interface ControllerConfig {
   resyncPeriodMs?: number;
   /** Installation-wide defaults (images) under every XRayTracing. */
   operatorDefaults?: OperatorDefaults;
+  /** Sampling rules XRayTracings may own; default DEFAULT_RULE_BUDGET. */
+  ruleBudget?: RuleBudget;
 }
 
 /** Builds the X-Ray API client (tests point it at a fake and give it fixed credentials). */
@@ -94,7 +97,7 @@ export async function startController(options: StartControllerOptions): Promise<
     metrics,
     logger,
     resyncPeriodMs,
-    tracingReconciler: new TracingReconciler({ clients, caches, configs, sampling, events, logger, resyncPeriodMs }),
+    tracingReconciler: new TracingReconciler({ clients, caches, configs, sampling, events, logger, resyncPeriodMs, ruleBudget: config.ruleBudget ?? DEFAULT_RULE_BUDGET }),
     workloadReconciler: new WorkloadReconciler({ clients, caches, configs, events, logger, metrics }),
   });
   const elector = config.leaderElect

@@ -5,12 +5,14 @@ import { Annotations, API_GROUP, API_GROUP_VERSION, API_VERSION, FINALIZER, XRAY
 import type { ResolvedSpec, XRayTracing, XRayTracingStatus } from '../../../../core/src/api/types.js';
 import { renderCollectorConfigYaml } from '../../../../core/src/collector/render.js';
 import { workloadOf } from '../../../../core/src/injection/index.js';
+import { allocateRuleBudget, type RuleBudget, type RuleDemand } from '../../../../core/src/sampling/budget.js';
 import type { KubeClients } from '../../k8s/clients.js';
 import type { ClusterCaches } from '../../k8s/caches.js';
 import { describeApiError, isNotFound } from '../../k8s/errors.js';
 import type { EventRecorder, InvolvedObject } from '../../k8s/events.js';
 import { APPLY_PARAMS, mergePatch, serverSideApply } from '../../k8s/patch.js';
 import { podHasFinished } from '../../k8s/pod-phase.js';
+import { backoffDelayMs, type BackoffPolicy } from '../../runtime/backoff.js';
 import { splitObjectKey } from '../keys.js';
 import type { ReconcileOutcome } from '../work-queue.js';
 import { collectorConfigMapName, collectorConfigMapUpToDate, desiredCollectorConfigMap } from './collector-configmap.js';
@@ -28,10 +30,22 @@ export interface TracingReconcilerDeps {
   logger: Logger;
   /** How often X-Ray is re-checked for drift when nothing changed. */
   resyncPeriodMs: number;
+  /** How many sampling rules XRayTracings may own, per namespace and per cluster. */
+  ruleBudget: RuleBudget;
   now?: () => Date;
 }
 
 const crd = { group: API_GROUP, version: API_VERSION, plural: XRAY_TRACING_PLURAL } as const;
+
+/** How soon X-Ray is asked again after a transient failure; pod events in between reuse the failure. */
+const SAMPLING_RETRY: BackoffPolicy = Object.freeze({ baseMs: 1_000, maxMs: 5 * 60_000, jitter: 0.2 });
+
+interface SamplingAttempt {
+  generation: number | undefined;
+  atMs: number;
+  /** Set when the attempt failed: what to report, and when X-Ray may be asked again. */
+  failure?: { observation: SamplingObservation; retry?: { reason: string; message: string }; retryAtMs: number; failures: number };
+}
 
 /** A failure the queue should retry with backoff, after status already says what went wrong. */
 export class RetryableReconcileError extends Error {
@@ -48,8 +62,8 @@ function involved(tracing: XRayTracing): InvolvedObject {
 
 export class TracingReconciler {
   private readonly now: () => Date;
-  /** uid → when X-Ray was last synced successfully, for which generation. */
-  private readonly lastSync = new Map<string, { generation: number | undefined; atMs: number }>();
+  /** uid → the last X-Ray sync attempt: when, for which generation, and how it failed if it did. */
+  private readonly lastSync = new Map<string, SamplingAttempt>();
 
   constructor(private readonly deps: TracingReconcilerDeps) {
     this.now = deps.now ?? (() => new Date());
@@ -185,9 +199,16 @@ export class TracingReconciler {
     if ('refused' in rename) return { observation: rename.refused };
     const uid = tracing.metadata.uid ?? '';
     const last = this.lastSync.get(uid);
+    const nowMs = this.now().getTime();
+    // A failed or refused sync is not retried for every pod event: only on its backoff, a spec change or a resync.
+    if (last?.failure && last.generation === tracing.metadata.generation && nowMs < last.failure.retryAtMs && !rename.migrateFrom) {
+      return { observation: last.failure.observation, retry: last.failure.retry };
+    }
+    const refusal = spec.sampling.mode === 'centralized' ? this.budgetRefusal(tracing) : undefined;
+    if (refusal) return this.failed(tracing, last, { ok: false, reason: 'RuleBudgetExceeded', message: refusal }, false);
     const previous = tracing.status;
     const syncedBefore = previous?.conditions?.some((c) => c.type === 'SamplingRulesSynced' && c.status === 'True');
-    const fresh = last && last.generation === tracing.metadata.generation && this.now().getTime() - last.atMs < this.deps.resyncPeriodMs;
+    const fresh = last && !last.failure && last.generation === tracing.metadata.generation && nowMs - last.atMs < this.deps.resyncPeriodMs;
     // Status writes and workload events re-run this reconcile; X-Ray is only asked again on a change or a resync.
     const clusterName = this.deps.sampling.clusterName;
     if (fresh && syncedBefore && !rename.migrateFrom) return { observation: { ok: true, rules: previous?.samplingRules ?? [], clusterName } };
@@ -200,14 +221,39 @@ export class TracingReconciler {
       this.lastSync.set(uid, { generation: tracing.metadata.generation, atMs: this.now().getTime() });
       return { observation: { ok: true, rules, clusterName } };
     } catch (error) {
-      this.lastSync.delete(uid);
       const failure = classifySamplingError(error);
       this.log(tracing, 'sync-sampling-rules').warn({ reason: failure.reason, err: error }, 'Failed to sync X-Ray sampling rules');
-      return {
-        observation: { ok: false, reason: failure.reason, message: failure.message },
-        retry: failure.transient ? { reason: failure.reason, message: failure.message } : undefined,
-      };
+      return this.failed(tracing, last, { ok: false, reason: failure.reason, message: failure.message }, failure.transient);
     }
+  }
+
+  /** Remembers a failed attempt: transient ones are retried on a growing backoff, the others at the next resync. */
+  private failed(
+    tracing: XRayTracing,
+    last: SamplingAttempt | undefined,
+    observation: Extract<SamplingObservation, { ok: false }>,
+    transient: boolean,
+  ): { observation: SamplingObservation; retry?: { reason: string; message: string } } {
+    const atMs = this.now().getTime();
+    const failures = (last?.failure?.failures ?? 0) + 1;
+    const retryAtMs = atMs + (transient ? backoffDelayMs(failures, SAMPLING_RETRY) : this.deps.resyncPeriodMs);
+    const retry = transient ? { reason: observation.reason, message: observation.message } : undefined;
+    this.lastSync.set(tracing.metadata.uid ?? '', { generation: tracing.metadata.generation, atMs, failure: { observation, retry, retryAtMs, failures } });
+    return { observation, retry };
+  }
+
+  /** Why this XRayTracing may not own the rules it wants, if the budget says so. */
+  private budgetRefusal(tracing: XRayTracing): string | undefined {
+    const demands: RuleDemand[] = [];
+    for (const other of this.deps.caches.xrayTracings.list()) {
+      if (other.metadata.deletionTimestamp) continue;
+      const config = this.deps.configs.of(other);
+      const rules = config.ok && config.spec.sampling.mode === 'centralized' ? config.spec.sampling.rules.length + 1 : 0;
+      const { uid = '', namespace = '', name = '', creationTimestamp } = other.metadata;
+      demands.push({ uid, namespace, name, createdAt: creationTimestamp ? new Date(creationTimestamp).toISOString() : '', rules });
+    }
+    const decision = allocateRuleBudget(demands, this.deps.ruleBudget).get(tracing.metadata.uid ?? '');
+    return decision && !decision.allowed ? decision.message : undefined;
   }
 
   /** Workloads in the namespace with at least one running pod injected by this XRayTracing. */

@@ -13,6 +13,7 @@ export type SamplingFailureReason =
   | 'AWSUnreachable'
   | 'RuleNameConflict'
   | 'ClusterNameChanged'
+  | 'RuleBudgetExceeded'
   | 'SyncFailed';
 
 export type SamplingObservation =
