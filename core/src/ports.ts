@@ -5,6 +5,11 @@ import type { XRayTracing } from './api/types.js';
 export interface ConfigMapLike {
   metadata: { name?: string; namespace?: string };
   data?: Record<string, string>;
+  /**
+   * Some keys or values were left out (a cache keeps bounded copies): a key missing from `data` may still be set, so
+   * a lookup that misses is answered as unreadable, like a Secret's.
+   */
+  incomplete?: boolean;
 }
 
 export interface NamespaceLike {

@@ -59,6 +59,7 @@ function fromEnvFromSources(
       }
       const value = configMap.data?.[key];
       if (value !== undefined) return { source: { kind: 'configMap', configMapName: cmName, value }, index: i };
+      if (configMap.incomplete) return { source: { kind: 'opaque', sourceKind: 'ConfigMap', sourceName: cmName }, index: i };
     } else if (source.secretRef) {
       return { source: { kind: 'opaque', sourceKind: 'Secret', sourceName: source.secretRef.name ?? '' }, index: i };
     }

@@ -4,7 +4,10 @@ import type { ConfigMapLike } from '../ports.js';
 import { extendNodeOptions, USER_NODE_OPTIONS_ENV } from './node-options.js';
 import type { ContainerLike } from './types.js';
 
-const configMaps: Record<string, ConfigMapLike> = { rt: { metadata: { name: 'rt' }, data: { NODE_OPTIONS: '--x=$(Y)' } } };
+const configMaps: Record<string, ConfigMapLike> = {
+  rt: { metadata: { name: 'rt' }, data: { NODE_OPTIONS: '--x=$(Y)' } },
+  huge: { metadata: { name: 'huge' }, data: { other: '' }, incomplete: true },
+};
 const extend = (container: Omit<ContainerLike, 'name'>) => extendNodeOptions({ name: 'app', ...container }, (name) => configMaps[name]);
 
 describe('extendNodeOptions', () => {
@@ -32,6 +35,11 @@ describe('extendNodeOptions', () => {
         { name: 'NODE_OPTIONS', value: `$(${USER_NODE_OPTIONS_ENV}) ${NODE_OPTIONS_PRELOAD}` },
       ],
     });
+  });
+
+  it('treats a key missing from an incomplete (bounded) ConfigMap copy as unreadable, not absent', () => {
+    const result = extend({ envFrom: [{ configMapRef: { name: 'huge' } }] });
+    expect(result).toMatchObject({ ok: true, warnings: [expect.stringContaining('ConfigMap "huge" (envFrom) may set NODE_OPTIONS, which the webhook cannot read')] });
   });
 
   it('copies a ConfigMap value with $ escaped, since kubelet expands explicit values but not envFrom ones', () => {

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { API_GROUP, API_VERSION, XRAY_TRACING_PLURAL } from '../../../core/src/constants.js';
 import type { XRayTracing } from '../../../core/src/api/types.js';
 import type { KubeClients } from './clients.js';
-import { ResilientInformer, type InformerState } from './informer.js';
+import { ResilientInformer, type InformerState, type ListPage } from './informer.js';
 import { stripConfigMap, stripNamespace, stripPod, stripWorkload, stripXRayTracing } from './strip.js';
 
 export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'DaemonSet';
@@ -32,23 +32,23 @@ export function createClusterCaches(clients: KubeClients, logger: Logger): Clust
   const make = <T extends object>(
     name: string,
     path: string,
-    list: () => Promise<{ items: T[] }>,
+    list: (page: ListPage) => Promise<{ items: T[] }>,
     strip: (object: T) => T,
   ): ResilientInformer<T> => new ResilientInformer<T>({ name, kubeConfig, path, list, strip, logger });
 
   const xrayTracings = make<XRayTracing>(
     XRAY_TRACING_PLURAL,
     `/apis/${API_GROUP}/${API_VERSION}/${XRAY_TRACING_PLURAL}`,
-    async () => (await clients.custom.listClusterCustomObject({ group: API_GROUP, version: API_VERSION, plural: XRAY_TRACING_PLURAL })) as { items: XRayTracing[] },
+    async (page) => (await clients.custom.listClusterCustomObject({ group: API_GROUP, version: API_VERSION, plural: XRAY_TRACING_PLURAL, ...page })) as { items: XRayTracing[] },
     stripXRayTracing,
   );
-  const namespaces = make<V1Namespace>('namespaces', '/api/v1/namespaces', () => clients.core.listNamespace(), stripNamespace);
-  const configMaps = make<V1ConfigMap>('configmaps', '/api/v1/configmaps', () => clients.core.listConfigMapForAllNamespaces(), stripConfigMap);
-  const pods = make<V1Pod>('pods', '/api/v1/pods', () => clients.core.listPodForAllNamespaces(), stripPod);
+  const namespaces = make<V1Namespace>('namespaces', '/api/v1/namespaces', (page) => clients.core.listNamespace(page), stripNamespace);
+  const configMaps = make<V1ConfigMap>('configmaps', '/api/v1/configmaps', (page) => clients.core.listConfigMapForAllNamespaces(page), stripConfigMap);
+  const pods = make<V1Pod>('pods', '/api/v1/pods', (page) => clients.core.listPodForAllNamespaces(page), stripPod);
   const workloads: Record<WorkloadKind, ResilientInformer<Workload>> = {
-    Deployment: make<Workload>('deployments', '/apis/apps/v1/deployments', () => clients.apps.listDeploymentForAllNamespaces(), stripWorkload),
-    StatefulSet: make<Workload>('statefulsets', '/apis/apps/v1/statefulsets', () => clients.apps.listStatefulSetForAllNamespaces(), stripWorkload),
-    DaemonSet: make<Workload>('daemonsets', '/apis/apps/v1/daemonsets', () => clients.apps.listDaemonSetForAllNamespaces(), stripWorkload),
+    Deployment: make<Workload>('deployments', '/apis/apps/v1/deployments', (page) => clients.apps.listDeploymentForAllNamespaces(page), stripWorkload),
+    StatefulSet: make<Workload>('statefulsets', '/apis/apps/v1/statefulsets', (page) => clients.apps.listStatefulSetForAllNamespaces(page), stripWorkload),
+    DaemonSet: make<Workload>('daemonsets', '/apis/apps/v1/daemonsets', (page) => clients.apps.listDaemonSetForAllNamespaces(page), stripWorkload),
   };
   const informers = [xrayTracings, namespaces, configMaps, pods, ...Object.values(workloads)] as ResilientInformer<object>[];
 

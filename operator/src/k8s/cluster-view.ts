@@ -2,6 +2,7 @@
 import type { XRayTracing } from '../../../core/src/api/types.js';
 import type { ClusterView, ConfigMapLike, NamespaceLike } from '../../../core/src/ports.js';
 import type { ClusterCaches } from './caches.js';
+import { INCOMPLETE_ANNOTATION } from './strip.js';
 
 export class InformerClusterView implements ClusterView {
   constructor(
@@ -16,7 +17,8 @@ export class InformerClusterView implements ClusterView {
   getConfigMap(namespace: string, name: string): ConfigMapLike | undefined {
     const configMap = this.caches.configMaps.get(name, namespace);
     if (!configMap) return undefined;
-    return { metadata: { name: configMap.metadata?.name, namespace: configMap.metadata?.namespace }, data: configMap.data };
+    const incomplete = configMap.metadata?.annotations?.[INCOMPLETE_ANNOTATION] === 'true';
+    return { metadata: { name: configMap.metadata?.name, namespace: configMap.metadata?.namespace }, data: configMap.data, ...(incomplete ? { incomplete } : {}) };
   }
 
   getNamespace(name: string): NamespaceLike | undefined {

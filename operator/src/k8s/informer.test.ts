@@ -87,6 +87,34 @@ describe('ResilientInformer', () => {
     expect(informer.get('added', 'shop')?.data).toEqual({ NODE_OPTIONS: '--max-old-space-size=256' });
   });
 
+  it('lists page by page, stripping each page, and watches from the version the pages were served at', async () => {
+    const server = await watchServer([streamEvents({ type: 'ADDED', object: configMap('watched', '9') })]);
+    const pages: { limit: number; _continue?: string }[] = [];
+    const answers = [
+      { metadata: { resourceVersion: '8', _continue: 'page2' }, items: [configMap('a', '1'), configMap('b', '2')] },
+      { metadata: { resourceVersion: '8', _continue: 'page3' }, items: [configMap('c', '3'), configMap('d', '4')] },
+      { metadata: { resourceVersion: '8' }, items: [configMap('e', '5')] },
+    ];
+    const informer = new ResilientInformer<V1ConfigMap>({
+      name: 'configmaps',
+      kubeConfig: server.kubeConfig,
+      path: '/api/v1/configmaps',
+      list: (page) => {
+        pages.push(page);
+        return Promise.resolve(answers[pages.length - 1]!);
+      },
+      pageSize: 2,
+      strip: stripConfigMap,
+      logger: pino({ level: 'silent' }),
+    });
+    cleanups.push(() => informer.stop(), server.close);
+    await informer.start();
+    await until(() => informer.get('watched', 'shop') !== undefined);
+    expect(pages).toEqual([{ limit: 2, _continue: undefined }, { limit: 2, _continue: 'page2' }, { limit: 2, _continue: 'page3' }]);
+    expect(informer.list().map((c) => c.metadata?.name).sort()).toEqual(['a', 'b', 'c', 'd', 'e', 'watched']);
+    expect(informer.get('c', 'shop')?.binaryData).toBeUndefined();
+  });
+
   it('relists when the API server says the resourceVersion is gone, dropping what vanished meanwhile', async () => {
     const server = await watchServer([goneThenClose, streamEvents()]);
     let lists = 0;

@@ -23,7 +23,10 @@ export interface ResilientInformerOptions<T extends object> {
   kubeConfig: KubeConfig;
   /** Watch path, e.g. `/api/v1/pods`. */
   path: string;
-  list: () => Promise<{ metadata?: { resourceVersion?: string }; items: T[] }>;
+  /** One page of the list; the informer pages through it and strips each page before asking for the next. */
+  list: (page: ListPage) => Promise<{ metadata?: { resourceVersion?: string; _continue?: string }; items: T[] }>;
+  /** Objects per list page. Default LIST_PAGE_SIZE. */
+  pageSize?: number;
   /** Reduces an object to what the operator reads; runs on every listed and watched object. */
   strip?: (object: T) => T;
   logger: Logger;
@@ -31,6 +34,14 @@ export interface ResilientInformerOptions<T extends object> {
 }
 
 const RESTART_BACKOFF: BackoffPolicy = { baseMs: 1000, maxMs: 60_000, jitter: 0.2 };
+
+export interface ListPage {
+  limit: number;
+  _continue?: string;
+}
+
+/** As client-go's: a whole list of a big cluster's pods or ConfigMaps never sits in memory unstripped at once. */
+export const LIST_PAGE_SIZE = 500;
 
 /**
  * A Watch that strips objects and tells the informer when a watch is established. ListWatch only watches after its
@@ -81,8 +92,18 @@ export class ResilientInformer<T extends object> {
     const strip = options.strip ?? ((object: T) => object);
     const watch = new StrippingWatch<T>(options.kubeConfig, strip, () => this.established());
     const list = async (): Promise<KubernetesListObject<KubernetesObject>> => {
-      const result = await options.list();
-      return { ...result, items: result.items.map(strip) };
+      const items: T[] = [];
+      const limit = options.pageSize ?? LIST_PAGE_SIZE;
+      let _continue: string | undefined;
+      let resourceVersion: string | undefined;
+      do {
+        const page = await options.list({ limit, _continue });
+        for (const item of page.items) items.push(strip(item));
+        // Every page of one list is served from the same snapshot; its version is where the watch starts.
+        resourceVersion = page.metadata?.resourceVersion;
+        _continue = page.metadata?._continue || undefined;
+      } while (_continue);
+      return { metadata: { resourceVersion }, items };
     };
     this.listWatch = new ListWatch<KubernetesObject>(options.path, watch, list, false);
     this.listWatch.on('error', (error: unknown) => this.failed(error));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { V1ConfigMap, V1Deployment, V1Pod } from '@kubernetes/client-node';
-import { Annotations, InjectedNames } from '../../../core/src/constants.js';
-import { MAX_CACHED_CONFIGMAP_VALUE, stripConfigMap, stripPod, stripWorkload } from './strip.js';
+import { Annotations, InjectedNames, Labels, MANAGED_BY_VALUE } from '../../../core/src/constants.js';
+import { INCOMPLETE_ANNOTATION, MAX_CACHED_CONFIGMAP_KEY_BYTES, MAX_CACHED_CONFIGMAP_VALUE, stripConfigMap, stripPod, stripWorkload } from './strip.js';
 
 const managedFields = [{ manager: 'kubectl', operation: 'Update', fieldsV1: { 'f:metadata': {} } }];
 
@@ -48,17 +48,38 @@ describe('stripPod', () => {
 describe('stripConfigMap', () => {
   const big = 'x'.repeat(MAX_CACHED_CONFIGMAP_VALUE + 1);
 
-  it('drops long values and binary data but keeps every key that can become NODE_OPTIONS through envFrom', () => {
+  it('keeps every key, but only the values NODE_OPTIONS or OTEL_RESOURCE_ATTRIBUTES can come from through envFrom', () => {
     const configMap: V1ConfigMap = {
       metadata: { name: 'cfg', namespace: 'shop', resourceVersion: '1', labels: { a: 'b' }, managedFields },
-      data: { NODE_OPTIONS: big, OPTIONS: big, short: '--max-old-space-size=512', 'ca.crt': big },
+      data: { NODE_OPTIONS: '--max-old-space-size=512', ATTRIBUTES: 'team=a', OTEL_SERVICE_NAME: 'shop', 'ca.crt': big, S: 'x' },
       binaryData: { blob: 'AAAA' },
     };
     const stripped = stripConfigMap(configMap);
-    expect(Object.keys(stripped.data ?? {}).sort()).toEqual(['NODE_OPTIONS', 'OPTIONS', 'short']);
+    expect(stripped.data).toEqual({ NODE_OPTIONS: '--max-old-space-size=512', ATTRIBUTES: 'team=a', OTEL_SERVICE_NAME: '', 'ca.crt': '', S: 'x' });
     expect(stripped.binaryData).toBeUndefined();
     expect(stripped.metadata).not.toHaveProperty('labels', expect.anything());
+    expect(stripped.metadata?.annotations).toBeUndefined();
     expect(stripped.metadata?.resourceVersion).toBe('1');
+  });
+
+  it('keeps a bounded copy of a ConfigMap built to fill the cache, and marks it incomplete', () => {
+    const keys = Object.fromEntries(Array.from({ length: 250 }, (_, i) => [`key-${String(i).padStart(3, '0')}`, big]));
+    const suffixes = { S: big, OPTIONS: big };
+    const manyKeys = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`k${String(i).padStart(8, '0')}`, 'v']));
+    for (const data of [{ ...keys, ...suffixes }, manyKeys]) {
+      const stripped = stripConfigMap({ metadata: { name: 'fill', namespace: 'evil' }, data });
+      expect(JSON.stringify(stripped).length).toBeLessThan(MAX_CACHED_CONFIGMAP_KEY_BYTES + 2 * MAX_CACHED_CONFIGMAP_VALUE + 30_000);
+      expect(stripped.metadata?.annotations?.[INCOMPLETE_ANNOTATION]).toBe('true');
+    }
+  });
+
+  it('keeps the config hash of a collector ConfigMap, not its config', () => {
+    const stripped = stripConfigMap({
+      metadata: { name: 'xray-collector-default', namespace: 'shop', labels: { [Labels.managedBy]: MANAGED_BY_VALUE } },
+      data: { 'collector.yaml': big, 'config-hash': '0123456789abcdef' },
+    });
+    expect(stripped.data).toEqual({ 'collector.yaml': '', 'config-hash': '0123456789abcdef' });
+    expect(stripped.metadata?.labels).toEqual({ [Labels.managedBy]: MANAGED_BY_VALUE });
   });
 });
 

@@ -7,11 +7,19 @@ import type { XRayTracing } from '../../../core/src/api/types.js';
 /** Pod labels the controller reads: which revision of its workload a pod belongs to. */
 const REVISION_LABELS: readonly string[] = [Labels.podTemplateHash, Labels.controllerRevisionHash];
 /**
- * ConfigMap values longer than this are dropped unless their key can be NODE_OPTIONS through `envFrom` (with or
- * without a prefix). NODE_OPTIONS read through `valueFrom` can use any key, but a flag string that long does not
- * occur; certificates, dashboards and scripts do, and they are what would fill the cache.
+ * What the cache keeps of a ConfigMap is bounded whatever a tenant puts in it (a ConfigMap holds up to 1 MiB). The
+ * engine reads ConfigMaps only through `envFrom`: whether a key is set (any env var it might add), and the value of
+ * NODE_OPTIONS and OTEL_RESOURCE_ATTRIBUTES, whose keys are suffixes of those names once a prefix is applied. So keys
+ * are kept with empty values, those two values up to MAX_CACHED_CONFIGMAP_VALUE, and key names up to
+ * MAX_CACHED_CONFIGMAP_KEY_BYTES; anything left out marks the copy incomplete, and the engine then treats a key it
+ * cannot find as unreadable rather than absent.
  */
 export const MAX_CACHED_CONFIGMAP_VALUE = 4096;
+export const MAX_CACHED_CONFIGMAP_KEY_BYTES = 16 * 1024;
+export const INCOMPLETE_ANNOTATION = 'xray-operator.dev/cache-incomplete';
+const VALUES_READ = [Env.nodeOptions, Env.resourceAttributes];
+/** Our collector ConfigMaps' short values (the config hash) are kept: the reconciler compares them to skip writes. */
+const MAX_SHORT_VALUE = 64;
 
 function pick(record: Record<string, string> | undefined, keep: (key: string) => boolean): Record<string, string> | undefined {
   if (!record) return undefined;
@@ -53,20 +61,35 @@ export function stripPod(pod: V1Pod): V1Pod {
   };
 }
 
-/** Whether a key can become NODE_OPTIONS through `envFrom` (the env name is prefix + key). */
-function canBeNodeOptions(key: string): boolean {
-  return key.length > 0 && Env.nodeOptions.endsWith(key);
+/** Whether a key's value can become NODE_OPTIONS or OTEL_RESOURCE_ATTRIBUTES through `envFrom` (name = prefix + key). */
+function valueIsRead(key: string): boolean {
+  return key.length > 0 && VALUES_READ.some((name) => name.endsWith(key));
+}
+
+function boundedData(data: Record<string, string>, keepShort: boolean): { data: Record<string, string>; complete: boolean } {
+  const kept: Record<string, string> = {};
+  let keyBytes = 0;
+  let complete = true;
+  for (const key of Object.keys(data).sort()) {
+    keyBytes += key.length;
+    if (keyBytes > MAX_CACHED_CONFIGMAP_KEY_BYTES) return { data: kept, complete: false };
+    const value = data[key] ?? '';
+    if (!valueIsRead(key)) kept[key] = keepShort && value.length <= MAX_SHORT_VALUE ? value : '';
+    else if (value.length <= MAX_CACHED_CONFIGMAP_VALUE) kept[key] = value;
+    else complete = false;
+  }
+  return { data: kept, complete };
 }
 
 export function stripConfigMap(configMap: V1ConfigMap): V1ConfigMap {
-  const data = configMap.data;
   const meta = configMap.metadata;
-  // Our own collector ConfigMaps keep labels and owners: the reconciler compares them to skip needless writes.
+  // Our own collector ConfigMaps keep labels and owners: the reconciler compares them to skip needless writes. (The
+  // label is no privilege: anyone's ConfigMap with it is kept within the same bounds.)
   const ours = meta?.labels?.[Labels.managedBy] === MANAGED_BY_VALUE;
-  return {
-    metadata: ours ? { ...baseMeta(meta), labels: meta?.labels, ownerReferences: meta?.ownerReferences } : baseMeta(meta),
-    data: data ? (pick(data, (key) => canBeNodeOptions(key) || (data[key] ?? '').length <= MAX_CACHED_CONFIGMAP_VALUE) ?? {}) : undefined,
-  };
+  const metadata = ours ? { ...baseMeta(meta), labels: meta?.labels, ownerReferences: meta?.ownerReferences } : baseMeta(meta);
+  if (!configMap.data) return { metadata };
+  const { data, complete } = boundedData(configMap.data, ours);
+  return { metadata: complete ? metadata : { ...metadata, annotations: { [INCOMPLETE_ANNOTATION]: 'true' } }, data };
 }
 
 export function stripNamespace(namespace: V1Namespace): V1Namespace {

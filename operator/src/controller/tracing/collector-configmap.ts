@@ -36,7 +36,7 @@ export function desiredCollectorConfigMap(tracing: XRayTracing, collectorYaml: s
 
 /**
  * Whether the cached ConfigMap already holds what we would apply, so a reconcile can skip the write (pod events re-run
- * reconciles often). The cache drops long values, so a missing collector.yaml counts as equal when the hash matches.
+ * reconciles often). The cache keeps no collector config text (strip.ts), so an empty one counts as equal when the hash matches.
  */
 export function collectorConfigMapUpToDate(cached: V1ConfigMap | undefined, desired: V1ConfigMap): boolean {
   if (!cached) return false;
@@ -48,6 +48,6 @@ export function collectorConfigMapUpToDate(cached: V1ConfigMap | undefined, desi
     ownedByUs &&
     labelsMatch &&
     cached.data?.[CONFIG_HASH_KEY] === desired.data?.[CONFIG_HASH_KEY] &&
-    (yaml === undefined || yaml === desired.data?.[COLLECTOR_CONFIG_KEY])
+    (!yaml || yaml === desired.data?.[COLLECTOR_CONFIG_KEY])
   );
 }
