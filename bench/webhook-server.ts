@@ -2,6 +2,7 @@
 //   webhook  — the real admission webhook (engine, patch, metrics, one info log line per review to /dev/null)
 //   webhook-uncached — the same with the answer cache off: every pod computed afresh (all pods distinct)
 //   baseline — a fastify HTTPS server that only parses the AdmissionReview and answers allowed, no patch
+// Both webhook modes read the cluster through the operator's InformerClusterView (over in-memory caches), as deployed.
 // Prints {"url": …} once listening; answers "stats" messages on the IPC channel with its memory and CPU time.
 import { readFileSync } from 'node:fs';
 import fastify, { LogController } from 'fastify';
@@ -9,6 +10,8 @@ import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { parseAdmissionReview, reviewResponse } from '../webhook/src/admission-review.js';
 import { createWebhookServer, DEFAULT_BODY_LIMIT_BYTES, MUTATE_POD_PATH } from '../webhook/src/server.js';
+import type { ClusterCaches } from '../operator/src/k8s/caches.js';
+import { InformerClusterView } from '../operator/src/k8s/cluster-view.js';
 import { cachedResolver, fixtureView } from '../webhook/src/testing/fixtures.js';
 
 const [mode, certFile, keyFile] = process.argv.slice(2);
@@ -31,11 +34,23 @@ function baselineServer() {
   return app;
 }
 
+/** The fixture's XRayTracing and its namespace, served the way the operator serves them from its informer caches. */
+function informerView(): InformerClusterView {
+  const [tracing] = fixtureView().listXRayTracings('shop');
+  const namespace = { metadata: { name: 'shop', labels: { 'kubernetes.io/metadata.name': 'shop' } } };
+  const caches = {
+    xrayTracings: { list: (ns?: string) => (ns === undefined || ns === 'shop' ? [tracing] : []) },
+    namespaces: { get: (name: string) => (name === 'shop' ? namespace : undefined) },
+    configMaps: { get: () => undefined },
+  } as unknown as ClusterCaches;
+  return new InformerClusterView(caches, { clusterName: 'prod-eu', nativeSidecars: true });
+}
+
 const app =
   mode === 'baseline'
     ? baselineServer()
     : createWebhookServer({
-        view: fixtureView(),
+        view: informerView(),
         resolve: cachedResolver(),
         logger,
         tls,

@@ -259,7 +259,7 @@ function report(results: Record<string, Record<Mode, ModeResult>>): void {
         ratioDefinition: 'median over rounds of webhook reviews/s ÷ baseline reviews/s measured back to back',
         modes: {
           baseline: 'fastify HTTPS, parses the AdmissionReview, answers allowed without a patch',
-          webhook: 'the admission webhook as deployed; the benchmark repeats one pod, so answers come from its cache (a scale-up)',
+          webhook: 'the admission webhook as deployed (InformerClusterView); the benchmark repeats one pod, so answers come from its cache (a scale-up)',
           'webhook-uncached': 'the webhook with its answer cache off: engine, diff and encoding on every review (all pods distinct)',
         },
         targets: TARGETS,

@@ -109,7 +109,7 @@ describe.each(valuesFiles)('the chart rendered with values/%s', (file) => {
         'app.kubernetes.io/managed-by': 'Helm',
         'helm.sh/chart': expect.stringMatching(/^xray-operator-\d+\.\d+\.\d+/) as unknown,
       });
-      const clusterScoped = ['CustomResourceDefinition', 'ClusterRole', 'ClusterRoleBinding', 'MutatingWebhookConfiguration'].includes(object.kind);
+      const clusterScoped = ['CustomResourceDefinition', 'ClusterRole', 'ClusterRoleBinding', 'MutatingWebhookConfiguration', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'].includes(object.kind);
       expect(object.metadata.namespace, `${object.kind}/${object.metadata.name}`).toBe(clusterScoped ? undefined : NAMESPACE);
     }
   });
@@ -179,6 +179,11 @@ describe.each(valuesFiles)('the chart rendered with values/%s', (file) => {
     expect(webhook!.timeoutSeconds).toBeLessThanOrEqual(5);
     // The operator or cert-manager writes it; rendering none is what keeps `helm upgrade` from blanking it.
     expect(webhook!.clientConfig.caBundle).toBeUndefined();
+  });
+
+  it('gives the operator the webhook\'s own selectors, so it never rolls a workload the webhook cannot see', () => {
+    const [webhook] = webhookOf(file).webhooks!;
+    expect(configOf(file).webhookSelection).toEqual({ namespaceSelector: webhook!.namespaceSelector, objectSelector: webhook!.objectSelector });
   });
 
   it('never sends kube-system or the operator namespace to the webhook', () => {

@@ -48,6 +48,14 @@ describe('the chart RBAC against operator/src/k8s/api-access.ts', () => {
     expect(renderedGrants(rendered.certManager)).toEqual(listedGrants((resource) => resource !== 'secrets'));
   });
 
+  it('grants no get on what the operator reads from informer caches (list + watch), so a leaked token reads no more', () => {
+    const cached = API_ACCESS.filter((access) => access.verbs.includes('watch'));
+    expect(cached.map((access) => access.resource)).toEqual(expect.arrayContaining(['configmaps', 'pods', 'namespaces', 'xraytracings', 'deployments']));
+    expect(cached.filter((access) => access.verbs.includes('get')).map((access) => access.resource)).toEqual([]);
+    const clusterRole = renderedGrants(rendered.selfManaged).filter((grant) => grant.startsWith('cluster ') && grant.endsWith(' get'));
+    expect(clusterRole).toEqual(['cluster admissionregistration.k8s.io/mutatingwebhookconfigurations get']);
+  });
+
   it('uses no wildcard anywhere', () => {
     for (const objects of Object.values(rendered)) {
       for (const rule of [...rulesOf(objects, 'ClusterRole'), ...rulesOf(objects, 'Role')]) {

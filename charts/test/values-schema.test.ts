@@ -11,6 +11,8 @@ const cases = [
   { values: ['serviceAccount.roleArn=my-role'], message: "at '/serviceAccount/roleArn': 'my-role' does not match pattern" },
   { values: ['aws.region=Europe'], message: "at '/aws/region': 'Europe' does not match pattern" },
   { values: ['webhook.timeoutSeconds=60'], message: "at '/webhook/timeoutSeconds': maximum: got 60, want 30" },
+  { values: ['networkPolicy.enable=false'], message: "additional properties 'enable' not allowed" },
+  { values: ['admissionPolicy.enabled=maybe'], message: "at '/admissionPolicy/enabled': got string, want boolean" },
 ] as const;
 
 const results = new Map<string, HelmResult>();

@@ -19,6 +19,8 @@ export const Annotations = {
   serviceName: `${ANNOTATION_PREFIX}service-name`,
   /** Written by the webhook: `<xrayTracingName>/<configHash>`. */
   injected: `${ANNOTATION_PREFIX}injected`,
+  /** Written by the webhook: the Node.js preload image (tag or digest) the pod's init container copies from. */
+  preloadImage: `${ANNOTATION_PREFIX}preload-image`,
   /** Written by the controller on pod templates to roll a workload (like `kubectl rollout restart`). */
   restartedAt: `${ANNOTATION_PREFIX}restartedAt`,
   /** Written by the controller: why it last rolled the workload. */

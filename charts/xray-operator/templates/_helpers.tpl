@@ -98,3 +98,24 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 {{- end -}}
 {{- end -}}
 {{- end -}}
+
+{{/*
+The webhook's namespaceSelector and objectSelector as JSON, rendered once for the MutatingWebhookConfiguration and
+for the operator's flags, so the controller leaves alone exactly the workloads the webhook never sees. The built-in
+exclusion of kube-system and the release namespace comes first; user terms are ANDed with it.
+*/}}
+{{- define "xray-operator.webhookNamespaceSelector" -}}
+{{- $excluded := concat (list "kube-system" .Release.Namespace) .Values.webhook.excludedNamespaces | uniq -}}
+{{- $exclusion := dict "key" "kubernetes.io/metadata.name" "operator" "NotIn" "values" $excluded -}}
+{{- $selector := dict "matchExpressions" (concat (list $exclusion) .Values.webhook.namespaceSelector.matchExpressions) -}}
+{{- with .Values.webhook.namespaceSelector.matchLabels }}{{ $_ := set $selector "matchLabels" . }}{{ end -}}
+{{- toJson $selector -}}
+{{- end -}}
+
+{{/* Empty when the values set no objectSelector (every pod reaches the webhook). */}}
+{{- define "xray-operator.webhookObjectSelector" -}}
+{{- $selector := dict -}}
+{{- with .Values.webhook.objectSelector.matchLabels }}{{ $_ := set $selector "matchLabels" . }}{{ end -}}
+{{- with .Values.webhook.objectSelector.matchExpressions }}{{ $_ := set $selector "matchExpressions" . }}{{ end -}}
+{{- if $selector }}{{ toJson $selector }}{{ end -}}
+{{- end -}}

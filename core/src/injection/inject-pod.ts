@@ -54,7 +54,8 @@ export function injectPod(pod: V1PodLike, spec: ResolvedSpec, ctx: InjectionCont
   addPodLevelParts(podSpec, spec, ctx, exportDecision.plan, instrumented.containers);
   const configHash = injectionConfigHash(spec, ctx);
   const metadata = (result.metadata ??= {});
-  metadata.annotations = { ...metadata.annotations, [Annotations.injected]: `${ctx.tracingName}/${configHash}` };
+  // The preload image (tag or digest) the pod got: `kubectl get pods -L` answers which version runs where.
+  metadata.annotations = { ...metadata.annotations, [Annotations.injected]: `${ctx.tracingName}/${configHash}`, [Annotations.preloadImage]: spec.instrumentation.image };
   return { action: 'injected', pod: result, tracingName: ctx.tracingName, configHash, warnings };
 }
 

@@ -2,31 +2,16 @@
 // sharing one informer cache; health and metrics on a plain-HTTP port.
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { ResolvedSpec, XRayTracing } from '../../../core/src/api/types.js';
-import { OWNER_API_VERSIONS, type OwnerKind } from '../../../core/src/constants.js';
-import type { AdmissionEventSink } from '../../../core/src/ports.js';
 import type { WebhookServer } from '../../../webhook/src/server.js';
 import { startCertManager } from '../certs/cert-manager.js';
 import type { OperatorConfig } from '../config/operator-config.js';
 import { startController } from '../controller/start.js';
 import type { TracingConfigs } from '../controller/tracing/tracing-config.js';
-import { makeKubeClients } from '../k8s/clients.js';
 import { describeFieldErrors } from '../controller/tracing/status.js';
-import { createEventRecorder, type EventRecorder } from '../k8s/events.js';
 import { loadKubeConfig } from '../k8s/kubeconfig.js';
 import { createLogger, type Logger } from '../logging.js';
 import { createXRayClient } from '../xray/index.js';
 import { serveAdmission, servingTlsFromFiles, type ServingTls } from './serve-admission.js';
-
-/** Pods admitted without injection get an Event on their owner (the pod itself has no name or uid yet). */
-function admissionEvents(recorder: EventRecorder): AdmissionEventSink {
-  return {
-    podNotInjected(namespace, podName, reason, owner) {
-      const apiVersion = owner && Object.hasOwn(OWNER_API_VERSIONS, owner.kind) ? OWNER_API_VERSIONS[owner.kind as OwnerKind] : undefined;
-      const object = owner && apiVersion ? { apiVersion, kind: owner.kind, namespace, name: owner.name, uid: owner.uid } : { apiVersion: 'v1', kind: 'Pod', namespace, name: podName };
-      void recorder.record(object, 'Warning', 'NotInjected', `Pod ${podName} was admitted without X-Ray instrumentation: ${reason}`);
-    },
-  };
-}
 
 /** The webhook only injects from XRayTracings that validate; an invalid one is reported in the pod's warnings. */
 function specResolver(configs: TracingConfigs): (tracing: XRayTracing) => ResolvedSpec {
@@ -71,6 +56,7 @@ export async function runOperator(config: Readonly<OperatorConfig>): Promise<voi
       leaderElect: config.leaderElect,
       operatorDefaults: config.defaults,
       ruleBudget: config.ruleBudget,
+      webhookSelection: config.webhookSelection,
     },
     // The sync retries throttling itself, with backoff it can see and count.
     xrayClientFactory: ({ region, endpoint }) => createXRayClient({ region, endpoint }),
@@ -80,7 +66,7 @@ export async function runOperator(config: Readonly<OperatorConfig>): Promise<voi
     logger,
     view: controller.view,
     resolve: specResolver(controller.configs),
-    events: admissionEvents(createEventRecorder({ core: makeKubeClients(kubeConfig).core, logger })),
+    events: controller.admissionEvents,
     tls: await servingTls(config, kubeConfig, logger),
     registry,
     ready: () => controller.ready(),

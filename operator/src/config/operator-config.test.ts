@@ -32,6 +32,21 @@ describe('parseOperatorConfig', () => {
     );
   });
 
+  it('reads the webhook\'s selectors as JSON LabelSelectors, and selects everything without them', () => {
+    expect(parseOperatorConfig(['--cluster-name', 'c'], {}).webhookSelection).toEqual({ namespaceSelector: undefined, objectSelector: undefined });
+    const namespaceSelector = { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['kube-system'] }] };
+    const config = parseOperatorConfig(['--cluster-name', 'c', `--webhook-namespace-selector=${JSON.stringify(namespaceSelector)}`], {
+      XRAY_OPERATOR_WEBHOOK_OBJECT_SELECTOR: '{"matchLabels":{"tracing":"on"}}',
+    });
+    expect(config.webhookSelection).toEqual({ namespaceSelector, objectSelector: { matchLabels: { tracing: 'on' } } });
+  });
+
+  it('refuses a selector that is not JSON or not a LabelSelector, saying what is allowed', () => {
+    expect(() => parseOperatorConfig(['--cluster-name', 'c', '--webhook-object-selector', 'team=shop'], {})).toThrow(/--webhook-object-selector must be a JSON LabelSelector/);
+    expect(() => parseOperatorConfig(['--cluster-name', 'c', '--webhook-object-selector', '{"matchExpressions":[{"key":"a","operator":"Equals"}]}'], {}))
+      .toThrow('--webhook-object-selector is not a valid LabelSelector: matchExpressions[0].operator: must be one of In, NotIn, Exists, DoesNotExist');
+  });
+
   it('requires a cluster name because it scopes the owned X-Ray rules', () => {
     expect(() => parseOperatorConfig([], {})).toThrow(/--cluster-name/);
   });

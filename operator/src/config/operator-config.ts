@@ -4,6 +4,8 @@ import { DEFAULT_OPERATOR_NAMESPACE } from '../../../core/src/constants.js';
 import type { OperatorDefaults } from '../../../core/src/api/defaults.js';
 import { compileEndpointAllowPattern } from '../../../core/src/api/endpoint-policy.js';
 import { DEFAULT_RULE_BUDGET, type RuleBudget } from '../../../core/src/sampling/budget.js';
+import { labelSelectorProblems, type LabelSelector } from '../../../core/src/selection/label-selector.js';
+import type { WebhookSelection } from '../../../core/src/selection/webhook-selection.js';
 
 export type CertMode = 'self-managed' | 'files';
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
@@ -36,6 +38,8 @@ export interface OperatorConfig {
   defaults: OperatorDefaults;
   /** X-Ray sampling rules XRayTracings may own. */
   ruleBudget: RuleBudget;
+  /** The webhook configuration's selectors: the controller leaves alone workloads the webhook never sees. */
+  webhookSelection: WebhookSelection;
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error'];
@@ -102,6 +106,8 @@ export const RUN_OPTIONS = {
     env: 'XRAY_OPERATOR_MAX_RULES_PER_CLUSTER',
     help: 'X-Ray sampling rules the XRayTracings of this cluster may own together (unset: no cap but X-Ray\'s quota)',
   },
+  'webhook-namespace-selector': { type: 'string', env: 'XRAY_OPERATOR_WEBHOOK_NAMESPACE_SELECTOR', help: 'the webhook\'s namespaceSelector (JSON LabelSelector); workloads outside it are not rolled' },
+  'webhook-object-selector': { type: 'string', env: 'XRAY_OPERATOR_WEBHOOK_OBJECT_SELECTOR', help: 'the webhook\'s objectSelector (JSON LabelSelector), matched against pod template labels' },
 } as const;
 
 function parseCount(value: string | undefined, option: string): number | undefined {
@@ -120,6 +126,20 @@ function parseAllowPattern(source: string | undefined): RegExp | undefined {
 }
 
 type RunOption = keyof typeof RUN_OPTIONS;
+
+/** A LabelSelector given as JSON; absent means "everything", as in a webhook configuration. */
+function parseLabelSelector(value: string | undefined, option: string): LabelSelector | undefined {
+  if (value === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch (error) {
+    throw new ConfigError(`--${option} must be a JSON LabelSelector (for example {"matchLabels":{"team":"shop"}}), got "${value}"`, { cause: error });
+  }
+  const problems = labelSelectorProblems(parsed);
+  if (problems.length > 0) throw new ConfigError(`--${option} is not a valid LabelSelector: ${problems.join('; ')}`);
+  return Object.freeze(parsed as LabelSelector);
+}
 
 /** Builds the frozen operator config from command-line arguments and an environment snapshot. */
 export function parseOperatorConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Readonly<OperatorConfig> {
@@ -174,6 +194,10 @@ export function parseOperatorConfig(argv: readonly string[], env: Readonly<Recor
     ruleBudget: Object.freeze({
       perNamespace: parseCount(get('max-rules-per-namespace'), 'max-rules-per-namespace') ?? DEFAULT_RULE_BUDGET.perNamespace,
       perCluster: parseCount(get('max-rules-per-cluster'), 'max-rules-per-cluster'),
+    }),
+    webhookSelection: Object.freeze({
+      namespaceSelector: parseLabelSelector(get('webhook-namespace-selector'), 'webhook-namespace-selector'),
+      objectSelector: parseLabelSelector(get('webhook-object-selector'), 'webhook-object-selector'),
     }),
   };
   return Object.freeze(config);

@@ -7,7 +7,8 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { OperatorDefaults } from '../../../core/src/api/defaults.js';
 import { DEFAULT_RULE_BUDGET, type RuleBudget } from '../../../core/src/sampling/budget.js';
-import type { ClusterView } from '../../../core/src/ports.js';
+import type { AdmissionEventSink, ClusterView } from '../../../core/src/ports.js';
+import { webhookServes, type WebhookSelection } from '../../../core/src/selection/webhook-selection.js';
 import { createClusterCaches } from '../k8s/caches.js';
 import { makeKubeClients } from '../k8s/clients.js';
 import { InformerClusterView } from '../k8s/cluster-view.js';
@@ -16,7 +17,9 @@ import { createEventRecorder } from '../k8s/events.js';
 import type { InformerState } from '../k8s/informer.js';
 import { kubernetesLeaseStore } from '../k8s/lease-store.js';
 import { controllerMetrics, type ControllerMetrics } from '../metrics/controller-metrics.js';
+import { admissionEventSink } from './admission-events.js';
 import { Controllers } from './controllers.js';
+import { rateLimitEventsPerNamespace } from './event-rate-limit.js';
 import { DEFAULT_LEADER_ELECTION_TIMING, LeaderElector, type LeaderElectionTiming } from './leader-election.js';
 import { TracingReconciler } from './tracing/reconciler.js';
 import { samplingRulesPort } from './tracing/sampling-port.js';
@@ -42,6 +45,8 @@ export interface ControllerConfig {
   operatorDefaults?: OperatorDefaults;
   /** Sampling rules XRayTracings may own; default DEFAULT_RULE_BUDGET. */
   ruleBudget?: RuleBudget;
+  /** The webhook configuration's selectors; default: everything. */
+  webhookSelection?: WebhookSelection;
 }
 
 /** Builds the X-Ray API client (tests point it at a fake and give it fixed credentials). */
@@ -60,6 +65,8 @@ export interface RunningController {
   view: ClusterView;
   /** The validated config of each XRayTracing, one per process: the reconcilers and the webhook share it. */
   configs: TracingConfigs;
+  /** Where the webhook reports pods admitted without instrumentation: checked against the caches, rate-limited. */
+  admissionEvents: AdmissionEventSink;
   /**
    * The caches the webhook admits pods from have been filled once (readiness of this replica). The pod and
    * workload caches are not waited for: listing every pod of a big cluster must not delay admission.
@@ -87,8 +94,14 @@ export async function startController(options: StartControllerOptions): Promise<
   const view = new InformerClusterView(caches, { clusterName: config.clusterName, nativeSidecars: nativeSidecarsSupported });
   const configs = new TracingConfigs({ clusterName: config.clusterName, nativeSidecarsSupported }, config.operatorDefaults);
   const identity = config.identity ?? hostname();
-  const events = createEventRecorder({ core: clients.core, logger, instance: identity });
+  // One recorder for the controllers and the webhook, so the per-namespace limit counts both.
+  const events = rateLimitEventsPerNamespace(createEventRecorder({ core: clients.core, logger, instance: identity }), {
+    onDropped: (namespace, reason) => logger.debug({ namespace, operation: 'record-event', reason }, 'Dropped an Event over the namespace\'s rate limit'),
+  });
   const resyncPeriodMs = config.resyncPeriodMs ?? DEFAULT_RESYNC_MS;
+  const selection = config.webhookSelection ?? {};
+  const serves = (namespace: string, templateLabels: Readonly<Record<string, string>> | undefined): boolean =>
+    webhookServes(selection, namespace, caches.namespaces.get(namespace)?.metadata?.labels, templateLabels);
   const xray = options.xrayClientFactory({ region: config.region, endpoint: config.xrayEndpoint });
   const sampling = samplingRulesPort(new SamplingRuleSync({ client: xray, calls: metrics.xrayApiCalls, logger }), config.clusterName);
   const controllers = new Controllers({
@@ -98,7 +111,7 @@ export async function startController(options: StartControllerOptions): Promise<
     logger,
     resyncPeriodMs,
     tracingReconciler: new TracingReconciler({ clients, caches, configs, sampling, events, logger, resyncPeriodMs, ruleBudget: config.ruleBudget ?? DEFAULT_RULE_BUDGET }),
-    workloadReconciler: new WorkloadReconciler({ clients, caches, configs, events, logger, metrics }),
+    workloadReconciler: new WorkloadReconciler({ clients, caches, configs, events, logger, metrics, serves }),
   });
   const elector = config.leaderElect
     ? new LeaderElector({
@@ -136,6 +149,7 @@ export async function startController(options: StartControllerOptions): Promise<
   return {
     view,
     configs,
+    admissionEvents: admissionEventSink({ caches, events, logger, serves }),
     ready: () => caches.viewSynced(),
     isLeader: () => (elector ? elector.isLeader() : true),
     informers: () => caches.states(),

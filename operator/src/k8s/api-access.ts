@@ -1,5 +1,6 @@
 // Every API the operator process calls, with the verbs it needs: the single source of truth for the Helm chart's
-// RBAC (charts/test checks the ClusterRole and Role against this list). Least privilege: nothing here "just in case".
+// RBAC (charts/test checks the ClusterRole and Role against this list). Least privilege: nothing here "just in case";
+// no `get` where the code only reads informer caches (list + watch).
 import { API_GROUP, XRAY_TRACING_PLURAL } from '../../../core/src/constants.js';
 
 export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete';
@@ -18,8 +19,8 @@ export interface ApiAccess {
 
 export const API_ACCESS: readonly ApiAccess[] = Object.freeze([
   {
-    apiGroup: API_GROUP, resource: XRAY_TRACING_PLURAL, verbs: ['get', 'list', 'watch', 'patch'], scope: 'cluster',
-    why: 'controller: informer cache; finalizer added and removed by merge patch',
+    apiGroup: API_GROUP, resource: XRAY_TRACING_PLURAL, verbs: ['list', 'watch', 'patch'], scope: 'cluster',
+    why: 'controller: informer cache (never read one by one); finalizer added and removed by merge patch',
   },
   {
     apiGroup: API_GROUP, resource: XRAY_TRACING_PLURAL, subresource: 'status', verbs: ['patch'], scope: 'cluster',
@@ -30,16 +31,16 @@ export const API_ACCESS: readonly ApiAccess[] = Object.freeze([
     why: 'controller: owner references with blockOwnerDeletion on the collector ConfigMap (OwnerReferencesPermissionEnforcement)',
   },
   {
-    apiGroup: '', resource: 'namespaces', verbs: ['get', 'list', 'watch'], scope: 'cluster',
+    apiGroup: '', resource: 'namespaces', verbs: ['list', 'watch'], scope: 'cluster',
     why: 'webhook and controller: namespace-level opt-in from the informer cache',
   },
   {
-    apiGroup: '', resource: 'pods', verbs: ['get', 'list', 'watch'], scope: 'cluster',
+    apiGroup: '', resource: 'pods', verbs: ['list', 'watch'], scope: 'cluster',
     why: 'controller: detect stale and missed injection, count injected workloads',
   },
   {
-    apiGroup: '', resource: 'configmaps', verbs: ['get', 'list', 'watch', 'create', 'patch'], scope: 'cluster',
-    why: 'webhook: NODE_OPTIONS from envFrom/valueFrom ConfigMaps (cache); controller: server-side apply of xray-collector-<name> (create: the first apply creates it)',
+    apiGroup: '', resource: 'configmaps', verbs: ['list', 'watch', 'create', 'patch'], scope: 'cluster',
+    why: 'webhook: NODE_OPTIONS from envFrom/valueFrom ConfigMaps (cache); controller: server-side apply of xray-collector-<name> (create: the first apply creates it). Names differ per XRayTracing, so RBAC cannot narrow the writes: the chart\'s ValidatingAdmissionPolicy limits them to the operator\'s own ConfigMaps',
   },
   {
     apiGroup: '', resource: 'events', verbs: ['create', 'patch'], scope: 'cluster',
@@ -47,15 +48,15 @@ export const API_ACCESS: readonly ApiAccess[] = Object.freeze([
   },
   {
     apiGroup: 'apps', resource: 'deployments', verbs: ['list', 'watch', 'patch'], scope: 'cluster',
-    why: 'controller: propagate the opt-in to the pod template and roll workloads',
+    why: 'controller: propagate the opt-in to the pod template and roll workloads (annotations only: the chart\'s ValidatingAdmissionPolicy refuses anything else)',
   },
   {
     apiGroup: 'apps', resource: 'statefulsets', verbs: ['list', 'watch', 'patch'], scope: 'cluster',
-    why: 'controller: propagate the opt-in to the pod template and roll workloads',
+    why: 'controller: propagate the opt-in to the pod template and roll workloads (annotations only: the chart\'s ValidatingAdmissionPolicy refuses anything else)',
   },
   {
     apiGroup: 'apps', resource: 'daemonsets', verbs: ['list', 'watch', 'patch'], scope: 'cluster',
-    why: 'controller: propagate the opt-in to the pod template and roll workloads',
+    why: 'controller: propagate the opt-in to the pod template and roll workloads (annotations only: the chart\'s ValidatingAdmissionPolicy refuses anything else)',
   },
   {
     apiGroup: 'coordination.k8s.io', resource: 'leases', verbs: ['get', 'create', 'update'], scope: 'operatorNamespace',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiException, type CoreV1Api, type CoreV1Event } from '@kubernetes/client-node';
 import { pino } from 'pino';
-import { createEventRecorder } from './events.js';
+import { createEventRecorder, MAX_EVENT_MESSAGE_BYTES, truncateEventMessage } from './events.js';
 
 /** The two Event calls the recorder makes, kept in memory with the API server's 404 for an expired Event. */
 function eventsApi(): { api: CoreV1Api; events: Map<string, CoreV1Event>; expire: (name: string) => void } {
@@ -66,5 +66,22 @@ describe('EventRecorder', () => {
   it('never throws when the API refuses, so a reconcile is not failed by its Event', async () => {
     const api = { createNamespacedEvent: () => Promise.reject(new ApiException(403, 'forbidden', '', {})) } as unknown as CoreV1Api;
     await expect(createEventRecorder({ core: api, logger }).record(object, 'Normal', 'Ready', 'Ready')).resolves.toBeUndefined();
+  });
+});
+
+describe('Event messages', () => {
+  it('are cut to 1 KiB so one Event cannot carry a megabyte of user input', async () => {
+    const { api, events } = eventsApi();
+    await createEventRecorder({ core: api, logger }).record(object, 'Warning', 'NotInjected', `Pod web: ${'x'.repeat(1024 * 1024)}`);
+    const [event] = [...events.values()];
+    expect(Buffer.byteLength(event?.message ?? '', 'utf8')).toBeLessThanOrEqual(MAX_EVENT_MESSAGE_BYTES);
+    expect(event?.message).toMatch(/^Pod web: x+ \[truncated\]$/);
+  });
+
+  it('are cut on a character boundary and left alone when short', () => {
+    const cut = truncateEventMessage('é'.repeat(2000));
+    expect(Buffer.byteLength(cut, 'utf8')).toBeLessThanOrEqual(MAX_EVENT_MESSAGE_BYTES);
+    expect(cut).toMatch(/^é+ \[truncated\]$/);
+    expect(truncateEventMessage('Rolled once')).toBe('Rolled once');
   });
 });

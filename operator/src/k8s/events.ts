@@ -44,6 +44,28 @@ export interface EventRecorderOptions {
   now?: () => number;
 }
 
+/**
+ * Longest Event message written, in UTF-8 bytes (the events.k8s.io `note` limit). Messages can quote user input
+ * (reasons built from annotations, forged AdmissionReviews): without a cap one Event could hold a megabyte.
+ */
+export const MAX_EVENT_MESSAGE_BYTES = 1024;
+const TRUNCATED_SUFFIX = ' [truncated]';
+
+/** `message` cut to MAX_EVENT_MESSAGE_BYTES on a character boundary, marked when cut. */
+export function truncateEventMessage(message: string): string {
+  if (Buffer.byteLength(message, 'utf8') <= MAX_EVENT_MESSAGE_BYTES) return message;
+  const budget = MAX_EVENT_MESSAGE_BYTES - Buffer.byteLength(TRUNCATED_SUFFIX, 'utf8');
+  let bytes = 0;
+  let end = 0;
+  for (const char of message) {
+    const size = Buffer.byteLength(char, 'utf8');
+    if (bytes + size > budget) break;
+    bytes += size;
+    end += char.length;
+  }
+  return message.slice(0, end) + TRUNCATED_SUFFIX;
+}
+
 /** The Event's namespace: the object's own, or `default` for cluster-scoped objects (as kubectl does). */
 function eventNamespace(object: InvolvedObject): string {
   return object.namespace ?? 'default';
@@ -110,7 +132,8 @@ export function createEventRecorder(options: EventRecorderOptions): EventRecorde
   /** Writes of the same Event one after another, so concurrent repeats bump one Event instead of creating two. */
   const pending = new Map<string, Promise<void>>();
   return {
-    record(object, type, reason, message) {
+    record(object, type, reason, fullMessage) {
+      const message = truncateEventMessage(fullMessage);
       const key = JSON.stringify([object.uid ?? `${object.kind}/${object.namespace}/${object.name}`, type, reason, message]);
       const next = (pending.get(key) ?? Promise.resolve()).then(() => write(key, object, type, reason, message));
       pending.set(key, next);

@@ -26,6 +26,11 @@ export interface WorkloadReconcilerDeps {
   logger: Logger;
   metrics?: ControllerMetrics;
   now?: () => Date;
+  /**
+   * Whether the webhook sees pods of this template in this namespace (its namespaceSelector, excluded namespaces and
+   * objectSelector). A workload it cannot see is never rolled: its new pods would come up uninjected all the same.
+   */
+  serves?: (namespace: string, templateLabels: Readonly<Record<string, string>> | undefined) => boolean;
 }
 
 function isLive(pod: V1Pod): boolean {
@@ -44,6 +49,7 @@ export class WorkloadReconciler {
     if (!ref) return {};
     const workload = this.deps.caches.workloads[ref.kind].get(ref.name, ref.namespace);
     if (!workload) return {};
+    if (this.deps.serves && !this.deps.serves(ref.namespace, workload.spec?.template.metadata?.labels)) return {};
     const plan = planWorkload({
       annotations: workload.metadata?.annotations ?? {},
       templateAnnotations: workload.spec?.template.metadata?.annotations ?? {},

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import { Annotations } from '../../../../core/src/constants.js';
+import { webhookServes } from '../../../../core/src/selection/webhook-selection.js';
+import type { ClusterCaches, Workload } from '../../k8s/caches.js';
+import type { KubeClients } from '../../k8s/clients.js';
+import type { EventRecorder } from '../../k8s/events.js';
+import { TracingConfigs } from '../tracing/tracing-config.js';
+import { WorkloadReconciler } from './reconciler.js';
+
+/** A Deployment opted in on its metadata only: the reconciler copies the opt-in to its template (a rollout). */
+const optedInDeployment = (namespace: string, templateLabels: Record<string, string>): Workload => ({
+  metadata: { name: 'web', namespace, uid: 'u1', resourceVersion: '7', annotations: { [Annotations.injectNodejs]: 'true' } },
+  spec: { selector: {}, template: { metadata: { labels: templateLabels } } },
+});
+
+function reconcilerFor(workload: Workload) {
+  const patches: unknown[] = [];
+  const events: string[] = [];
+  const byName = (name: string, namespace?: string) => (workload.metadata?.name === name && workload.metadata.namespace === namespace ? workload : undefined);
+  const caches = {
+    workloads: { Deployment: { get: byName, list: () => [workload] } },
+    namespaces: { get: () => undefined },
+    pods: { list: () => [] },
+    xrayTracings: { list: () => [], get: () => undefined },
+  } as unknown as ClusterCaches;
+  const clients = { apps: { patchNamespacedDeployment: (params: unknown) => (patches.push(params), Promise.resolve({})) } } as unknown as KubeClients;
+  const recorder: EventRecorder = { record: (_object, _type, reason) => (events.push(reason), Promise.resolve()) };
+  // The chart's selection: kube-system, the release namespace and `monitoring` excluded; pods labelled skip left out.
+  const selection = {
+    namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn' as const, values: ['kube-system', 'xray-system', 'monitoring'] }] },
+    objectSelector: { matchExpressions: [{ key: 'xray-operator.dev/skip', operator: 'DoesNotExist' as const }] },
+  };
+  const reconciler = new WorkloadReconciler({
+    clients,
+    caches,
+    configs: new TracingConfigs({ clusterName: 'c', nativeSidecarsSupported: true }),
+    events: recorder,
+    logger: pino({ level: 'silent' }),
+    serves: (namespace, labels) => webhookServes(selection, namespace, undefined, labels),
+  });
+  return { reconciler, patches, events };
+}
+
+describe('WorkloadReconciler and the webhook\'s selection', () => {
+  it('rolls an opted-in workload the webhook serves', async () => {
+    const { reconciler, patches, events } = reconcilerFor(optedInDeployment('shop', { app: 'web' }));
+    await reconciler.reconcile('Deployment/shop/web');
+    expect(patches).toHaveLength(1);
+    expect(events).toEqual(['OptInPropagated']);
+  });
+
+  it.each([
+    ['in a namespace the webhook excludes', optedInDeployment('monitoring', { app: 'web' })],
+    ['whose pod template labels the objectSelector leaves out', optedInDeployment('shop', { app: 'web', 'xray-operator.dev/skip': 'true' })],
+  ])('leaves alone a workload %s: its new pods would never be injected', async (_case, workload) => {
+    const { reconciler, patches, events } = reconcilerFor(workload);
+    await reconciler.reconcile(`Deployment/${workload.metadata!.namespace}/web`);
+    expect(patches).toEqual([]);
+    expect(events).toEqual([]);
+  });
+});
