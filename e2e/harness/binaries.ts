@@ -1,4 +1,5 @@
 // Where the e2e binaries live: the version-keyed cache that scripts/e2e/build-binaries.sh fills.
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -41,6 +42,11 @@ export function readVersions(): TestBedVersions {
   };
 }
 
+/** As build-binaries.sh keys the collector: the first 8 hex of the builder manifest's sha256. */
+function otelcolManifestKey(): string {
+  return createHash('sha256').update(readFileSync(join(repoRoot, 'scripts/e2e/otelcol-builder.yaml'))).digest('hex').slice(0, 8);
+}
+
 export function cacheDir(): string {
   return process.env.XRAY_OPERATOR_CACHE ?? join(homedir(), '.cache/xray-operator');
 }
@@ -53,7 +59,7 @@ export function testBedBinary(component: keyof TestBedBinaries): string {
     etcd: join(bin, `etcd-${versions.etcd}`, 'etcd'),
     kubeApiServer: join(bin, `kubernetes-${versions.kubernetes}`, 'kube-apiserver'),
     kubeControllerManager: join(bin, `kubernetes-${versions.kubernetes}`, 'kube-controller-manager'),
-    otelcol: join(bin, `otelcol-${versions.otelcol}`, 'otelcol-xray'),
+    otelcol: join(bin, `otelcol-${versions.otelcol}-${otelcolManifestKey()}`, 'otelcol-xray'),
     motoPython: join(bin, `moto-${versions.moto}`, 'venv/bin/python'),
   };
   const path = paths[component];

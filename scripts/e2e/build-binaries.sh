@@ -92,8 +92,11 @@ build_kubernetes() {
     k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager
 }
 
+# The collector's component set changes more often than its version: key its cache by the manifest too.
+OTELCOL_KEY="$OTELCOL_VERSION-$(sha256sum "$here/otelcol-builder.yaml" | cut -c1-8)"
+
 build_otelcol() {
-  local mod="$work_root/otelcol-$OTELCOL_VERSION"
+  local mod="$work_root/otelcol-$OTELCOL_KEY"
   mkdir -p "$mod" && cd "$mod"
   GOBIN="$mod/tools" go install "go.opentelemetry.io/collector/cmd/builder@$OTELCOL_VERSION"
   cp "$here/otelcol-builder.yaml" manifest.yaml
@@ -106,5 +109,5 @@ total_started=$SECONDS
 step moto "$bin_root/moto-$MOTO_VERSION" build_moto
 step etcd "$bin_root/etcd-$ETCD_VERSION" build_etcd
 step kubernetes "$bin_root/kubernetes-$KUBERNETES_VERSION" build_kubernetes
-step otelcol "$bin_root/otelcol-$OTELCOL_VERSION" build_otelcol
+step otelcol "$bin_root/otelcol-$OTELCOL_KEY" build_otelcol
 log "all binaries ready in $((SECONDS - total_started))s under $bin_root"

@@ -1,5 +1,10 @@
 import { DEFAULT_COLLECTOR_IMAGE, DEFAULT_INSTRUMENTATION_IMAGE } from '../constants.js';
-import type { ResolvedSpec, XRayTracingSpec } from './types.js';
+import type { ExporterChoice, ExportMode, ResolvedSpec, XRayTracingSpec } from './types.js';
+
+/** An explicit choice stands; auto follows the account, and is xray until the controller has seen the account. */
+export function resolveExport(choice: ExporterChoice, accountExport: ExportMode | undefined): ExportMode {
+  return choice === 'auto' ? (accountExport ?? 'xray') : choice;
+}
 
 /** Defaults for every optional field; an empty spec resolves to exactly this. */
 export const DEFAULTS: ResolvedSpec = Object.freeze({
@@ -26,6 +31,8 @@ export const DEFAULTS: ResolvedSpec = Object.freeze({
     batch: { timeout: '1s', sendBatchSize: 50 },
     legacyXRayReceiver: true,
     debug: false,
+    exporter: 'auto',
+    export: 'xray',
   },
   sampling: { mode: 'centralized', fixedRate: 0.05, reservoirSize: 1, pollingIntervalSeconds: 60, rules: [] },
   rollout: { restartOnChange: true },
@@ -42,8 +49,11 @@ export interface OperatorDefaults {
   awsEndpointAllowPattern?: RegExp;
 }
 
-/** Fills every default into a (validated) spec. Pure; never mutates its input. */
-export function resolveSpec(spec: XRayTracingSpec | undefined, operatorDefaults: OperatorDefaults = {}): ResolvedSpec {
+/**
+ * Fills every default into a (validated) spec. `accountExport` is what the account supports (the XRayTracing's
+ * status.exportMode, written by the controller): it decides `exporter: auto`. Pure; never mutates its input.
+ */
+export function resolveSpec(spec: XRayTracingSpec | undefined, operatorDefaults: OperatorDefaults = {}, accountExport?: ExportMode): ResolvedSpec {
   const s = spec ?? {};
   const d = DEFAULTS;
   return {
@@ -70,6 +80,7 @@ export function resolveSpec(spec: XRayTracingSpec | undefined, operatorDefaults:
       resources: s.collector?.resources ?? d.collector.resources,
       indexedAttributes: [...(s.collector?.indexedAttributes ?? [])],
       batch: { ...d.collector.batch, ...s.collector?.batch },
+      export: resolveExport(s.collector?.exporter ?? d.collector.exporter, accountExport),
     },
     sampling: { ...d.sampling, ...s.sampling, rules: [...(s.sampling?.rules ?? [])] },
     rollout: { ...d.rollout, ...s.rollout },

@@ -148,6 +148,10 @@ const collectorSchema = obj(
     }),
     legacyXRayReceiver: bool('Also receive legacy X-Ray SDK segments on UDP localhost:2000.', { default: true }),
     debug: bool('Debug exporter, verbose collector logs and console spans in the app.', { default: false }),
+    exporter: str(
+      "Where the collector sends spans. otlp: X-Ray's OTLP endpoint (https://xray.<region>.amazonaws.com/v1/traces, SigV4; the account needs Transaction Search). xray: the awsxray exporter (PutTraceSegments). auto: otlp when the account's Transaction Search is active, xray otherwise (status.exportMode says which).",
+      { enum: ['auto', 'otlp', 'xray'], default: 'auto' },
+    ),
   },
   {
     'x-kubernetes-validations': [
@@ -331,6 +335,7 @@ export function xrayTracingCrd(): Record<string, unknown> {
             { name: 'Ready', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].status', description: 'Whether config, sampling rules and injection are healthy' },
             { name: 'Sampling', type: 'string', jsonPath: '.status.sampling', description: 'Sampling mode and rules in effect' },
             { name: 'Injected', type: 'integer', jsonPath: '.status.injectedWorkloads', description: 'Workloads running injected pods' },
+            { name: 'Export', type: 'string', jsonPath: '.status.exportMode', description: 'Exporter the injected collectors use: otlp (X-Ray OTLP endpoint) or xray' },
             { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
           ],
           schema: { openAPIV3Schema },

@@ -72,7 +72,16 @@ export interface CollectorSpec {
   legacyXRayReceiver?: boolean;
   /** Debug exporter, verbose collector logs, console spans in the app. */
   debug?: boolean;
+  /**
+   * Where the collector sends spans. otlp: X-Ray's OTLP endpoint (SigV4; needs Transaction Search); xray: the awsxray
+   * exporter (PutTraceSegments); auto: otlp when the account's Transaction Search is active, xray otherwise.
+   */
+  exporter?: ExporterChoice;
 }
+
+export type ExporterChoice = 'auto' | 'otlp' | 'xray';
+/** The exporter a pod's collector actually uses: `exporter`, with auto decided by the account's state. */
+export type ExportMode = 'otlp' | 'xray';
 
 export interface SamplingRuleSpec {
   /** Short name; the X-Ray rule name is derived from it (≤ 32 characters in all). */
@@ -136,6 +145,8 @@ export interface XRayTracingStatus {
   observedGeneration?: number;
   conditions?: Condition[];
   samplingRules?: OwnedSamplingRule[];
+  /** The exporter injected pods use (collector.exporter, auto resolved from the account's trace segment destination). */
+  exportMode?: ExportMode;
   /** Cluster name the owned rules are tagged with. */
   clusterName?: string;
   injectedWorkloads?: number;
@@ -177,6 +188,8 @@ export type ResolvedSpec = {
   instrumentation: Required<Omit<InstrumentationSpec, 'enabledInstrumentations'>> & { enabledInstrumentations: string[] };
   collector: Required<Omit<CollectorSpec, 'endpoint' | 'samplingEndpoint' | 'region' | 'awsEndpoint' | 'batch'>> & {
     batch: Required<BatchSpec>;
+    /** `exporter` resolved: auto becomes what status.exportMode says the account supports (xray until known). */
+    export: ExportMode;
     endpoint?: string;
     awsEndpoint?: string;
     samplingEndpoint?: string;

@@ -108,5 +108,7 @@ export function validateXRayTracing(obj: unknown, operatorDefaults?: OperatorDef
   }
   if (errors.length > 0) return { ok: false, errors };
   const valid = tracing as unknown as XRayTracing;
-  return { ok: true, tracing: valid, spec: resolveSpec(valid.spec, operatorDefaults) };
+  // Status is not validated (see above): take the account's export mode only when it is one.
+  const accountExport = valid.status?.exportMode === 'otlp' || valid.status?.exportMode === 'xray' ? valid.status.exportMode : undefined;
+  return { ok: true, tracing: valid, spec: resolveSpec(valid.spec, operatorDefaults, accountExport) };
 }

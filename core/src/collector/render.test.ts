@@ -46,7 +46,7 @@ describe('renderCollectorConfig', () => {
       name: 'uses the CR region everywhere instead of the env reference',
       spec: { collector: { region: 'eu-west-1' } },
       check: (c) => {
-        expect(c.exporters.awsxray.region).toBe('eu-west-1');
+        expect(c.exporters.awsxray!.region).toBe('eu-west-1');
         expect(c.extensions.awsproxy.region).toBe('eu-west-1');
         expect(c.receivers.awsxray?.proxy_server.region).toBe('eu-west-1');
       },
@@ -64,8 +64,8 @@ describe('renderCollectorConfig', () => {
       name: 'passes indexed attributes and index-all through to the exporter',
       spec: { collector: { indexedAttributes: ['k8s.namespace.name', 'tenant'], indexAllAttributes: true } },
       check: (c) => {
-        expect(c.exporters.awsxray.indexed_attributes).toEqual(['k8s.namespace.name', 'tenant']);
-        expect(c.exporters.awsxray.index_all_attributes).toBe(true);
+        expect(c.exporters.awsxray!.indexed_attributes).toEqual(['k8s.namespace.name', 'tenant']);
+        expect(c.exporters.awsxray!.index_all_attributes).toBe(true);
       },
     },
     {
@@ -87,7 +87,7 @@ describe('renderCollectorConfig', () => {
 
   it('does not share arrays with the spec it was rendered from', () => {
     const spec = resolveSpec({ collector: { indexedAttributes: ['a'] } });
-    renderCollectorConfig(spec).exporters.awsxray.indexed_attributes.push('b');
+    renderCollectorConfig(spec).exporters.awsxray!.indexed_attributes.push('b');
     expect(spec.collector.indexedAttributes).toEqual(['a']);
   });
 });
@@ -129,5 +129,35 @@ describe('user strings in the collector config', () => {
 
   it("keep the operator's own expansion of the pod's AWS_REGION live", () => {
     expect(renderCollectorConfigYaml(resolveSpec({}))).toContain('region: ${env:AWS_REGION}');
+  });
+});
+
+describe('the export modes', () => {
+  const otlpCases: { name: string; spec: XRayTracingSpec; account?: 'otlp' | 'xray'; endpoint: string; region: string }[] = [
+    { name: 'explicit otlp, region from the pod', spec: { collector: { exporter: 'otlp' } }, endpoint: 'https://xray.${env:AWS_REGION}.amazonaws.com/v1/traces', region: REGION_FROM_ENV },
+    { name: 'explicit otlp, region from the CR', spec: { collector: { exporter: 'otlp', region: 'eu-west-1' } }, endpoint: 'https://xray.eu-west-1.amazonaws.com/v1/traces', region: 'eu-west-1' },
+    { name: 'auto on an account with Transaction Search', spec: {}, account: 'otlp', endpoint: 'https://xray.${env:AWS_REGION}.amazonaws.com/v1/traces', region: REGION_FROM_ENV },
+    { name: 'otlp under an endpoint override', spec: { collector: { exporter: 'otlp', awsEndpoint: 'http://127.0.0.1:4566/' } }, endpoint: 'http://127.0.0.1:4566/v1/traces', region: REGION_FROM_ENV },
+  ];
+
+  it.each(otlpCases)('$name: otlphttp with gzip, signed by sigv4auth (service xray), and nothing for awsxray', ({ spec, account, endpoint, region }) => {
+    const config = renderCollectorConfig(resolveSpec(spec, {}, account));
+    expect(config.exporters).toEqual({ otlphttp: { traces_endpoint: endpoint, compression: 'gzip', auth: { authenticator: 'sigv4auth' } } });
+    expect(config.extensions.sigv4auth).toEqual({ region, service: 'xray' });
+    expect(config.service.extensions).toEqual(['health_check', 'awsproxy', 'sigv4auth']);
+    expect(config.service.pipelines.traces.exporters).toEqual(['otlphttp']);
+    // Centralized sampling still goes through the sidecar's X-Ray proxy.
+    expect(config.extensions.awsproxy.endpoint).toBe('localhost:2000');
+  });
+
+  it.each([
+    ['explicit xray', { collector: { exporter: 'xray' } } as XRayTracingSpec, 'otlp' as const],
+    ['auto before the account is known', {} as XRayTracingSpec, undefined],
+    ['auto on an account without Transaction Search', {} as XRayTracingSpec, 'xray' as const],
+  ])('%s: the awsxray exporter, exactly as before exporters could be chosen', (_name, spec, account) => {
+    const config = renderCollectorConfig(resolveSpec(spec, {}, account));
+    expect(config.exporters).toEqual({ awsxray: { region: REGION_FROM_ENV, indexed_attributes: [], index_all_attributes: false } });
+    expect(config.extensions.sigv4auth).toBeUndefined();
+    expect(renderCollectorConfigYaml(resolveSpec(spec, {}, account))).toBe(renderCollectorConfigYaml(resolveSpec({})));
   });
 });

@@ -1,4 +1,6 @@
 // Renders the ADOT collector sidecar config (ADOT v0.49.0 / collector-contrib v0.156.0 keys) from a resolved spec.
+// Two exports: `awsxray` (PutTraceSegments), or `otlphttp` to X-Ray's OTLP traces endpoint signed by `sigv4auth`
+// (service xray; the endpoint takes OTLP over HTTP only, gzip or uncompressed).
 // Everything listens on the pod's loopback only: the sidecar shares the app's network namespace and nothing outside
 // the pod needs to reach it.
 import yaml from 'js-yaml';
@@ -38,6 +40,17 @@ export interface AwsXRayExporterConfig {
   local_mode?: boolean;
 }
 
+export interface SigV4AuthConfig {
+  region: string;
+  service: 'xray';
+}
+
+export interface OtlpHttpExporterConfig {
+  traces_endpoint: string;
+  compression: 'gzip';
+  auth: { authenticator: 'sigv4auth' };
+}
+
 export interface TracesPipeline {
   receivers: string[];
   processors: string[];
@@ -45,10 +58,10 @@ export interface TracesPipeline {
 }
 
 export interface CollectorConfig {
-  extensions: { health_check: EndpointConfig; awsproxy: AwsProxyConfig };
+  extensions: { health_check: EndpointConfig; awsproxy: AwsProxyConfig; sigv4auth?: SigV4AuthConfig };
   receivers: { otlp: { protocols: { grpc: EndpointConfig; http: EndpointConfig } }; awsxray?: AwsXRayReceiverConfig };
   processors: { 'batch/traces': { timeout: string; send_batch_size: number } };
-  exporters: { awsxray: AwsXRayExporterConfig; debug?: { verbosity: 'detailed' } };
+  exporters: { awsxray?: AwsXRayExporterConfig; otlphttp?: OtlpHttpExporterConfig; debug?: { verbosity: 'detailed' } };
   service: {
     extensions: string[];
     pipelines: { traces: TracesPipeline };
@@ -89,6 +102,17 @@ function awsXRayExporterConfig(spec: ResolvedSpec): AwsXRayExporterConfig {
   return exporter;
 }
 
+/** X-Ray's OTLP traces endpoint for the region (or under the XRayTracing's endpoint override). */
+export function otlpTracesEndpoint(spec: ResolvedSpec): string {
+  const { region, awsEndpoint } = spec.collector;
+  if (awsEndpoint) return `${literalConfigText(awsEndpoint.replace(/\/+$/, ''))}/v1/traces`;
+  return `https://xray.${region ?? REGION_FROM_ENV}.amazonaws.com/v1/traces`;
+}
+
+function otlpHttpExporterConfig(spec: ResolvedSpec): OtlpHttpExporterConfig {
+  return { traces_endpoint: otlpTracesEndpoint(spec), compression: 'gzip', auth: { authenticator: 'sigv4auth' } };
+}
+
 /** The collector config as a typed object. Pure and deterministic: equal specs give deep-equal configs. */
 export function renderCollectorConfig(spec: ResolvedSpec): CollectorConfig {
   const { legacyXRayReceiver, debug, batch } = spec.collector;
@@ -104,18 +128,21 @@ export function renderCollectorConfig(spec: ResolvedSpec): CollectorConfig {
       proxy_server: awsProxyConfig(spec, LEGACY_RECEIVER_PROXY_PORT),
     };
   }
-  const exporters: CollectorConfig['exporters'] = { awsxray: awsXRayExporterConfig(spec) };
+  const otlp = spec.collector.export === 'otlp';
+  const exporters: CollectorConfig['exporters'] = otlp ? { otlphttp: otlpHttpExporterConfig(spec) } : { awsxray: awsXRayExporterConfig(spec) };
   if (debug) exporters.debug = { verbosity: 'detailed' };
+  const extensions: CollectorConfig['extensions'] = {
+    health_check: { endpoint: loopback(CollectorPorts.health) },
+    awsproxy: awsProxyConfig(spec, CollectorPorts.xray),
+  };
+  if (otlp) extensions.sigv4auth = { region: spec.collector.region ?? REGION_FROM_ENV, service: 'xray' };
   return {
-    extensions: {
-      health_check: { endpoint: loopback(CollectorPorts.health) },
-      awsproxy: awsProxyConfig(spec, CollectorPorts.xray),
-    },
+    extensions,
     receivers,
     processors: { 'batch/traces': { timeout: batch.timeout, send_batch_size: batch.sendBatchSize } },
     exporters,
     service: {
-      extensions: ['health_check', 'awsproxy'],
+      extensions: Object.keys(extensions),
       pipelines: { traces: { receivers: Object.keys(receivers), processors: ['batch/traces'], exporters: Object.keys(exporters) } },
       // Internal metrics off: their default listener (8888) would sit in the app's network namespace.
       telemetry: { logs: { level: debug ? 'debug' : 'info' }, metrics: { level: 'none' } },

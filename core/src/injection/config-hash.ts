@@ -38,7 +38,9 @@ function podAffectingSpec(spec: ResolvedSpec): unknown {
     resourceAttributes: spec.resourceAttributes,
     propagators: spec.propagators,
     instrumentation: spec.instrumentation,
-    collector: spec.collector,
+    // The choice itself never reaches the pod, and the xray export renders as before exporters could be chosen: an
+    // operator upgrade must not roll every injected workload.
+    collector: { ...spec.collector, exporter: undefined, export: spec.collector.export === 'xray' ? undefined : spec.collector.export },
     sampling: samplingInPod,
   };
 }
