@@ -150,10 +150,10 @@ describe('the export modes', () => {
     expect(config.extensions.awsproxy.endpoint).toBe('localhost:2000');
   });
 
-  it.each([
-    ['explicit xray', { collector: { exporter: 'xray' } } as XRayTracingSpec, 'otlp' as const],
-    ['auto before the account is known', {} as XRayTracingSpec, undefined],
-    ['auto on an account without Transaction Search', {} as XRayTracingSpec, 'xray' as const],
+  it.each<[string, XRayTracingSpec, Parameters<typeof resolveSpec>[2]]>([
+    ['explicit xray', { collector: { exporter: 'xray' } }, 'otlp'],
+    ['auto before the account is known', {}, undefined],
+    ['auto on an account without Transaction Search', {}, 'xray'],
   ])('%s: the awsxray exporter, exactly as before exporters could be chosen', (_name, spec, account) => {
     const config = renderCollectorConfig(resolveSpec(spec, {}, account));
     expect(config.exporters).toEqual({ awsxray: { region: REGION_FROM_ENV, indexed_attributes: [], index_all_attributes: false } });
