@@ -12,7 +12,7 @@ import { availableParallelism, cpus, setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
-import { createCertificateAuthority, createServingCertificate } from '../webhook/src/tls/pki.js';
+import { createCertificateAuthority, createServingCertificate } from '../operator/src/certs/pki.js';
 import { MUTATE_POD_PATH } from '../webhook/src/server.js';
 import { fixtureText } from '../webhook/src/testing/fixtures.js';
 import { httpsRequest } from '../webhook/src/testing/https-client.js';

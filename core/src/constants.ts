@@ -9,7 +9,8 @@ export const XRAY_TRACING_SHORT_NAME = 'xrt';
 /** The XRayTracing that `inject-nodejs: "true"` picks when a namespace has several. */
 export const DEFAULT_TRACING_NAME = 'default';
 
-const ANNOTATION_PREFIX = 'xray-operator.dev/';
+/** Prefix of every annotation the operator reads or writes. */
+export const ANNOTATION_PREFIX = 'xray-operator.dev/';
 export const Annotations = {
   /** "true", "false", or the name of an XRayTracing in the same namespace. */
   injectNodejs: `${ANNOTATION_PREFIX}inject-nodejs`,
@@ -47,6 +48,10 @@ export const Labels = {
   managedBy: 'app.kubernetes.io/managed-by',
   name: 'app.kubernetes.io/name',
   app: 'app',
+  /** Set by the Deployment controller on a ReplicaSet's pods: the revision of the pod template. */
+  podTemplateHash: 'pod-template-hash',
+  /** Set by the StatefulSet and DaemonSet controllers on their pods: the revision of the pod template. */
+  controllerRevisionHash: 'controller-revision-hash',
 } as const;
 export const MANAGED_BY_VALUE = 'xray-operator';
 
@@ -128,6 +133,27 @@ export const AWS_CREDENTIAL_ENV = [
 
 /** Volumes EKS mounts for those credentials (IRSA, Pod Identity). */
 export const AWS_CREDENTIAL_VOLUMES = ['aws-iam-token', 'eks-pod-identity-token'] as const;
+
+/** Where the chart installs the operator (its Lease and certificate Secret) unless told otherwise. */
+export const DEFAULT_OPERATOR_NAMESPACE = 'xray-system';
+
+/** The ConfigMap `xray-collector-<XRayTracing name>` the controller writes the rendered collector config to. */
+export const CollectorConfigMap = {
+  namePrefix: 'xray-collector-',
+  /** Its `app.kubernetes.io/name` label. */
+  appName: 'xray-collector',
+} as const;
+
+/** apiVersion of the owner kinds a pod can have (for Events and references to them). */
+export const OWNER_API_VERSIONS = {
+  ReplicaSet: 'apps/v1',
+  Deployment: 'apps/v1',
+  StatefulSet: 'apps/v1',
+  DaemonSet: 'apps/v1',
+  Job: 'batch/v1',
+  CronJob: 'batch/v1',
+} as const;
+export type OwnerKind = keyof typeof OWNER_API_VERSIONS;
 
 export const FINALIZER = `${API_GROUP}/sampling-rules`;
 export const FIELD_MANAGER = 'xray-operator';

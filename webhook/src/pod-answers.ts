@@ -1,10 +1,12 @@
 // The answer for a pod (patch, warnings, outcome) without the request's uid — and a cache of them. A ReplicaSet
 // creates its pods identical (at mutating admission they do not even have a name yet), so a scale-up or rollout
 // of N replicas asks N times for the same answer. The engine is a pure function of the pod, the namespace and what
-// it reads from the ClusterView; we record those reads, and a cached answer is reused only while every one of them
-// still returns the same objects (informer caches replace an object whenever it changes).
-import { injectWithView, selectTracing } from '../../core/src/injection/index.js';
-import type { SpecResolver, V1PodLike } from '../../core/src/injection/index.js';
+// it reads from the ClusterView; the core says which XRayTracing it selected and what it read, and a cached answer
+// is reused only while every one of those reads still returns the same objects. This module only caches.
+import { lookupsStillHold, type ViewLookup } from '../../core/src/cluster-view/recording-view.js';
+import { injectWithView, selectWithView } from '../../core/src/injection/index.js';
+import type { InjectionOutcome, SpecResolver, V1PodLike } from '../../core/src/injection/index.js';
+import { LruMap } from '../../core/src/lru-map.js';
 import type { ClusterView } from '../../core/src/ports.js';
 import { encodePatch, podPatch } from './patch.js';
 
@@ -23,7 +25,10 @@ export type PodAnswerer = (pod: V1PodLike, namespace: string) => PodAnswer;
 
 /** Runs the engine and turns its outcome into an answer. Throws what the engine throws. */
 export function answerPod(pod: V1PodLike, namespace: string, view: ClusterView, resolve: SpecResolver): PodAnswer {
-  const result = injectWithView(pod, namespace, view, resolve);
+  return toAnswer(pod, injectWithView(pod, namespace, view, resolve));
+}
+
+function toAnswer(pod: V1PodLike, result: InjectionOutcome): PodAnswer {
   if (result.action === 'unchanged') {
     const warnings = result.missingTracing && result.warnings.length === 0 ? [result.reason] : result.warnings;
     return { outcome: 'unchanged', detail: result.reason, warnings, missingTracing: result.missingTracing === true };
@@ -33,15 +38,9 @@ export function answerPod(pod: V1PodLike, namespace: string, view: ClusterView, 
   return { outcome: 'injected', detail: result.tracingName, patch: encodePatch(operations), warnings: result.warnings, missingTracing: false };
 }
 
-interface Lookup {
-  method: 'listXRayTracings' | 'getConfigMap' | 'getNamespace' | 'nativeSidecarsSupported' | 'clusterName';
-  args: string[];
-  result: unknown;
-}
-
 interface Entry {
   answer: PodAnswer;
-  lookups: Lookup[];
+  lookups: readonly ViewLookup[];
 }
 
 export interface CachedAnswererOptions {
@@ -58,30 +57,23 @@ const MAX_KEY_LENGTH = 64 * 1024;
 export function cachedAnswerer(options: CachedAnswererOptions): PodAnswerer {
   const { view, resolve } = options;
   const maxEntries = options.maxEntries ?? 256;
-  const entries = new Map<string, Entry>();
+  const entries = new LruMap<string, Entry>(maxEntries);
   return (pod, namespace) => {
+    if (maxEntries === 0) return answerPod(pod, namespace, view, resolve);
     // Most pods are not opted in, and the engine tells so in a microsecond: cheaper than building a cache key.
-    if (maxEntries === 0 || !isSelected(pod, namespace, view)) return answerPod(pod, namespace, view, resolve);
+    const selection = selectWithView(pod, namespace, view);
+    if (!selection.selected) return toAnswer(pod, selection.inject(resolve));
     const key = cacheKey(pod, namespace);
-    if (key === undefined) return answerPod(pod, namespace, view, resolve);
+    if (key === undefined) return toAnswer(pod, selection.inject(resolve));
     const cached = entries.get(key);
-    if (cached && cached.lookups.every((lookup) => sameResult(replay(view, lookup), lookup.result))) {
-      entries.delete(key);
+    if (cached && lookupsStillHold(view, cached.lookups)) {
       entries.set(key, cached);
       return cached.answer;
     }
-    const lookups: Lookup[] = [];
-    const answer = answerPod(pod, namespace, recordingView(view, lookups), resolve);
-    entries.delete(key);
-    entries.set(key, { answer, lookups });
-    if (entries.size > maxEntries) entries.delete(entries.keys().next().value as string);
+    const answer = toAnswer(pod, selection.inject(resolve));
+    entries.set(key, { answer, lookups: selection.lookups });
     return answer;
   };
-}
-
-function isSelected(pod: V1PodLike, namespace: string, view: ClusterView): boolean {
-  const namespaceAnnotations = view.getNamespace(namespace)?.metadata.annotations;
-  return selectTracing(pod.metadata?.annotations, namespaceAnnotations, view.listXRayTracings(namespace), namespace).kind === 'selected';
 }
 
 /**
@@ -92,41 +84,4 @@ function cacheKey(pod: V1PodLike, namespace: string): string | undefined {
   const withoutManagedFields = pod.metadata && 'managedFields' in pod.metadata ? { ...pod, metadata: { ...pod.metadata, managedFields: undefined } } : pod;
   const key = `${namespace}\n${JSON.stringify(withoutManagedFields)}`;
   return key.length <= MAX_KEY_LENGTH ? key : undefined;
-}
-
-function recordingView(view: ClusterView, lookups: Lookup[]): ClusterView {
-  const record = <T>(method: Lookup['method'], args: string[], result: T): T => {
-    lookups.push({ method, args, result });
-    return result;
-  };
-  return {
-    listXRayTracings: (namespace) => record('listXRayTracings', [namespace], view.listXRayTracings(namespace)),
-    getConfigMap: (namespace, name) => record('getConfigMap', [namespace, name], view.getConfigMap(namespace, name)),
-    getNamespace: (name) => record('getNamespace', [name], view.getNamespace(name)),
-    nativeSidecarsSupported: () => record('nativeSidecarsSupported', [], view.nativeSidecarsSupported()),
-    clusterName: () => record('clusterName', [], view.clusterName()),
-  };
-}
-
-function replay(view: ClusterView, lookup: Lookup): unknown {
-  const [first = '', second = ''] = lookup.args;
-  switch (lookup.method) {
-    case 'listXRayTracings':
-      return view.listXRayTracings(first);
-    case 'getConfigMap':
-      return view.getConfigMap(first, second);
-    case 'getNamespace':
-      return view.getNamespace(first);
-    case 'nativeSidecarsSupported':
-      return view.nativeSidecarsSupported();
-    case 'clusterName':
-      return view.clusterName();
-  }
-}
-
-/** Same objects (lists compared element by element: views may build a new array on every call). */
-function sameResult(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
-  return a.every((item, i) => item === b[i]);
 }

@@ -47,8 +47,11 @@ export function reviewPod(request: AdmissionRequest, deps: PodReviewDeps): PodRe
   }
 }
 
-/** Name for logs and Events: pods created by controllers only have a generateName at admission. */
-export function podDisplayName(pod: V1PodLike | undefined, request: AdmissionRequest): string | undefined {
+/**
+ * The `name` field of the review's log line: pods created by controllers only have a generateName at admission,
+ * shown as `web-7d9f-*`. (Service names fall back to core's podDisplayName, the generateName stem.)
+ */
+export function podLogName(pod: V1PodLike | undefined, request: AdmissionRequest): string | undefined {
   return pod?.metadata?.name ?? request.name ?? (pod?.metadata?.generateName ? `${pod.metadata.generateName}*` : undefined);
 }
 

@@ -12,7 +12,7 @@ import type { AdmissionRequest } from './admission-review.js';
 import { healthRoutes } from './health-routes.js';
 import { webhookMetrics } from './metrics.js';
 import type { ReviewOutcome, WebhookMetrics } from './metrics.js';
-import { podDisplayName, reviewPod } from './review-pod.js';
+import { podLogName, reviewPod } from './review-pod.js';
 import type { PodReview } from './review-pod.js';
 import { cachedAnswerer } from './pod-answers.js';
 import { checkTlsPair } from './tls/pair.js';
@@ -115,7 +115,7 @@ function rejectInvalid(reply: FastifyReply, error: Error, metrics: WebhookMetric
 function logReview(logger: Logger, admission: AdmissionRequest, review: PodReview, seconds: number): void {
   const fields = {
     namespace: admission.namespace,
-    name: podDisplayName(admission.object, admission),
+    name: podLogName(admission.object, admission),
     uid: admission.uid,
     operation: admission.operation,
     kind: admission.kind.kind,

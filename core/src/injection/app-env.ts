@@ -10,16 +10,8 @@ import { extendNodeOptions } from './node-options.js';
 import type { ResourceAttributeFacts } from './resource-attributes.js';
 import { withResourceAttributes } from './resource-attributes-env.js';
 import { samplerEnv } from './sampler-env.js';
+import type { ExportPlan } from './export-plan.js';
 import type { ContainerLike } from './types.js';
-
-/** Where the app sends spans and asks for sampling rules; decided once per pod. */
-export interface ExportPlan {
-  otlpEndpoint: string;
-  /** The X-Ray sampling proxy; undefined when the pod can reach none (it then samples locally). */
-  samplingEndpoint: string | undefined;
-  /** The ADOT sidecar runs in the pod (so the legacy X-Ray daemon address points at it). */
-  sidecar: boolean;
-}
 
 export interface AppEnvInput {
   container: ContainerLike;
@@ -34,8 +26,6 @@ export type AppEnvResult = { ok: true; env: V1EnvVar[]; warnings: string[] } | {
 
 const fieldRef = (name: string, fieldPath: string): V1EnvVar => ({ name, valueFrom: { fieldRef: { fieldPath } } });
 
-export const LOCAL_SAMPLING_ENDPOINT = `http://localhost:${CollectorPorts.xray}`;
-export const LOCAL_OTLP_ENDPOINT = `http://localhost:${CollectorPorts.otlpHttp}`;
 
 /** Our variables other than NODE_OPTIONS, in output order; the CR's env wins over derived ones. */
 function derivedEnv(input: AppEnvInput, resourceAttributes: V1EnvVar[], sampler: V1EnvVar[]): V1EnvVar[] {

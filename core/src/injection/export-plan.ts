@@ -3,8 +3,19 @@
 import { Annotations, CollectorPorts } from '../constants.js';
 import type { ResolvedSpec } from '../api/types.js';
 import { LEGACY_RECEIVER_PROXY_PORT } from '../collector/render.js';
-import { LOCAL_OTLP_ENDPOINT, LOCAL_SAMPLING_ENDPOINT, type ExportPlan } from './app-env.js';
 import type { V1PodLike } from './types.js';
+
+/** Where the app sends spans and asks for sampling rules; decided once per pod. */
+export interface ExportPlan {
+  otlpEndpoint: string;
+  /** The X-Ray sampling proxy; undefined when the pod can reach none (it then samples locally). */
+  samplingEndpoint: string | undefined;
+  /** The ADOT sidecar runs in the pod (so the legacy X-Ray daemon address points at it). */
+  sidecar: boolean;
+}
+
+const LOCAL_SAMPLING_ENDPOINT = `http://localhost:${CollectorPorts.xray}`;
+const LOCAL_OTLP_ENDPOINT = `http://localhost:${CollectorPorts.otlpHttp}`;
 
 export type ExportDecision = { ok: true; plan: ExportPlan; warnings: string[] } | { ok: false; reason: string; warning: string };
 

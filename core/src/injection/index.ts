@@ -10,7 +10,7 @@ export type {
   WorkloadRef,
 } from './types.js';
 export { injectPod, isInjected } from './inject-pod.js';
-export { injectPodTemplate, injectWithView, type SpecResolver } from './inject-with-view.js';
+export { injectPodTemplate, injectWithView, selectWithView, type SpecResolver, type ViewSelection } from './inject-with-view.js';
 export { injectionConfigHash, type ClusterFacts } from './config-hash.js';
 export { missingTracingWarning, selectTracing, type TracingSelection } from './opt-in.js';
 export { workloadOf, serviceNameFor } from './workload.js';

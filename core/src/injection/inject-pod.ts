@@ -4,11 +4,11 @@
 import type { V1Container, V1PodSpec } from '@kubernetes/client-node';
 import { Annotations, InjectedNames } from '../constants.js';
 import type { ResolvedSpec } from '../api/types.js';
-import { appContainerEnv, type ExportPlan } from './app-env.js';
+import { appContainerEnv } from './app-env.js';
 import { injectionConfigHash } from './config-hash.js';
 import { selectContainers } from './containers.js';
 import { addMissingCredentials, credentialsOf } from './credentials.js';
-import { decideExport } from './export-plan.js';
+import { decideExport, type ExportPlan } from './export-plan.js';
 import { preloadCopier, preloadMount, preloadVolume } from './preload.js';
 import { collectorSidecar } from './sidecar.js';
 import type { InjectionContext, InjectionOutcome, V1PodLike } from './types.js';

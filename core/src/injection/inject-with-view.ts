@@ -2,23 +2,30 @@
 import type { ResolvedSpec, XRayTracing } from '../api/types.js';
 import type { ClusterView } from '../ports.js';
 import { alreadyInjectedOutcome, injectPod } from './inject-pod.js';
-import { selectTracing } from './opt-in.js';
+import { recordingView, type ViewLookup } from '../cluster-view/recording-view.js';
+import { selectTracing, type TracingSelection } from './opt-in.js';
 import type { InjectionContext, InjectionOutcome, V1PodLike, V1PodTemplateLike, WorkloadRef } from './types.js';
 
 /** Turns a validated XRayTracing into its resolved spec (the edge validates and caches). */
 export type SpecResolver = (tracing: XRayTracing) => ResolvedSpec;
 
-function injectSelected(
+type WorkloadOfTemplate = WorkloadRef & { annotations?: Record<string, string> };
+
+function selectFor(pod: V1PodLike, namespace: string, view: ClusterView, workload?: WorkloadOfTemplate): TracingSelection {
+  const namespaceAnnotations = view.getNamespace(namespace)?.metadata.annotations;
+  return selectTracing(pod.metadata?.annotations, namespaceAnnotations, view.listXRayTracings(namespace), namespace, workload ? (workload.annotations ?? {}) : undefined);
+}
+
+function injectSelection(
   pod: V1PodLike,
   namespace: string,
   view: ClusterView,
   resolve: SpecResolver,
-  workload?: WorkloadRef & { annotations?: Record<string, string> },
+  selection: TracingSelection,
+  workload?: WorkloadOfTemplate,
 ): InjectionOutcome {
   const injectedBefore = alreadyInjectedOutcome(pod);
   if (injectedBefore) return injectedBefore;
-  const namespaceAnnotations = view.getNamespace(namespace)?.metadata.annotations;
-  const selection = selectTracing(pod.metadata?.annotations, namespaceAnnotations, view.listXRayTracings(namespace), namespace, workload ? (workload.annotations ?? {}) : undefined);
   switch (selection.kind) {
     case 'notOptedIn':
     case 'optedOut':
@@ -39,6 +46,27 @@ function injectSelected(
       return injectPod(pod, resolve(selection.tracing), ctx);
     }
   }
+}
+
+function injectSelected(pod: V1PodLike, namespace: string, view: ClusterView, resolve: SpecResolver, workload?: WorkloadOfTemplate): InjectionOutcome {
+  return injectSelection(pod, namespace, view, resolve, selectFor(pod, namespace, view, workload), workload);
+}
+
+/** `injectWithView` in two steps, telling what it selected and read: the webhook caches answers on both. */
+export interface ViewSelection {
+  /** The pod opts in to an XRayTracing the view holds (it is injected from it, or an injected pod topped up). */
+  selected: boolean;
+  /** Every read from the view so far, with its result; `inject` adds its own. The outcome holds while they do. */
+  lookups: readonly ViewLookup[];
+  /** The outcome `injectWithView` gives. */
+  inject(resolve: SpecResolver): InjectionOutcome;
+}
+
+export function selectWithView(pod: V1PodLike, namespace: string, view: ClusterView): ViewSelection {
+  const lookups: ViewLookup[] = [];
+  const recording = recordingView(view, lookups);
+  const selection = selectFor(pod, namespace, recording);
+  return { selected: selection.kind === 'selected', lookups, inject: (resolve) => injectSelection(pod, namespace, recording, resolve, selection) };
 }
 
 /**

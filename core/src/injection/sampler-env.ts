@@ -3,7 +3,7 @@
 import type { V1EnvVar } from '@kubernetes/client-node';
 import { CollectorPorts, Env } from '../constants.js';
 import type { ResolvedSpec } from '../api/types.js';
-import type { ExportPlan } from './app-env.js';
+import type { ExportPlan } from './export-plan.js';
 import { literal } from './env-sources.js';
 
 export interface SamplerEnv {

@@ -1,9 +1,8 @@
 // Tells a pod's workload from its ownerReferences and names, without API calls (the webhook never makes any).
-import { Annotations } from '../constants.js';
+import { Annotations, Labels } from '../constants.js';
 import type { ResolvedSpec } from '../api/types.js';
 import type { PodMetadataLike, WorkloadRef } from './types.js';
 
-const POD_TEMPLATE_HASH_LABEL = 'pod-template-hash';
 /** CronJob-created Jobs are named `<cronjob>-<minutes since the epoch>`. */
 const CRONJOB_JOB_NAME = /^(.+)-\d{8,}$/;
 
@@ -17,7 +16,7 @@ export function workloadOf(metadata: PodMetadataLike): WorkloadRef | undefined {
   const owner = controllerOf(metadata);
   if (!owner) return undefined;
   if (owner.kind === 'ReplicaSet') {
-    const hash = metadata.labels?.[POD_TEMPLATE_HASH_LABEL];
+    const hash = metadata.labels?.[Labels.podTemplateHash];
     if (hash && owner.name.endsWith(`-${hash}`)) {
       return { kind: 'Deployment', name: owner.name.slice(0, -hash.length - 1), replicaSetName: owner.name };
     }

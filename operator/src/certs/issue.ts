@@ -1,5 +1,5 @@
 // Issues what a plan asks for with the webhook's PKI helper.
-import { createCertificateAuthority, createServingCertificate } from '../../../webhook/src/tls/pki.js';
+import { createCertificateAuthority, createServingCertificate } from './pki.js';
 import { mergeCaBundle } from './policy.js';
 import type { CertPolicy, PkiPlan, WebhookPki } from './policy.js';
 

@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createCertificateAuthority, createServingCertificate } from '../../../webhook/src/tls/pki.js';
-import type { PemKeyPair } from '../../../webhook/src/tls/pki.js';
+import { createCertificateAuthority, createServingCertificate } from './pki.js';
+import type { PemKeyPair } from './pki.js';
 import { issuePki } from './issue.js';
 import { DEFAULT_CERT_POLICY, caBundleCertificates, isDueForRenewal, mergeCaBundle, planPki, servingDnsNames } from './policy.js';
 import type { WebhookPki } from './policy.js';

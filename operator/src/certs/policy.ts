@@ -1,6 +1,6 @@
 // What the self-managed webhook PKI needs next, decided from what the Secret holds and the time: pure.
 import { X509Certificate, createPrivateKey } from 'node:crypto';
-import type { PemKeyPair } from '../../../webhook/src/tls/pki.js';
+import type { PemKeyPair } from './pki.js';
 
 export interface CertPolicy {
   caValidityDays: number;

@@ -2,6 +2,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { resolveSpec } from '../../../core/src/api/defaults.js';
 import { renderCollectorConfigYaml } from '../../../core/src/collector/render.js';
+import { supportsNativeSidecars } from '../../../core/src/cluster-view/kubernetes-version.js';
 import { ConfigError, parseOperatorConfig, runOptionsHelp } from '../config/operator-config.js';
 import { runDemo } from './demo.js';
 import { packageVersion } from './package-root.js';
@@ -46,10 +47,10 @@ function parse<const T extends ParseOptions>(argv: readonly string[], options: T
 }
 
 /** `1.28`, `v1.30.2` → whether native sidecars (Kubernetes ≥ 1.29) are available. */
-export function supportsNativeSidecars(version: string): boolean {
+function nativeSidecarsOf(version: string): boolean {
   const match = /^v?(\d+)\.(\d+)/.exec(version);
   if (!match) throw new UsageError(`--kubernetes-version must look like 1.30, got "${version}"`);
-  return Number(match[1]) > 1 || Number(match[2]) >= 29;
+  return supportsNativeSidecars({ major: match[1], minor: match[2] });
 }
 
 function reportInjection(results: readonly InjectedManifest[], stderr: NodeJS.WritableStream): void {
@@ -77,7 +78,7 @@ function injectCommand(argv: readonly string[]): void {
     tracings: loadTracings(values.tracing ?? []),
     defaultNamespace: values.namespace,
     clusterName: values['cluster-name'],
-    nativeSidecarsSupported: version === undefined ? true : supportsNativeSidecars(version),
+    nativeSidecarsSupported: version === undefined ? true : nativeSidecarsOf(version),
     allowUnknownKinds: values['allow-unknown-kinds'],
   });
   process.stdout.write(dumpManifests(results.map((r) => r.object)));
@@ -122,7 +123,7 @@ async function runCommand(argv: readonly string[]): Promise<void> {
   }
   const config = parseOperatorConfig(argv, process.env);
   // Loaded on demand: the other commands need no Kubernetes or AWS client.
-  const { runOperator } = await import('../main.js');
+  const { runOperator } = await import('./run-command.js');
   await runOperator(config);
 }
 

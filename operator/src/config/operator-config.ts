@@ -1,5 +1,6 @@
 // The `xray-operator run` configuration: flags first, then environment, then defaults — parsed once, frozen.
 import { parseArgs } from 'node:util';
+import { DEFAULT_OPERATOR_NAMESPACE } from '../../../core/src/constants.js';
 import type { OperatorDefaults } from '../../../core/src/api/defaults.js';
 import { compileEndpointAllowPattern } from '../../../core/src/api/endpoint-policy.js';
 import { DEFAULT_RULE_BUDGET, type RuleBudget } from '../../../core/src/sampling/budget.js';
@@ -75,7 +76,7 @@ export const RUN_OPTIONS = {
   'cluster-name': { type: 'string', env: 'XRAY_OPERATOR_CLUSTER_NAME', help: 'cluster name for resource attributes and X-Ray rule ownership tags' },
   region: { type: 'string', env: 'AWS_REGION', help: 'AWS region of the X-Ray API' },
   'xray-endpoint': { type: 'string', env: 'XRAY_OPERATOR_XRAY_ENDPOINT', help: 'X-Ray API endpoint override' },
-  namespace: { type: 'string', env: 'POD_NAMESPACE', default: 'xray-system', help: 'namespace of the operator (Lease, certificate Secret)' },
+  namespace: { type: 'string', env: 'POD_NAMESPACE', default: DEFAULT_OPERATOR_NAMESPACE, help: 'namespace of the operator (Lease, certificate Secret)' },
   'webhook-listen': { type: 'string', env: 'XRAY_OPERATOR_WEBHOOK_LISTEN', default: '0.0.0.0:9443', help: 'HTTPS admission webhook address' },
   'health-listen': { type: 'string', env: 'XRAY_OPERATOR_HEALTH_LISTEN', default: '0.0.0.0:8080', help: 'plain HTTP /healthz, /readyz, /metrics address' },
   'cert-mode': { type: 'string', env: 'XRAY_OPERATOR_CERT_MODE', default: 'self-managed', help: 'self-managed (operator-generated CA in a Secret) or files (--tls-cert/--tls-key, e.g. cert-manager)' },
@@ -173,7 +174,7 @@ export function parseOperatorConfig(argv: readonly string[], env: Readonly<Recor
     clusterName,
     region: get('region') ?? env.AWS_DEFAULT_REGION,
     xrayEndpoint: get('xray-endpoint'),
-    namespace: get('namespace') ?? 'xray-system',
+    namespace: get('namespace') ?? DEFAULT_OPERATOR_NAMESPACE,
     webhookListen: parseHostPort(get('webhook-listen') ?? '', 'webhook-listen'),
     healthListen: parseHostPort(get('health-listen') ?? '', 'health-listen'),
     certMode,

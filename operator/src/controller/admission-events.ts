@@ -4,12 +4,11 @@
 // only when the cached workload and namespace really opt in to an XRayTracing that is missing, and its message is
 // rebuilt from the cache. A forged review can at most repeat an Event the operator would write anyway.
 import type { Logger } from 'pino';
+import { OWNER_API_VERSIONS } from '../../../core/src/constants.js';
 import { selectTracing } from '../../../core/src/injection/index.js';
 import type { AdmissionEventSink } from '../../../core/src/ports.js';
 import type { ClusterCaches, WorkloadKind } from '../k8s/caches.js';
 import type { EventRecorder } from '../k8s/events.js';
-
-const APPS_V1 = 'apps/v1';
 
 export interface AdmissionEventsDeps {
   caches: Pick<ClusterCaches, 'namespaces' | 'workloads' | 'xrayTracings'>;
@@ -46,7 +45,7 @@ export function admissionEventSink(deps: AdmissionEventsDeps): AdmissionEventSin
       if (deps.serves && !deps.serves(namespace, template?.labels)) return skip(namespace, 'The webhook does not serve this workload');
       const selection = selectTracing(template?.annotations, cachedNamespace.metadata?.annotations, deps.caches.xrayTracings.list(namespace), namespace, workload.metadata.annotations);
       if (selection.kind !== 'missing' && selection.kind !== 'ambiguous') return skip(namespace, `The cached ${ref.kind} does not need an XRayTracing that is missing`);
-      const involved = { apiVersion: APPS_V1, kind: ref.kind, namespace, name: ref.name, uid: workload.metadata.uid };
+      const involved = { apiVersion: OWNER_API_VERSIONS[ref.kind], kind: ref.kind, namespace, name: ref.name, uid: workload.metadata.uid };
       void deps.events.record(involved, 'Warning', 'NotInjected', `Admitted pods without X-Ray instrumentation: ${selection.reason}`);
     },
   };

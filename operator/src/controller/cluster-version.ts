@@ -3,8 +3,8 @@
 // injected workload to its own hash. So the answer is waited for, with backoff, before admitting or reconciling.
 import type { Logger } from 'pino';
 import type { KubeClients } from '../k8s/clients.js';
-import { supportsNativeSidecars } from '../k8s/cluster-view.js';
-import { backoffDelayMs, type BackoffPolicy } from './backoff.js';
+import { supportsNativeSidecars } from '../../../core/src/cluster-view/kubernetes-version.js';
+import { backoffDelayMs, type BackoffPolicy } from '../runtime/backoff.js';
 
 export const VERSION_BACKOFF: BackoffPolicy = Object.freeze({ baseMs: 500, maxMs: 30_000, jitter: 0.2 });
 

@@ -1,7 +1,7 @@
 // Events per namespace on a token bucket: whoever can make the operator record Events (pods admitted without an
 // XRayTracing, workloads rolled) must not be able to flood a namespace's Events, or the API server, through it.
 import type { EventRecorder } from '../k8s/events.js';
-import { TokenBucket, type RateLimit } from './token-bucket.js';
+import { TokenBucket, type RateLimit } from '../runtime/token-bucket.js';
 
 /** About one Event every 2 s per namespace, bursts of 20: far above what a healthy namespace produces. */
 export const DEFAULT_EVENT_RATE_LIMIT: RateLimit = Object.freeze({ perSecond: 0.5, burst: 20 });

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import pino from 'pino';
-import { LeaderElector, nextLeaseRecord, type LeaseRecord, type LeaseStore } from './leader-election.js';
+import type { LeaseRecord, LeaseStore } from '../k8s/lease-store.js';
+import { LeaderElector, nextLeaseRecord } from './leader-election.js';
 
 const logger = pino({ level: 'silent' });
 

@@ -4,25 +4,7 @@
 // within renewDeadline steps down — on a timer of its own, so a renewal that hangs cannot keep it leading past the
 // point where another candidate may take the Lease; a clean shutdown releases the lease so the next leader need not wait.
 import type { Logger } from 'pino';
-
-export interface LeaseRecord {
-  holderIdentity?: string;
-  leaseDurationSeconds?: number;
-  acquireTime?: Date;
-  renewTime?: Date;
-  leaseTransitions?: number;
-  /** Optimistic concurrency: a write based on an older version fails with a conflict. */
-  resourceVersion?: string;
-}
-
-/** Lease storage (the API server in the operator, an in-memory double in unit tests). */
-export interface LeaseStore {
-  /** undefined when the Lease does not exist. */
-  get(): Promise<LeaseRecord | undefined>;
-  create(record: LeaseRecord): Promise<LeaseRecord>;
-  /** Throws on a resourceVersion conflict. */
-  update(record: LeaseRecord): Promise<LeaseRecord>;
-}
+import type { LeaseRecord, LeaseStore } from '../k8s/lease-store.js';
 
 export interface LeaderElectionTiming {
   leaseDurationMs: number;
@@ -153,7 +135,7 @@ export class LeaderElector {
     try {
       holds = await this.tryAcquireOrRenew();
     } catch (error) {
-      this.options.logger.warn({ operation: 'leader-election', err: (error as Error).message }, 'Failed to acquire or renew the Lease');
+      this.options.logger.warn({ operation: 'leader-election', err: error }, 'Failed to acquire or renew the Lease');
     }
     if (this.stopped) return;
     if (holds) this.armDeadline();
@@ -199,7 +181,7 @@ export class LeaderElector {
       const at = new Date(this.now());
       await this.options.store.update({ ...current, holderIdentity: '', leaseDurationSeconds: 1, renewTime: at });
     } catch (error) {
-      this.options.logger.warn({ operation: 'leader-election', err: (error as Error).message }, 'Failed to release the Lease');
+      this.options.logger.warn({ operation: 'leader-election', err: error }, 'Failed to release the Lease');
     }
   }
 }

@@ -64,6 +64,8 @@ export interface StartControllerOptions {
 export interface RunningController {
   /** The informer-backed view the webhook admits pods with. */
   view: ClusterView;
+  /** The validated config of each XRayTracing, one per process: the reconcilers and the webhook share it. */
+  configs: TracingConfigs;
   /** Where the webhook reports pods admitted without instrumentation: checked against the caches, rate-limited. */
   admissionEvents: AdmissionEventSink;
   /**
@@ -150,6 +152,7 @@ export async function startController(options: StartControllerOptions): Promise<
 
   return {
     view,
+    configs,
     admissionEvents: admissionEventSink({ caches, events, logger, serves }),
     ready: () => caches.viewSynced(),
     isLeader: () => (elector ? elector.isLeader() : true),

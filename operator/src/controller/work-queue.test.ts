@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { backoffDelayMs } from './backoff.js';
+import { backoffDelayMs } from '../runtime/backoff.js';
 import { WorkQueue, type ReconcileOutcome } from './work-queue.js';
 
 interface Call {

@@ -4,8 +4,8 @@
 // - a failed key is retried after a per-key exponential backoff with jitter (reset by a success);
 // - dispatch is rate limited by a token bucket shared by all keys;
 // - shutdown stops taking work and waits for the reconciles in flight.
-import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
-import { TokenBucket, type RateLimit } from './token-bucket.js';
+import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from '../runtime/backoff.js';
+import { TokenBucket, type RateLimit } from '../runtime/token-bucket.js';
 
 /** What a reconcile asks for besides success: to run again later (a periodic resync, waiting for something). */
 export interface ReconcileOutcome {

@@ -5,21 +5,7 @@ import type { XRayTracing } from '../../../core/src/api/types.js';
 import { Annotations } from '../../../core/src/constants.js';
 import { cachedAnswerer } from '../../../webhook/src/pod-answers.js';
 import type { ClusterCaches } from './caches.js';
-import { InformerClusterView, supportsNativeSidecars } from './cluster-view.js';
-
-describe('supportsNativeSidecars', () => {
-  it.each([
-    [{ major: '1', minor: '29' }, true],
-    [{ major: '1', minor: '34' }, true],
-    [{ major: '1', minor: '30+' }, true],
-    [{ major: '1', minor: '28' }, false],
-    [{ major: '1', minor: '28+' }, false],
-    [{ major: '2', minor: '0' }, true],
-    [{}, false],
-  ])('%o → %s', (version, expected) => {
-    expect(supportsNativeSidecars(version)).toBe(expected);
-  });
-});
+import { InformerClusterView } from './cluster-view.js';
 
 describe('InformerClusterView with the webhook answer cache', () => {
   const tracing: XRayTracing = {

@@ -5,17 +5,6 @@ import type { ClusterView, ConfigMapLike, NamespaceLike } from '../../../core/sr
 import type { ClusterCaches } from './caches.js';
 import { INCOMPLETE_ANNOTATION } from './strip.js';
 
-/** Native sidecars (restartPolicy: Always init containers) are on by default from Kubernetes 1.29. */
-const NATIVE_SIDECARS_MINOR = 29;
-
-export function supportsNativeSidecars(version: { major?: string; minor?: string }): boolean {
-  const major = Number.parseInt(version.major ?? '', 10);
-  // EKS reports minors like "29+".
-  const minor = Number.parseInt(version.minor ?? '', 10);
-  if (!Number.isFinite(major) || !Number.isFinite(minor)) return false;
-  return major > 1 || (major === 1 && minor >= NATIVE_SIDECARS_MINOR);
-}
-
 /**
  * The webhook's answer cache reuses an answer while every lookup returns the same objects, so the view hands out one
  * object per cached version: a new one only when the informer replaced the object.

@@ -4,6 +4,7 @@
 import type { CoreV1Api, CoreV1Event } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { MANAGED_BY_VALUE } from '../../../core/src/constants.js';
+import { LruMap } from '../../../core/src/lru-map.js';
 import { mergePatch } from './patch.js';
 import { classifyApiError, describeApiError } from './errors.js';
 
@@ -76,16 +77,8 @@ export function createEventRecorder(options: EventRecorderOptions): EventRecorde
   const windowMs = options.aggregationWindowMs ?? 10 * 60_000;
   const maxTracked = options.maxTracked ?? 4096;
   const now = options.now ?? Date.now;
-  const seen = new Map<string, SeenEvent>();
-
-  const remember = (key: string, value: SeenEvent): void => {
-    seen.delete(key);
-    seen.set(key, value);
-    if (seen.size > maxTracked) {
-      const oldest = seen.keys().next().value;
-      if (oldest !== undefined) seen.delete(oldest);
-    }
-  };
+  const seen = new LruMap<string, SeenEvent>(maxTracked);
+  const remember = (key: string, value: SeenEvent): void => seen.set(key, value);
 
   const create = async (key: string, object: InvolvedObject, type: EventType, reason: string, message: string): Promise<void> => {
     const at = new Date(now());
@@ -132,7 +125,7 @@ export function createEventRecorder(options: EventRecorderOptions): EventRecorde
       }
       await create(key, object, type, reason, message);
     } catch (error) {
-      logger.warn({ namespace: object.namespace, name: object.name, uid: object.uid, operation: 'record-event', reason, err: describeApiError(error) }, 'Failed to record Event');
+      logger.warn({ namespace: object.namespace, name: object.name, uid: object.uid, operation: 'record-event', reason, err: error, detail: describeApiError(error) }, 'Failed to record Event');
     }
   };
 

@@ -3,7 +3,7 @@
 // strips objects to what we use before they reach the cache (memory), and reports `connected` / `synced`.
 import { ListWatch, Watch, type KubeConfig, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import { backoffDelayMs, type BackoffPolicy } from '../controller/backoff.js';
+import { backoffDelayMs, type BackoffPolicy } from '../runtime/backoff.js';
 import { describeApiError } from './errors.js';
 
 export type InformerEvent = 'add' | 'update' | 'delete';
@@ -153,7 +153,7 @@ export class ResilientInformer<T extends object> {
     this.failures++;
     const delayMs = backoffDelayMs(this.failures, this.options.restartBackoff ?? RESTART_BACKOFF);
     this.options.logger.warn(
-      { operation: 'informer', informer: this.options.name, err: describeApiError(error), retryInMs: delayMs },
+      { operation: 'informer', informer: this.options.name, err: error, detail: describeApiError(error), retryInMs: delayMs },
       'Informer stopped on an error, restarting',
     );
     this.restartTimer = setTimeout(() => {

@@ -1,8 +1,26 @@
 // The LeaseStore of leader election, backed by a coordination.k8s.io/v1 Lease.
 import { V1MicroTime, type V1Lease } from '@kubernetes/client-node';
-import type { LeaseRecord, LeaseStore } from '../controller/leader-election.js';
 import type { KubeClients } from './clients.js';
 import { isNotFound } from './errors.js';
+
+export interface LeaseRecord {
+  holderIdentity?: string;
+  leaseDurationSeconds?: number;
+  acquireTime?: Date;
+  renewTime?: Date;
+  leaseTransitions?: number;
+  /** Optimistic concurrency: a write based on an older version fails with a conflict. */
+  resourceVersion?: string;
+}
+
+/** Lease storage (the API server in the operator, an in-memory double in unit tests). */
+export interface LeaseStore {
+  /** undefined when the Lease does not exist. */
+  get(): Promise<LeaseRecord | undefined>;
+  create(record: LeaseRecord): Promise<LeaseRecord>;
+  /** Throws on a resourceVersion conflict. */
+  update(record: LeaseRecord): Promise<LeaseRecord>;
+}
 
 const micro = (date: Date | undefined): V1MicroTime | undefined => (date ? new V1MicroTime(date.getTime()) : undefined);
 const asDate = (value: Date | string | undefined): Date | undefined => (value === undefined ? undefined : new Date(value));

@@ -1,12 +1,11 @@
 // What the informer caches keep of each kind. A cluster-wide pod and ConfigMap cache is the operator's largest
 // memory cost, so objects are cut down to the fields the webhook and the reconcilers read.
 import type { V1ConfigMap, V1DaemonSet, V1Deployment, V1Namespace, V1ObjectMeta, V1Pod, V1StatefulSet } from '@kubernetes/client-node';
-import { Env, Labels, MANAGED_BY_VALUE } from '../../../core/src/constants.js';
+import { ANNOTATION_PREFIX, Env, Labels, MANAGED_BY_VALUE } from '../../../core/src/constants.js';
 import type { XRayTracing } from '../../../core/src/api/types.js';
 
-const OUR_ANNOTATION_PREFIX = 'xray-operator.dev/';
 /** Pod labels the controller reads: which revision of its workload a pod belongs to. */
-const REVISION_LABELS = ['pod-template-hash', 'controller-revision-hash'];
+const REVISION_LABELS: readonly string[] = [Labels.podTemplateHash, Labels.controllerRevisionHash];
 /**
  * What the cache keeps of a ConfigMap is bounded whatever a tenant puts in it (a ConfigMap holds up to 1 MiB). The
  * engine reads ConfigMaps only through `envFrom`: whether a key is set (any env var it might add), and the value of
@@ -51,7 +50,7 @@ export function stripPod(pod: V1Pod): V1Pod {
     metadata: {
       ...baseMeta(meta),
       labels: pick(meta?.labels, (key) => REVISION_LABELS.includes(key)),
-      annotations: pick(meta?.annotations, (key) => key.startsWith(OUR_ANNOTATION_PREFIX)),
+      annotations: pick(meta?.annotations, (key) => key.startsWith(ANNOTATION_PREFIX)),
       ownerReferences: meta?.ownerReferences?.map(({ apiVersion, kind, name, uid, controller }) => ({ apiVersion, kind, name, uid, controller })),
     },
     spec: {

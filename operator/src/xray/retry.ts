@@ -1,6 +1,6 @@
 // Bounded retries of one X-Ray call: exponential backoff with jitter on throttling and server errors, every attempt
 // counted by operation and outcome.
-import { backoffDelayMs, type BackoffPolicy } from '../controller/backoff.js';
+import { backoffDelayMs, type BackoffPolicy } from '../runtime/backoff.js';
 import { isRetryable, isThrottle, XRayThrottledError } from './errors.js';
 import { callOutcome, type XRayApiCallCounter } from './metrics.js';
 

@@ -8,8 +8,8 @@ import { createWebhookServer } from '../server.js';
 import type { WebhookServer } from '../server.js';
 import { cachedResolver, capturingLogger, fixtureView } from '../testing/fixtures.js';
 import { httpsRequest } from '../testing/https-client.js';
-import { createCertificateAuthority, createServingCertificate } from './pki.js';
-import type { PemKeyPair } from './pki.js';
+import { createCertificateAuthority, createServingCertificate } from '../../../operator/src/certs/pki.js';
+import type { PemKeyPair } from '../../../operator/src/certs/pki.js';
 import { watchTlsFiles } from './watch-files.js';
 import type { TlsFileWatcher } from './watch-files.js';
 

@@ -1,7 +1,7 @@
 // The ConfigMap `xray-collector-<name>` holding the collector config an XRayTracing renders to: for people to read
 // (`kubectl get cm xray-collector-default -o yaml`); pods get the same text env-embedded by the webhook.
 import type { V1ConfigMap } from '@kubernetes/client-node';
-import { API_GROUP_VERSION, Labels, MANAGED_BY_VALUE, XRAY_TRACING_KIND } from '../../../../core/src/constants.js';
+import { API_GROUP_VERSION, CollectorConfigMap, Labels, MANAGED_BY_VALUE, XRAY_TRACING_KIND } from '../../../../core/src/constants.js';
 import type { XRayTracing } from '../../../../core/src/api/types.js';
 
 export const COLLECTOR_CONFIG_KEY = 'collector.yaml';
@@ -10,7 +10,7 @@ export const CONFIG_HASH_KEY = 'config-hash';
 export const TRACING_LABEL = 'tracing.xray-operator.dev/xraytracing';
 
 export function collectorConfigMapName(tracingName: string): string {
-  return `xray-collector-${tracingName}`;
+  return `${CollectorConfigMap.namePrefix}${tracingName}`;
 }
 
 /** The applied configuration (server-side apply): only the fields we own. */
@@ -24,7 +24,7 @@ export function desiredCollectorConfigMap(tracing: XRayTracing, collectorYaml: s
       namespace,
       labels: {
         [Labels.managedBy]: MANAGED_BY_VALUE,
-        [Labels.name]: 'xray-collector',
+        [Labels.name]: CollectorConfigMap.appName,
         // Label values stop at 63 characters; object names may be longer (the owner reference still links them).
         ...(name.length <= 63 ? { [TRACING_LABEL]: name } : {}),
       },

@@ -12,7 +12,8 @@ import type { ClusterCaches } from '../../k8s/caches.js';
 import { describeApiError, isNotFound } from '../../k8s/errors.js';
 import type { EventRecorder, InvolvedObject } from '../../k8s/events.js';
 import { APPLY_PARAMS, mergePatch, serverSideApply } from '../../k8s/patch.js';
-import { backoffDelayMs, type BackoffPolicy } from '../backoff.js';
+import { podHasFinished } from '../../k8s/pod-phase.js';
+import { backoffDelayMs, type BackoffPolicy } from '../../runtime/backoff.js';
 import { splitObjectKey } from '../keys.js';
 import type { ReconcileOutcome } from '../work-queue.js';
 import { collectorConfigMapName, collectorConfigMapUpToDate, desiredCollectorConfigMap } from './collector-configmap.js';
@@ -227,7 +228,7 @@ export class TracingReconciler {
       return { observation: { ok: true, rules, clusterName } };
     } catch (error) {
       const failure = classifySamplingError(error);
-      this.log(tracing, 'sync-sampling-rules').warn({ reason: failure.reason, err: failure.message }, 'Failed to sync X-Ray sampling rules');
+      this.log(tracing, 'sync-sampling-rules').warn({ reason: failure.reason, err: error }, 'Failed to sync X-Ray sampling rules');
       return this.failed(tracing, last, { ok: false, reason: failure.reason, message: failure.message }, failure.transient);
     }
   }
@@ -267,7 +268,7 @@ export class TracingReconciler {
     for (const pod of this.deps.caches.pods.list(namespace)) {
       const injected = pod.metadata?.annotations?.[Annotations.injected];
       if (!injected?.startsWith(`${tracingName}/`) || pod.metadata?.deletionTimestamp) continue;
-      if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') continue;
+      if (podHasFinished(pod)) continue;
       const workload = workloadOf(pod.metadata ?? {});
       workloads.add(workload ? `${workload.kind}/${workload.name}` : `Pod/${pod.metadata?.name}`);
     }

@@ -3,6 +3,7 @@ import type { V1Pod } from '@kubernetes/client-node';
 import { Annotations, InjectedNames } from '../../../../core/src/constants.js';
 import { workloadOf } from '../../../../core/src/injection/index.js';
 import type { WorkloadKind } from '../../k8s/caches.js';
+import { podHasFinished } from '../../k8s/pod-phase.js';
 
 export const WORKLOAD_KINDS: readonly WorkloadKind[] = ['Deployment', 'StatefulSet', 'DaemonSet'];
 
@@ -36,7 +37,7 @@ export function podFingerprint(pod: V1Pod): string {
     annotations[Annotations.injected],
     annotations[Annotations.injectNodejs],
     initContainer,
-    pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed',
+    podHasFinished(pod),
     pod.metadata?.deletionTimestamp !== undefined,
   ]);
 }

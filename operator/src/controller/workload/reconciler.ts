@@ -4,13 +4,14 @@
 // gets a 409 and a retry, never a second roll).
 import type { V1Pod } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import { Annotations } from '../../../../core/src/constants.js';
+import { Annotations, OWNER_API_VERSIONS } from '../../../../core/src/constants.js';
 import { isInjected, selectTracing } from '../../../../core/src/injection/index.js';
 import type { KubeClients } from '../../k8s/clients.js';
 import type { ClusterCaches, Workload, WorkloadKind } from '../../k8s/caches.js';
 import type { EventRecorder } from '../../k8s/events.js';
 import { isNotFound } from '../../k8s/errors.js';
 import { mergePatch } from '../../k8s/patch.js';
+import { podHasFinished } from '../../k8s/pod-phase.js';
 import type { ControllerMetrics } from '../../metrics/controller-metrics.js';
 import type { TracingConfigs } from '../tracing/tracing-config.js';
 import type { ReconcileOutcome } from '../work-queue.js';
@@ -32,11 +33,8 @@ export interface WorkloadReconcilerDeps {
   serves?: (namespace: string, templateLabels: Readonly<Record<string, string>> | undefined) => boolean;
 }
 
-const API_VERSIONS: Record<WorkloadKind, string> = { Deployment: 'apps/v1', StatefulSet: 'apps/v1', DaemonSet: 'apps/v1' };
-
 function isLive(pod: V1Pod): boolean {
-  const phase = pod.status?.phase;
-  return !pod.metadata?.deletionTimestamp && phase !== 'Succeeded' && phase !== 'Failed';
+  return !pod.metadata?.deletionTimestamp && !podHasFinished(pod);
 }
 
 export class WorkloadReconciler {
@@ -62,7 +60,7 @@ export class WorkloadReconciler {
     });
     if (isEmptyPlan(plan)) return {};
     if (!(await this.apply(ref.kind, workload, plan))) return {};
-    const involved = { apiVersion: API_VERSIONS[ref.kind], kind: ref.kind, namespace: ref.namespace, name: ref.name, uid: workload.metadata?.uid };
+    const involved = { apiVersion: OWNER_API_VERSIONS[ref.kind], kind: ref.kind, namespace: ref.namespace, name: ref.name, uid: workload.metadata?.uid };
     for (const event of plan.events) await this.deps.events.record(involved, event.type, event.reason, event.message);
     return {};
   }
