@@ -115,6 +115,8 @@ export const Env = {
   debug: 'XRAY_OPERATOR_DEBUG',
   /** Standard OTel switch; the preload loads nothing when it is "true". */
   sdkDisabled: 'OTEL_SDK_DISABLED',
+  /** "w3c": the preload makes random W3C trace IDs instead of X-Ray's timestamped ones (default "xray"). */
+  traceIds: 'XRAY_OPERATOR_TRACE_IDS',
   /** Preload override for the ESM loader hook: "auto" (default: when the app's main is or may be ESM), "always", "never". */
   esmHook: 'XRAY_OPERATOR_ESM_HOOK',
 } as const;

@@ -43,6 +43,21 @@ describe('plain http app', () => {
     }
   });
 
+  it('makes random W3C trace IDs instead of timestamped X-Ray ones when the XRayTracing asks for w3c', async () => {
+    const app = await startApp({ app: 'http-app.cjs', env: env({ OTEL_SERVICE_NAME: 'w3c-ids', XRAY_OPERATOR_TRACE_IDS: 'w3c' }) });
+    try {
+      for (let i = 0; i < 3; i++) expect((await app.get(`/api/items?page=${i}`)).status).toBe(200);
+      const spans = await receiver.waitForSpans((all) => all.filter((s) => s.resource['service.name'] === 'w3c-ids' && s.kind === SERVER).length >= 3);
+      const ids = spans.filter((s) => s.resource['service.name'] === 'w3c-ids' && s.kind === SERVER).map((s) => s.traceId);
+      // X-Ray IDs start with the current epoch second; three random ones all within two minutes of it would be chance.
+      const nearNow = ids.filter((id) => Math.abs(parseInt(id.slice(0, 8), 16) - Date.now() / 1000) < 120);
+      expect(ids.every((id) => /^[0-9a-f]{32}$/.test(id))).toBe(true);
+      expect(nearNow).toEqual([]);
+    } finally {
+      await app.stop();
+    }
+  });
+
   it('sends X-Amzn-Trace-Id and traceparent on outgoing calls, in the same trace', async () => {
     const app = await startApp({ app: 'http-app.cjs', env: env({ OTEL_SERVICE_NAME: 'outgoing' }) });
     try {

@@ -81,6 +81,12 @@ const resourceAttributeKeys: Check = ({ resourceAttributes }) => {
   ];
 };
 
+/** The awsxray exporter (PutTraceSegments) refuses trace IDs without X-Ray's timestamp. */
+const w3cIdsNeedOtlp: Check = ({ instrumentation, collector }) =>
+  instrumentation?.traceIds === 'w3c' && collector?.exporter !== 'otlp'
+    ? at('instrumentation.traceIds', 'w3c trace IDs need collector.exporter otlp: the awsxray exporter, which auto may choose, refuses them')
+    : [];
+
 const envNames: Check = ({ instrumentation }) =>
   duplicateKeys('instrumentation.env', (instrumentation?.env ?? []).map((e) => e.name), 'env var');
 
@@ -93,6 +99,7 @@ const CHECKS: readonly Check[] = [
   ruleAttributes,
   resourceAttributeKeys,
   envNames,
+  w3cIdsNeedOtlp,
 ];
 
 /** Every cross-field error of a schema-valid spec. */

@@ -19,6 +19,7 @@ export const DEFAULTS: ResolvedSpec = Object.freeze({
     resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '500m', memory: '64Mi' } },
     volumeSizeLimit: '64Mi',
     env: [],
+    traceIds: 'xray',
   },
   collector: {
     mode: 'sidecar',

@@ -133,6 +133,8 @@ describe('CEL rules and their TypeScript mirror', () => {
       spec: { resourceAttributes: { 'deployment.environment': 'prod', 'k8s.pod.label.app.kubernetes.io/name': 'shop', "a!#&'*+^_`|~-": 'x' } },
       failing: [],
     },
+    { name: 'w3c trace IDs with the otlp export', spec: { instrumentation: { traceIds: 'w3c' }, collector: { exporter: 'otlp' } }, failing: [] },
+    { name: 'w3c trace IDs where auto may pick awsxray', spec: { instrumentation: { traceIds: 'w3c' } }, failing: ['spec.instrumentation.traceIds'] },
     { name: 'resource attribute claiming another namespace', spec: { resourceAttributes: { 'k8s.namespace.name': 'payments' } }, failing: ['spec.resourceAttributes'] },
     { name: 'resource attribute the operator sets (cloud.*)', spec: { resourceAttributes: { 'cloud.platform': 'gcp' } }, failing: ['spec.resourceAttributes'] },
     { name: 'resource attribute service.name', spec: { resourceAttributes: { 'service.name': 'other' } }, failing: ['spec.resourceAttributes'] },

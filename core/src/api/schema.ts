@@ -79,6 +79,10 @@ const instrumentationSchema = obj(
     }),
     resources: resourceRequirements('preload init container'),
     volumeSizeLimit: quantity('sizeLimit of the emptyDir volume that holds the preload. Default: set by the operator version.'),
+    traceIds: str(
+      "Trace ID format. xray: X-Ray IDs (a timestamp in the first 32 bits), which every X-Ray path accepts and X-Ray SDKs in the same traces expect. w3c: random W3C IDs, accepted by X-Ray's OTLP endpoint (collector.exporter otlp) but not by the awsxray exporter.",
+      { enum: ['xray', 'w3c'], default: 'xray' },
+    ),
     env: list(
       'Extra environment variables for instrumented containers; a variable the container already sets is never overridden.',
       obj(
@@ -299,6 +303,13 @@ export const specSchema: JSONSchema = obj(
         message: 'collector.samplingEndpoint is required when collector.mode is gateway and sampling.mode is centralized',
         fieldPath: '.collector.samplingEndpoint',
         reason: 'FieldValueRequired',
+      },
+      {
+        rule:
+          "!has(self.instrumentation) || !has(self.instrumentation.traceIds) || self.instrumentation.traceIds != 'w3c' || (has(self.collector) && has(self.collector.exporter) && self.collector.exporter == 'otlp')",
+        message: 'w3c trace IDs need collector.exporter otlp: the awsxray exporter, which auto may choose, refuses them',
+        fieldPath: '.instrumentation.traceIds',
+        reason: 'FieldValueInvalid',
       },
     ],
   },

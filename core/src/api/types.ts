@@ -34,6 +34,8 @@ export interface InstrumentationSpec {
   volumeSizeLimit?: Quantity;
   /** Extra env for the instrumented containers (never overrides the user's own). */
   env?: EnvVarSpec[];
+  /** Trace ID format: xray (default; timestamped) or w3c (random; only the OTLP export accepts it). */
+  traceIds?: 'xray' | 'w3c';
 }
 
 export interface BatchSpec {

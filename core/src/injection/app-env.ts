@@ -49,6 +49,8 @@ function derivedEnv(input: AppEnvInput, resourceAttributes: V1EnvVar[], sampler:
   if (enabledInstrumentations.length) env.push(literal(Env.enabledInstrumentations, enabledInstrumentations.join(',')));
   if (disabledInstrumentations.length) env.push(literal(Env.disabledInstrumentations, disabledInstrumentations.join(',')));
   if (spec.collector.debug) env.push(literal(Env.debug, 'true'), literal(Env.logLevel, 'debug'));
+  // Only the non-default is written: pods with X-Ray IDs look as they did before the setting existed.
+  if (spec.instrumentation.traceIds === 'w3c') env.push(literal(Env.traceIds, 'w3c'));
   for (const extra of spec.instrumentation.env) {
     if (extra.name === Env.nodeOptions || extra.name === Env.resourceAttributes) continue;
     const entry = literal(extra.name, extra.value ?? '');

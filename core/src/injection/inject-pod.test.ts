@@ -65,3 +65,16 @@ describe('injectPod', () => {
     expect(outcome.pod).toBe(pod);
   });
 });
+
+describe('the trace ID format', () => {
+  const pod: V1PodLike = { metadata: optedIn, spec: { containers: [{ name: 'app' }] } };
+  const envOf = (spec: Parameters<typeof resolveSpec>[0]) => {
+    const outcome = injectWithView(pod, 'shop', view, () => resolveSpec(spec));
+    return outcome.pod.spec?.containers[0]?.env ?? [];
+  };
+
+  it('tells the preload to make W3C IDs only when the XRayTracing asks for them, so default pods are unchanged', () => {
+    expect(envOf({ instrumentation: { traceIds: 'w3c' }, collector: { exporter: 'otlp' } })).toContainEqual({ name: 'XRAY_OPERATOR_TRACE_IDS', value: 'w3c' });
+    expect(envOf({}).map((e) => e.name)).not.toContain('XRAY_OPERATOR_TRACE_IDS');
+  });
+});

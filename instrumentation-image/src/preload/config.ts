@@ -42,6 +42,8 @@ export interface PreloadConfig {
   readonly disabledInstrumentations: readonly string[];
   /** Resource detectors are chosen by OTEL_NODE_RESOURCE_DETECTORS when set; otherwise the local ones only. */
   readonly resourceDetectorsFromEnv: boolean;
+  /** xray: X-Ray's timestamped trace IDs (default); w3c: the SDK's random ones. */
+  readonly traceIds: 'xray' | 'w3c';
   /** Problems found while reading the env, reported once the diag logger is up. */
   readonly warnings: readonly string[];
 }
@@ -141,6 +143,13 @@ function samplerConfig(env: EnvLike, warnings: string[]): SamplerConfig {
   return standardSampler(name, isRatio ? env[Env.tracesSamplerArg] : undefined, warnings);
 }
 
+function traceIdFormat(env: EnvLike, warnings: string[]): 'xray' | 'w3c' {
+  const value = (env[Env.traceIds] ?? 'xray').trim().toLowerCase();
+  if (value === 'xray' || value === 'w3c') return value;
+  warnings.push(`Unknown ${Env.traceIds} "${value}"; using xray`);
+  return 'xray';
+}
+
 export function readPreloadConfig(env: EnvLike): PreloadConfig {
   const warnings: string[] = [];
   const debug = (env[Env.debug] ?? '').trim().toLowerCase() === 'true';
@@ -157,6 +166,7 @@ export function readPreloadConfig(env: EnvLike): PreloadConfig {
     enabledInstrumentations: enabled.length > 0 ? enabled : undefined,
     disabledInstrumentations: list(env[Env.disabledInstrumentations]),
     resourceDetectorsFromEnv: env.OTEL_NODE_RESOURCE_DETECTORS !== undefined,
+    traceIds: traceIdFormat(env, warnings),
     warnings,
   });
 }

@@ -61,7 +61,7 @@ export const start: PreloadStart = (options) => {
     resourceDetectors: resourceDetectors(config.resourceDetectorsFromEnv),
     propagator: createPropagator(config.propagators),
     sampler: createSampler(config),
-    idGenerator: new AWSXRayIdGenerator(),
+    idGenerator: config.traceIds === 'xray' ? new AWSXRayIdGenerator() : undefined,
     spanProcessors: createSpanProcessors(config.traceExporters, config.otlpProtocol, config.batch),
   });
   const esm = registerEsmHook(config.esmHook, options.mainPath, options.lineDir, instrumentedModuleNames(instrumentations));

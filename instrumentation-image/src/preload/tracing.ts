@@ -12,7 +12,8 @@ export interface TracingOptions {
   readonly resourceDetectors: ResourceDetector[];
   readonly propagator: TextMapPropagator;
   readonly sampler: Sampler;
-  readonly idGenerator: IdGenerator;
+  /** Absent: the SDK's random (W3C) IDs. */
+  readonly idGenerator?: IdGenerator;
   readonly spanProcessors: SpanProcessor[];
 }
 
@@ -26,7 +27,8 @@ export function startTracing(options: TracingOptions): Tracing {
   const provider = new TracerProvider({
     resource,
     sampler: options.sampler,
-    idGenerator: options.idGenerator,
+    // Only when given: an explicit undefined would replace the SDK's default generator in its config merge.
+    ...(options.idGenerator ? { idGenerator: options.idGenerator } : {}),
     spanProcessors: options.spanProcessors,
   });
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
