@@ -8,19 +8,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CoreV1Api } from '@kubernetes/client-node';
 import { resolveSpec } from '../core/src/api/defaults.js';
 import { renderCollectorConfigYaml } from '../core/src/collector/render.js';
 import { CollectorPorts } from '../core/src/constants.js';
 import type { RunningController } from '../operator/src/controller/start.js';
-import { FakeXRay } from '../operator/src/test-support/fake-xray.js';
+import type { FakeXRay } from '../operator/src/test-support/fake-xray.js';
 import { testBedBinary } from './harness/binaries.js';
-import { startControlPlane, type ControlPlane } from './harness/control-plane.js';
+import type { ControlPlane } from './harness/control-plane.js';
 import { applyObjects, createNamespace, waitFor } from './harness/kube.js';
 import { freePort } from './harness/ports.js';
 import { startProcess } from './harness/processes.js';
 import { checkSigV4, type ReceivedRequest } from './harness/sigv4-check.js';
-import { E2E_REGION, OPERATOR_NAMESPACE, installCrd, startInProcessController, tracing, waitForCondition } from './controller-support.js';
+import { startControllerBed, startLeadingController, tracing, waitForCondition, type ControllerBed } from './controller-support.js';
 
 const credentials = { accessKeyId: 'AKIDE2EOTLP', secretAccessKey: 'e2e-otlp-secret' };
 
@@ -89,24 +88,21 @@ describe('the otlp export through the test bed collector', () => {
 });
 
 describe('controller e2e: exporter auto follows the account', () => {
+  let bed: ControllerBed;
   let controlPlane: ControlPlane;
   let fakeXRay: FakeXRay;
   let controller: RunningController | undefined;
 
   beforeAll(async () => {
-    controlPlane = await startControlPlane();
-    await installCrd(controlPlane.kc);
-    fakeXRay = await FakeXRay.start({ region: E2E_REGION });
-    await controlPlane.kc.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: OPERATOR_NAMESPACE } } });
+    bed = await startControllerBed();
+    ({ controlPlane, fakeXRay } = bed);
     // A short resync: the account's answer is reused for that long.
-    ({ controller } = await startInProcessController(controlPlane, fakeXRay, 'controller-export.log', { resyncPeriodMs: 2_000 }));
-    await waitFor('the controller to lead', () => Promise.resolve(controller?.isLeader()));
+    controller = await startLeadingController(controlPlane, fakeXRay, 'controller-export.log', { resyncPeriodMs: 2_000 });
   });
 
   afterAll(async () => {
     await controller?.stop();
-    await fakeXRay?.close();
-    await controlPlane?.stop();
+    await bed?.stop();
   });
 
   it('exports with awsxray on an X-Ray-only account, switches to otlp once Transaction Search is active, and keeps it through an outage', async () => {

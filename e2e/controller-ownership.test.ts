@@ -6,15 +6,16 @@ import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { API_GROUP, API_VERSION, Annotations, RuleTags, XRAY_TRACING_PLURAL } from '../core/src/constants.js';
 import type { RunningController } from '../operator/src/controller/start.js';
 import { mergePatch } from '../operator/src/k8s/patch.js';
-import { FakeXRay } from '../operator/src/test-support/fake-xray.js';
-import { startControlPlane, type ControlPlane } from './harness/control-plane.js';
+import type { FakeXRay } from '../operator/src/test-support/fake-xray.js';
+import type { ControlPlane } from './harness/control-plane.js';
 import { applyObjects, createNamespace, waitFor } from './harness/kube.js';
 import {
-  E2E_REGION, OPERATOR_NAMESPACE, eventsFor, installCrd, readTracing, startInProcessController, switchableForwarder, tracing, waitForCondition,
-  type SwitchableForwarder,
+  eventsFor, readTracing, startControllerBed, startLeadingController, switchableForwarder, tracing, waitForCondition,
+  type ControllerBed, type SwitchableForwarder,
 } from './controller-support.js';
 
 describe('controller e2e: ownership of X-Ray rules across a cluster rename and a forced delete', () => {
+  let bed: ControllerBed;
   let controlPlane: ControlPlane;
   let fakeXRay: FakeXRay;
   let xray: SwitchableForwarder;
@@ -27,16 +28,13 @@ describe('controller e2e: ownership of X-Ray rules across a cluster rename and a
     custom().patchNamespacedCustomObject({ ...target(namespace), body: { metadata: { annotations } } }, mergePatch);
   async function runAs(clusterName: string): Promise<void> {
     await controller?.stop();
-    ({ controller } = await startInProcessController(controlPlane, xray, `controller-${clusterName}.log`, { identity: clusterName, clusterName }));
-    await waitFor(`the controller of cluster ${clusterName} to lead`, () => Promise.resolve(controller?.isLeader()));
+    controller = await startLeadingController(controlPlane, xray, `controller-${clusterName}.log`, { identity: clusterName, clusterName });
   }
 
   beforeAll(async () => {
-    controlPlane = await startControlPlane();
-    await installCrd(controlPlane.kc);
-    fakeXRay = await FakeXRay.start({ region: E2E_REGION });
+    bed = await startControllerBed();
+    ({ controlPlane, fakeXRay } = bed);
     xray = await switchableForwarder(fakeXRay.endpoint);
-    await controlPlane.kc.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: OPERATOR_NAMESPACE } } });
     await runAs('before');
     for (const namespace of ['renamed', 'deleted-after-rename']) {
       await createNamespace(controlPlane.kc, namespace);
@@ -51,8 +49,7 @@ describe('controller e2e: ownership of X-Ray rules across a cluster rename and a
   afterAll(async () => {
     await controller?.stop();
     await xray?.close();
-    await fakeXRay?.close();
-    await controlPlane?.stop();
+    await bed?.stop();
   });
 
   it('refuses a silent clusterName change, leaving the rules as they are, and migrates them once a person confirms', async () => {

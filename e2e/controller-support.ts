@@ -10,7 +10,8 @@ import { API_GROUP, API_VERSION, XRAY_TRACING_PLURAL } from '../core/src/constan
 import type { XRayTracing, XRayTracingSpec } from '../core/src/api/types.js';
 import { startController, type RunningController } from '../operator/src/controller/start.js';
 import { createXRayClient } from '../operator/src/xray/index.js';
-import type { ControlPlane } from './harness/control-plane.js';
+import { startControlPlane, type ControlPlane } from './harness/control-plane.js';
+import { FakeXRay } from '../operator/src/test-support/fake-xray.js';
 import { applyObjects, readOrUndefined, waitFor } from './harness/kube.js';
 import { repoRoot } from './harness/paths.js';
 
@@ -123,4 +124,38 @@ export async function switchableForwarder(target: string): Promise<SwitchableFor
   };
   await listen();
   return { endpoint: `http://127.0.0.1:${port}`, cut, restore: listen, close: cut };
+}
+
+/** A control plane with the CRD and the operator's namespace, and the fake X-Ray API: what the controller e2e files share. */
+export interface ControllerBed {
+  controlPlane: ControlPlane;
+  fakeXRay: FakeXRay;
+  stop(): Promise<void>;
+}
+
+export async function startControllerBed(): Promise<ControllerBed> {
+  const controlPlane = await startControlPlane();
+  await installCrd(controlPlane.kc);
+  const fakeXRay = await FakeXRay.start({ region: E2E_REGION });
+  await controlPlane.kc.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: OPERATOR_NAMESPACE } } });
+  return {
+    controlPlane,
+    fakeXRay,
+    async stop() {
+      await fakeXRay.close();
+      await controlPlane.stop();
+    },
+  };
+}
+
+/** Starts the in-process controller and waits until it holds the Lease. */
+export async function startLeadingController(
+  controlPlane: ControlPlane,
+  xray: { endpoint: string },
+  logFile: string,
+  overrides: Parameters<typeof startInProcessController>[3] = {},
+): Promise<RunningController> {
+  const { controller } = await startInProcessController(controlPlane, xray, logFile, overrides);
+  await waitFor(`the controller (${logFile}) to lead`, () => Promise.resolve(controller.isLeader()));
+  return controller;
 }

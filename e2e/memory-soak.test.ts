@@ -8,11 +8,10 @@ import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { API_GROUP, API_VERSION, Annotations, XRAY_TRACING_PLURAL } from '../core/src/constants.js';
 import type { ResolvedSpec, XRayTracing, XRayTracingSpec } from '../core/src/api/types.js';
 import type { RunningController } from '../operator/src/controller/start.js';
-import { FakeXRay } from '../operator/src/test-support/fake-xray.js';
 import { cachedAnswerer } from '../webhook/src/pod-answers.js';
-import { startControlPlane, type ControlPlane } from './harness/control-plane.js';
+import type { ControlPlane } from './harness/control-plane.js';
 import { createNamespace, waitFor } from './harness/kube.js';
-import { E2E_REGION, OPERATOR_NAMESPACE, installCrd, startInProcessController } from './controller-support.js';
+import { startControllerBed, startLeadingController, type ControllerBed } from './controller-support.js';
 
 const CYCLES = 1400;
 const WARMUP_CYCLES = 400;
@@ -46,24 +45,20 @@ function heapMiB(): number {
 }
 
 describe('memory under churn', () => {
+  let bed: ControllerBed;
   let controlPlane: ControlPlane;
-  let fakeXRay: FakeXRay;
   let controller: RunningController | undefined;
 
   beforeAll(async () => {
-    controlPlane = await startControlPlane();
-    await installCrd(controlPlane.kc);
-    fakeXRay = await FakeXRay.start({ region: E2E_REGION });
-    await controlPlane.kc.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: OPERATOR_NAMESPACE } } });
-    ({ controller } = await startInProcessController(controlPlane, fakeXRay, 'controller-soak.log'));
-    await waitFor('the controller to lead', () => Promise.resolve(controller?.isLeader()));
+    bed = await startControllerBed();
+    controlPlane = bed.controlPlane;
+    controller = await startLeadingController(controlPlane, bed.fakeXRay, 'controller-soak.log');
     await createNamespace(controlPlane.kc, NAMESPACE);
   });
 
   afterAll(async () => {
     await controller?.stop();
-    await fakeXRay?.close();
-    await controlPlane?.stop();
+    await bed?.stop();
   });
 
   it(`stays within ${MAX_GROWTH_MIB} MiB of heap over ${CYCLES} XRayTracing and ConfigMap create/delete cycles`, { timeout: 30 * 60_000 }, async () => {
