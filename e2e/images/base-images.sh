@@ -40,6 +40,8 @@ bookworm_rootfs() {
       { tail -20 "$cache/debootstrap.log" >&2; exit 1; }
     rm -rf "$dir.partial"/var/lib/apt/lists/* "$dir.partial"/var/cache/apt/*.bin "$dir.partial"/var/cache/apt/archives/*.deb
     mv "$dir.partial" "$dir"
+    # Rootfs trees of older inputs.
+    find "$cache" -maxdepth 1 -name 'bookworm-*' ! -name "bookworm-$inputs" -exec rm -rf {} +
   fi
   printf '%s\n' "$dir"
 }
@@ -61,16 +63,17 @@ add_ca_bundle() {
   mkdir -p "$1/etc/ssl/certs" && cp "$ca_bundle" "$1/etc/ssl/certs/ca-certificates.crt"
 }
 
-# import NAME TARBALL-DIR CHANGE...: tars the rootfs and imports it unless the image is current.
+# Whether the engine already has NAME made from these inputs (then its rootfs is not even assembled).
+is_current() {
+  local current
+  current=$("$docker" image inspect -f '{{index .Config.Labels "dev.xray-operator.inputs"}}' "$1" 2>/dev/null || true)
+  [[ $current == "$inputs" ]] && log "$1: current"
+}
+
+# import NAME TARBALL-DIR CHANGE...: tars the rootfs and imports it.
 import_image() {
   local name=$1 rootfs=$2
   shift 2
-  local current
-  current=$("$docker" image inspect -f '{{index .Config.Labels "dev.xray-operator.inputs"}}' "$name" 2>/dev/null || true)
-  if [[ $current == "$inputs" ]]; then
-    log "$name: current"
-    return 0
-  fi
   local changes=(--change "LABEL dev.xray-operator.inputs=$inputs" --change "ENV NODE_EXTRA_CA_CERTS=$ca_bundle")
   for change in "$@"; do changes+=(--change "$change"); done
   tar -C "$rootfs" --numeric-owner -cf - . | "$docker" import "${changes[@]}" - "$name" >/dev/null
@@ -129,7 +132,7 @@ busybox_image() {
 }
 
 [[ -x /bin/busybox ]] || { echo "base-images.sh: /bin/busybox missing (apt-get install busybox-static)" >&2; exit 1; }
-node_image node:20-bookworm-slim "$NODE20_VERSION"
-node_image node:22.23-bookworm-slim "$NODE22_VERSION"
-distroless_image gcr.io/distroless/nodejs20-debian12:nonroot "$NODE20_VERSION"
-busybox_image busybox:1.37.0-musl
+is_current node:20-bookworm-slim || node_image node:20-bookworm-slim "$NODE20_VERSION"
+is_current node:22.23-bookworm-slim || node_image node:22.23-bookworm-slim "$NODE22_VERSION"
+is_current gcr.io/distroless/nodejs20-debian12:nonroot || distroless_image gcr.io/distroless/nodejs20-debian12:nonroot "$NODE20_VERSION"
+is_current busybox:1.37.0-musl || busybox_image busybox:1.37.0-musl

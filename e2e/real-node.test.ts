@@ -1,0 +1,149 @@
+// Real pods on a real node (kubelet + containerd + runc, harness/node/): the operator installed by `helm install`
+// of the unchanged chart runs as two pods from the image our Dockerfile builds, and an annotated Deployment of the
+// Express app starts injected from our instrumentation image in a namespace enforcing Pod Security `restricted`,
+// its traces reaching the X-Ray emulator through the in-pod collector.
+import { AdmissionregistrationV1Api, CoordinationV1Api, DiscoveryV1Api, type V1Pod } from '@kubernetes/client-node';
+import { describe, expect, it, beforeAll } from 'vitest';
+import { Annotations, InjectedNames } from '../core/src/constants.js';
+import { httpCall } from './harness/http.js';
+import { createNamespace, waitFor } from './harness/kube.js';
+import { RELEASE_NAME, RELEASE_NAMESPACE } from './harness/install.js';
+import { E2E_IMAGES } from './harness/node/images.js';
+import { useRealNode, waitForReadyPods } from './harness/real-node.js';
+import { E2E_REGION } from './harness/suite.js';
+import { cliTools, runWithKubeconfig } from './harness/tools.js';
+import { createDeployment, createXRayTracing, deployment, waitForWebhookToInject } from './harness/workloads.js';
+import { storedSegments, traceClient } from './harness/xray-traces.js';
+
+const bed = useRealNode();
+const OPERATOR_SELECTOR = `app.kubernetes.io/instance=${RELEASE_NAME}`;
+const isReady = (pod: V1Pod) => pod.status?.conditions?.some((condition) => condition.type === 'Ready' && condition.status === 'True') === true;
+
+describe('the operator installed by helm runs as real pods', () => {
+  let pods: V1Pod[];
+
+  beforeAll(async () => {
+    pods = await waitForReadyPods(bed().controlPlane, RELEASE_NAMESPACE, OPERATOR_SELECTOR, 2);
+  });
+
+  it('starts both replicas from the operator image and makes them Ready through the chart\'s probes', () => {
+    expect(pods).toHaveLength(2);
+    for (const pod of pods) {
+      const container = pod.spec?.containers.find((candidate) => candidate.name === 'operator');
+      expect(container?.image).toBe(E2E_IMAGES.operator);
+      expect(container?.readinessProbe?.httpGet?.path).toBe('/readyz');
+      expect(container?.startupProbe).toBeDefined();
+      expect(isReady(pod)).toBe(true);
+      expect(pod.status?.containerStatuses?.[0]?.ready).toBe(true);
+    }
+  });
+
+  it('elects one leader, holding the Lease', async () => {
+    const coordination = bed().controlPlane.kc.makeApiClient(CoordinationV1Api);
+    const holder = await waitFor('a Lease holder among the operator pods', async () => {
+      const leases = (await coordination.listNamespacedLease({ namespace: RELEASE_NAMESPACE })).items;
+      const held = leases.map((lease) => lease.spec?.holderIdentity ?? '').filter((identity) => identity.length > 0);
+      return held.length === 1 ? held[0] : undefined;
+    }, { timeoutMs: 60_000, intervalMs: 1_000 });
+    expect(pods.filter((pod) => holder.includes(pod.metadata!.name!))).toHaveLength(1);
+  });
+
+  it('is called by the API server through the webhook\'s Service (no url), at both pods\' endpoints', async () => {
+    const { controlPlane: { kc } } = bed();
+    const admission = kc.makeApiClient(AdmissionregistrationV1Api);
+    const [configuration] = (await admission.listMutatingWebhookConfiguration({ labelSelector: OPERATOR_SELECTOR })).items;
+    const clientConfig = configuration?.webhooks?.[0]?.clientConfig;
+    expect(clientConfig?.url).toBeUndefined();
+    expect(clientConfig?.service?.namespace).toBe(RELEASE_NAMESPACE);
+    const discovery = kc.makeApiClient(DiscoveryV1Api);
+    const slices = await discovery.listNamespacedEndpointSlice({ namespace: RELEASE_NAMESPACE, labelSelector: `kubernetes.io/service-name=${clientConfig?.service?.name}` });
+    const addresses = slices.items.flatMap((slice) => (slice.endpoints ?? []).filter((endpoint) => endpoint.conditions?.ready).flatMap((endpoint) => endpoint.addresses));
+    expect(addresses.sort()).toEqual(pods.map((pod) => pod.status!.podIP!).sort());
+    await createNamespace(kc, 'probe');
+    await createXRayTracing(kc, 'probe', 'default', { collector: { region: E2E_REGION } });
+    await waitForWebhookToInject(kc, 'probe');
+  });
+});
+
+describe('an annotated Deployment in a restricted namespace, on the real node', () => {
+  const NAMESPACE = 'shop';
+  const CREDENTIALS_URI = 'http://127.0.0.1:8099/creds';
+  let pod: V1Pod;
+  const since = new Date(Date.now() - 60_000);
+
+  beforeAll(async () => {
+    const { controlPlane, fakeXRay } = bed();
+    const { kc } = controlPlane;
+    await waitForReadyPods(controlPlane, RELEASE_NAMESPACE, OPERATOR_SELECTOR, 2);
+    await createNamespace(kc, NAMESPACE, { 'pod-security.kubernetes.io/enforce': 'restricted' });
+    await createXRayTracing(kc, NAMESPACE, 'default', {
+      sampling: { mode: 'local', fixedRate: 1 },
+      collector: { region: E2E_REGION, awsEndpoint: fakeXRay.endpoint },
+    });
+    await waitForWebhookToInject(kc, NAMESPACE);
+    const restricted = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true };
+    await createDeployment(kc, deployment(NAMESPACE, 'checkout', {
+      optIn: 'template',
+      podSpec: {
+        securityContext: { runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: 'RuntimeDefault' } },
+        containers: [
+          {
+            name: 'app',
+            image: E2E_IMAGES.checkoutNode20,
+            imagePullPolicy: 'Never',
+            env: [{ name: 'PORT', value: '8080' }, { name: 'HOST', value: '0.0.0.0' }, { name: 'AWS_CONTAINER_CREDENTIALS_FULL_URI', value: CREDENTIALS_URI }],
+            readinessProbe: { httpGet: { path: '/health', port: 8080 }, periodSeconds: 1 },
+            securityContext: restricted,
+          },
+          {
+            // EKS Pod Identity's role here: credentials on the pod's loopback for the collector (apps/credentials-agent.cjs).
+            name: 'credentials',
+            image: E2E_IMAGES.checkoutNode20,
+            imagePullPolicy: 'Never',
+            command: ['node', 'credentials-agent.cjs'],
+            securityContext: restricted,
+          },
+        ],
+      },
+    }));
+    pod = (await waitForReadyPods(controlPlane, NAMESPACE, 'app=checkout', 1))[0]!;
+  });
+
+  it('copies the preload with the init container, then starts the native sidecar before the app', () => {
+    const status = pod.status!;
+    const preload = status.initContainerStatuses?.find((container) => container.name === InjectedNames.initContainer);
+    expect(preload?.state?.terminated?.exitCode).toBe(0);
+    const sidecar = status.initContainerStatuses?.find((container) => container.name === InjectedNames.sidecarContainer);
+    const app = status.containerStatuses?.find((container) => container.name === 'app');
+    expect(sidecar?.started).toBe(true);
+    expect(sidecar?.state?.running).toBeDefined();
+    const sidecarStarted = sidecar!.state!.running!.startedAt!.getTime();
+    expect(preload!.state!.terminated!.finishedAt!.getTime()).toBeLessThanOrEqual(sidecarStarted);
+    expect(sidecarStarted).toBeLessThanOrEqual(app!.state!.running!.startedAt!.getTime());
+    expect(pod.metadata?.annotations?.[Annotations.injected]).toBeDefined();
+  });
+
+  it('runs every container with a read-only root filesystem, the preload readable in the app', async () => {
+    for (const container of [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])]) {
+      expect(container.securityContext?.readOnlyRootFilesystem, container.name).toBe(true);
+    }
+    const { controlPlane } = bed();
+    const exec = (command: string[]) => runWithKubeconfig(cliTools().kubectl, ['exec', '-n', NAMESPACE, pod.metadata!.name!, '-c', 'app', '--', ...command], controlPlane.kubeconfigPath);
+    const listing = await exec(['ls', '/xray-operator/nodejs']);
+    expect(listing.stdout).toContain('autoinstrumentation.js');
+    await expect(exec(['touch', '/app/written'])).rejects.toThrow(/Read-only file system/);
+  });
+
+  it('sends traces of requests to the pod through the in-pod collector to X-Ray, with the service name and k8s attributes', async () => {
+    const appUrl = `http://${pod.status!.podIP!}:8080`;
+    for (const orderId of [1, 2, 3]) expect((await httpCall(`${appUrl}/orders/${orderId}`)).statusCode).toBe(200);
+    const client = traceClient(bed().moto.endpoint, E2E_REGION);
+    const segments = await waitFor('the app\'s server segments in X-Ray', async () => {
+      const found = (await storedSegments(client, since)).filter((segment) => segment.name === 'checkout' && segment.http?.request?.url?.includes('/orders/'));
+      return found.length >= 3 ? found : undefined;
+    }, { timeoutMs: 90_000, intervalMs: 2_000 });
+    const text = JSON.stringify(segments[0]);
+    expect(text).toContain(NAMESPACE);
+    expect(text).toContain(pod.metadata!.name!);
+  });
+});
