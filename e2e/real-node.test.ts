@@ -2,7 +2,7 @@
 // of the unchanged chart runs as two pods from the image our Dockerfile builds, and an annotated Deployment of the
 // Express app starts injected from our instrumentation image in a namespace enforcing Pod Security `restricted`,
 // its traces reaching the X-Ray emulator through the in-pod collector.
-import { AdmissionregistrationV1Api, CoordinationV1Api, DiscoveryV1Api, type V1Pod } from '@kubernetes/client-node';
+import { AdmissionregistrationV1Api, CoordinationV1Api, CoreV1Api, DiscoveryV1Api, type V1Pod } from '@kubernetes/client-node';
 import { describe, expect, it, beforeAll } from 'vitest';
 import { Annotations, InjectedNames } from '../core/src/constants.js';
 import { httpCall } from './harness/http.js';
@@ -13,7 +13,7 @@ import { useRealNode, waitForReadyPods } from './harness/real-node.js';
 import { E2E_REGION } from './harness/suite.js';
 import { cliTools, runWithKubeconfig } from './harness/tools.js';
 import { createDeployment, createXRayTracing, deployment, waitForWebhookToInject } from './harness/workloads.js';
-import { storedSegments, traceClient } from './harness/xray-traces.js';
+import { APP_PORT, appPodSpec, serverSegmentsOf } from './harness/real-node-apps.js';
 
 const bed = useRealNode();
 const OPERATOR_SELECTOR = `app.kubernetes.io/instance=${RELEASE_NAME}`;
@@ -67,7 +67,6 @@ describe('the operator installed by helm runs as real pods', () => {
 
 describe('an annotated Deployment in a restricted namespace, on the real node', () => {
   const NAMESPACE = 'shop';
-  const CREDENTIALS_URI = 'http://127.0.0.1:8099/creds';
   let pod: V1Pod;
   const since = new Date(Date.now() - 60_000);
 
@@ -81,31 +80,7 @@ describe('an annotated Deployment in a restricted namespace, on the real node', 
       collector: { region: E2E_REGION, awsEndpoint: fakeXRay.endpoint },
     });
     await waitForWebhookToInject(kc, NAMESPACE);
-    const restricted = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true };
-    await createDeployment(kc, deployment(NAMESPACE, 'checkout', {
-      optIn: 'template',
-      podSpec: {
-        securityContext: { runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: 'RuntimeDefault' } },
-        containers: [
-          {
-            name: 'app',
-            image: E2E_IMAGES.checkoutNode20,
-            imagePullPolicy: 'Never',
-            env: [{ name: 'PORT', value: '8080' }, { name: 'HOST', value: '0.0.0.0' }, { name: 'AWS_CONTAINER_CREDENTIALS_FULL_URI', value: CREDENTIALS_URI }],
-            readinessProbe: { httpGet: { path: '/health', port: 8080 }, periodSeconds: 1 },
-            securityContext: restricted,
-          },
-          {
-            // EKS Pod Identity's role here: credentials on the pod's loopback for the collector (apps/credentials-agent.cjs).
-            name: 'credentials',
-            image: E2E_IMAGES.checkoutNode20,
-            imagePullPolicy: 'Never',
-            command: ['node', 'credentials-agent.cjs'],
-            securityContext: restricted,
-          },
-        ],
-      },
-    }));
+    await createDeployment(kc, deployment(NAMESPACE, 'checkout', { optIn: 'template', podSpec: appPodSpec({ image: E2E_IMAGES.checkoutNode20 }) }));
     pod = (await waitForReadyPods(controlPlane, NAMESPACE, 'app=checkout', 1))[0]!;
   });
 
@@ -135,15 +110,32 @@ describe('an annotated Deployment in a restricted namespace, on the real node', 
   });
 
   it('sends traces of requests to the pod through the in-pod collector to X-Ray, with the service name and k8s attributes', async () => {
-    const appUrl = `http://${pod.status!.podIP!}:8080`;
+    const appUrl = `http://${pod.status!.podIP!}:${APP_PORT}`;
     for (const orderId of [1, 2, 3]) expect((await httpCall(`${appUrl}/orders/${orderId}`)).statusCode).toBe(200);
-    const client = traceClient(bed().moto.endpoint, E2E_REGION);
-    const segments = await waitFor('the app\'s server segments in X-Ray', async () => {
-      const found = (await storedSegments(client, since)).filter((segment) => segment.name === 'checkout' && segment.http?.request?.url?.includes('/orders/'));
-      return found.length >= 3 ? found : undefined;
-    }, { timeoutMs: 90_000, intervalMs: 2_000 });
+    const segments = (await serverSegmentsOf(bed(), 'checkout', since, 3)).filter((segment) => segment.http?.request?.url?.includes('/orders/'));
     const text = JSON.stringify(segments[0]);
     expect(text).toContain(NAMESPACE);
     expect(text).toContain(pod.metadata!.name!);
+  });
+
+  it('keeps serving while the collector sidecar is killed and restarted, and traces resume after it', async () => {
+    const { controlPlane, node } = bed();
+    const core = controlPlane.kc.makeApiClient(CoreV1Api);
+    const name = pod.metadata!.name!;
+    const sidecarOf = (current: V1Pod) => current.status?.initContainerStatuses?.find((container) => container.name === InjectedNames.sidecarContainer);
+    // SIGKILL from the host: a crash, not a graceful stop.
+    process.kill(await node.containerPid(sidecarOf(pod)!.containerID!), 'SIGKILL');
+    const appUrl = `http://${pod.status!.podIP!}:${APP_PORT}`;
+    const restarted = await waitFor('the kubelet to restart the collector sidecar', async () => {
+      expect((await httpCall(`${appUrl}/orders/during-restart`)).statusCode).toBe(200);
+      const current = await core.readNamespacedPod({ namespace: NAMESPACE, name });
+      const sidecar = sidecarOf(current);
+      return (sidecar?.restartCount ?? 0) >= 1 && sidecar?.started && sidecar.state?.running ? current : undefined;
+    }, { timeoutMs: 90_000, intervalMs: 500 });
+    expect(restarted.status?.containerStatuses?.find((container) => container.name === 'app')?.restartCount).toBe(0);
+    const afterRestart = new Date();
+    expect((await httpCall(`${appUrl}/orders/after-restart`)).statusCode).toBe(200);
+    const segments = await serverSegmentsOf(bed(), 'checkout', new Date(afterRestart.getTime() - 1_000));
+    expect(segments.some((segment) => segment.http?.request?.url?.endsWith('/orders/after-restart'))).toBe(true);
   });
 });

@@ -29,6 +29,8 @@ export interface TestNode {
   containerd: Containerd;
   kubelet: Kubelet;
   scheduler: ManagedProcess;
+  /** Host PID of a running container's init process (`containerd://<id>` from a pod's status). */
+  containerPid(containerId: string): Promise<number>;
   /** Deletes every pod and waits until the kubelet has stopped them all. */
   drain(): Promise<void>;
   stop(): Promise<void>;
@@ -94,7 +96,14 @@ export async function startNode(controlPlane: ControlPlane, network: PodNetwork)
       await drain().catch((error: unknown) => console.error('Draining the node failed; its tasks are killed instead', error));
       await cleanup();
     };
-    return { name, ip: network.gateway, podLogsDir: join(dir, 'pod-logs'), network, containerd, kubelet, scheduler, drain, stop };
+    const containerPid = async (containerId: string): Promise<number> => {
+      const id = containerId.replace(/^containerd:\/\//, '');
+      const { stdout } = await execFileAsync('ctr', ['--address', containerd.socket, '-n', 'k8s.io', 'tasks', 'ls']);
+      const pid = stdout.split('\n').map((line) => line.trim().split(/\s+/)).find(([task]) => task === id)?.[1];
+      if (!pid) throw new Error(`No running task for container ${id}`);
+      return Number(pid);
+    };
+    return { name, ip: network.gateway, podLogsDir: join(dir, 'pod-logs'), network, containerd, kubelet, scheduler, containerPid, drain, stop };
   } catch (error) {
     await cleanup();
     throw error;
