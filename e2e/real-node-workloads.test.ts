@@ -9,7 +9,8 @@ import { RELEASE_NAMESPACE } from './harness/install.js';
 import { createNamespace, waitFor } from './harness/kube.js';
 import { E2E_IMAGES } from './harness/node/images.js';
 import { APP_PORT, appPodSpec, serverSegmentsOf } from './harness/real-node-apps.js';
-import { useRealNode, waitForReadyPods } from './harness/real-node.js';
+import { waitForReadyPods } from './harness/real-node.js';
+import { useRealNode } from './harness/real-node-suite.js';
 import { E2E_REGION } from './harness/suite.js';
 import { createDeployment, createXRayTracing, deployment, waitForWebhookToInject } from './harness/workloads.js';
 

@@ -4,7 +4,7 @@
 import type { V1Container, V1PodSpec } from '@kubernetes/client-node';
 import { waitFor } from './kube.js';
 import type { RealNodeBed } from './real-node.js';
-import { E2E_REGION } from './suite.js';
+import { E2E_REGION } from './region.js';
 import { storedSegments, traceClient, type SegmentDocument } from './xray-traces.js';
 
 /** What the webhook copies to the collector sidecar, as EKS Pod Identity would set it. */
@@ -24,6 +24,8 @@ export interface AppPodOptions {
   /** Serve HTTP with a readiness probe (default true); false for a Job's run-to-completion command. */
   serve?: boolean;
   restartPolicy?: 'Always' | 'Never' | 'OnFailure';
+  /** The credentials agent beside the app (default: when serving), for a collector that must export. */
+  credentialsAgent?: boolean;
 }
 
 export function appPodSpec(options: AppPodOptions): V1PodSpec {
@@ -52,7 +54,7 @@ export function appPodSpec(options: AppPodOptions): V1PodSpec {
     securityContext: { runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: 'RuntimeDefault' } },
     ...(options.restartPolicy ? { restartPolicy: options.restartPolicy } : {}),
     // A Job's pod is done when its app is: only the app, not a second long-running container.
-    containers: serve ? [app, credentials] : [app],
+    containers: (options.credentialsAgent ?? serve) ? [app, credentials] : [app],
   };
 }
 

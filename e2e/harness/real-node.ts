@@ -1,8 +1,7 @@
 // Per-file test bed with a real node: the bed's bridge, a control plane that pods can reach, containerd +
 // kubelet + scheduler with the bed's images, the X-Ray emulator (fake X-Ray in front of moto) on the bridge address, and the
 // operator installed by `helm install` of the unchanged chart as two real pods from its image. Torn down
-// after the file, leaving nothing on the machine (see node/node.ts).
-import { afterAll, afterEach, beforeAll } from 'vitest';
+// after use, leaving nothing on the machine (see node/node.ts). Vitest files use real-node-suite.ts.
 import { CoreV1Api } from '@kubernetes/client-node';
 import { FakeXRay } from '../../operator/src/test-support/fake-xray.js';
 import { readVersions } from './binaries.js';
@@ -11,12 +10,10 @@ import { CHART_DIR, RELEASE_NAME, RELEASE_NAMESPACE } from './install.js';
 import { waitFor } from './kube.js';
 import { startMoto, type Moto } from './moto.js';
 import { collectorImage, E2E_IMAGES } from './node/images.js';
-import { createPodNetwork, deletePodNetwork, type PodNetwork } from './node/network.js';
+import { createPodNetwork, deletePodNetwork } from './node/network.js';
 import { startNode, type TestNode } from './node/node.js';
-import { containerLogTails } from './node/cleanup.js';
-import { tailOf } from './processes.js';
 import { cliTools, runWithKubeconfig } from './tools.js';
-import { E2E_REGION } from './suite.js';
+import { E2E_REGION } from './region.js';
 
 export interface RealNodeBed {
   controlPlane: ControlPlane;
@@ -70,39 +67,37 @@ export async function helmInstallOnNode(controlPlane: ControlPlane, values: Reco
   return stdout;
 }
 
-/** Registers beforeAll/afterAll hooks; the getter is valid inside tests. `install: false` leaves the chart out. */
-export function useRealNode(options: { install?: boolean } = {}): () => RealNodeBed {
-  let network: PodNetwork | undefined;
+export interface RunningRealNodeBed {
+  bed: RealNodeBed;
+  /** Drains and stops the node, then the emulators, the control plane and the bridge. */
+  stop(): Promise<void>;
+}
+
+/** Starts the whole bed (`install: false` leaves the chart out); on a failure, stops what had started. */
+export async function startRealNodeBed(options: { install?: boolean } = {}): Promise<RunningRealNodeBed> {
   let controlPlane: ControlPlane | undefined;
   let node: TestNode | undefined;
   let moto: Moto | undefined;
   let fakeXRay: FakeXRay | undefined;
-  let bed: RealNodeBed | undefined;
-  beforeAll(async () => {
-    network = createPodNetwork();
+  const network = createPodNetwork();
+  const stop = async (): Promise<void> => {
+    await node?.stop();
+    await fakeXRay?.close();
+    await moto?.stop();
+    await controlPlane?.stop();
+    deletePodNetwork(network);
+  };
+  try {
     controlPlane = await startControlPlane({ podNetwork: network });
     node = await startNode(controlPlane, network);
     moto = await startMoto(network.gateway);
     fakeXRay = await FakeXRay.start({ host: network.gateway, region: E2E_REGION, tracesBackend: moto.endpoint });
     const helmOutput = options.install === false ? '' : await helmInstallOnNode(controlPlane, realNodeChartValues(controlPlane, node, fakeXRay));
-    bed = { controlPlane, node, moto, fakeXRay, helmOutput };
-  });
-  afterEach((context) => {
-    if (context.task.result?.state !== 'fail' || !controlPlane) return;
-    console.error(`kubelet log tail:\n${tailOf(`${controlPlane.logDir}/kubelet.log`, 30)}`);
-    if (node) console.error(`container logs:\n${containerLogTails(node.podLogsDir)}`);
-  });
-  afterAll(async () => {
-    await node?.stop();
-    await fakeXRay?.close();
-    await moto?.stop();
-    await controlPlane?.stop();
-    if (network) deletePodNetwork(network);
-  });
-  return () => {
-    if (!bed) throw new Error('Real-node test bed is not up (beforeAll failed)');
-    return bed;
-  };
+    return { bed: { controlPlane, node, moto, fakeXRay, helmOutput }, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
 }
 
 /** Pods of a namespace matching a label selector, once `count` of them are Ready. */
