@@ -1,9 +1,11 @@
 // What injection costs a pod's start, on the e2e bed's real node (kubelet + containerd, e2e/harness/node/) with the
-// operator installed by its chart as real pods. N pods of the same Express app image, in three variants:
+// operator installed by its chart as real pods. N pods of the same Express app image, in these variants:
 //   plain     not injected;
-//   ours      injected by the operator with our instrumentation image (bundled preload);
+//   ours      injected by the operator with our instrumentation image (bundled preload), with the collector sidecar;
 //   upstream  injected by the same webhook with an image built like the OpenTelemetry Operator's Node.js image
-//             (@opentelemetry/auto-instrumentations-node from npm, unbundled, copied with `cp -r`: bench/upstream-image).
+//             (@opentelemetry/auto-instrumentations-node from npm, unbundled, copied with `cp -r`: bench/upstream-image);
+//   ours-no-sidecar, upstream-no-sidecar: the same with `inject-sidecar: "false"`, so the preload's own cost shows
+//             without the collector's start (which both injected variants share).
 // Pods start in batches (each variant in turn, so drift hits all alike). Per variant: median and p90 of create ->
 // Ready and create -> first HTTP 200, the preload init container's run time (containerd task events), and the
 // preload volume's size and file count. Writes bench/results/pod-start.json and prints a summary.
@@ -28,8 +30,10 @@ import { watchTaskEvents } from './pod-start/task-events.js';
 import { median, percentile, round } from './stats.js';
 
 const TARGET = { addedShareOfUpstream: 0.25, addedMedianMs: 1_000 };
-const VARIANTS = ['plain', 'ours', 'upstream'] as const;
+const VARIANTS = ['plain', 'ours', 'upstream', 'ours-no-sidecar', 'upstream-no-sidecar'] as const;
 type Variant = (typeof VARIANTS)[number];
+/** Namespace of a variant: its XRayTracing picks the instrumentation image. */
+const namespaceOf = (variant: Variant): string => `bench-${variant.replace('-no-sidecar', '')}`;
 
 const { values } = parseArgs({ options: { pods: { type: 'string', default: '20' }, batch: { type: 'string', default: '4' } } });
 const podCount = Number(values.pods);
@@ -45,7 +49,7 @@ function upstreamImage(): { image: string; archive: string } {
 async function prepareNamespaces(bed: RealNodeBed, upstream: string): Promise<void> {
   const { kc } = bed.controlPlane;
   const collector = { region: E2E_REGION, awsEndpoint: bed.fakeXRay.endpoint };
-  for (const variant of VARIANTS) await createNamespace(kc, `bench-${variant}`);
+  for (const namespace of new Set(VARIANTS.map(namespaceOf))) await createNamespace(kc, namespace);
   await createXRayTracing(kc, 'bench-ours', 'default', { sampling: { mode: 'local', fixedRate: 1 }, collector });
   await createXRayTracing(kc, 'bench-upstream', 'default', {
     sampling: { mode: 'local', fixedRate: 1 }, collector, instrumentation: { image: upstream, imagePullPolicy: 'Never' },
@@ -56,6 +60,7 @@ async function prepareNamespaces(bed: RealNodeBed, upstream: string): Promise<vo
 
 function podsOf(variant: Variant, round: number, count: number): V1Pod[] {
   const annotations: Record<string, string> = variant === 'plain' ? {} : { [Annotations.injectNodejs]: 'true' };
+  if (variant.endsWith('-no-sidecar')) annotations[Annotations.injectSidecar] = 'false';
   return Array.from({ length: count }, (_, index) => ({
     metadata: {
       name: `${variant}-${round}-${index}`,
@@ -95,34 +100,41 @@ async function main(): Promise<void> {
     await waitForReadyPods(bed.controlPlane, 'xray-system', 'app.kubernetes.io/instance=xray-operator', 2);
     await prepareNamespaces(bed, upstream.image);
     const core = bed.controlPlane.kc.makeApiClient(CoreV1Api);
-    const timings: Record<Variant, PodTiming[]> = { plain: [], ours: [], upstream: [] };
+    const timings = Object.fromEntries(VARIANTS.map((variant) => [variant, [] as PodTiming[]])) as Record<Variant, PodTiming[]>;
     const volumes: Partial<Record<Variant, { bytes: number; files: number }>> = {};
     for (let round = 0; timings.plain.length < podCount; round += 1) {
       const count = Math.min(batchSize, podCount - timings.plain.length);
       for (const variant of VARIANTS) {
         const pods = podsOf(variant, round, count);
-        if (round === 0 && variant !== 'plain') {
+        if (round === 0 && (variant === 'ours' || variant === 'upstream')) {
           // One extra pod per injected variant, kept long enough to measure its preload volume.
           const probe = podsOf(variant, 99, 1)[0]!;
-          const namespace = `bench-${variant}`;
+          const namespace = namespaceOf(variant);
           await core.createNamespacedPod({ namespace, body: probe });
           await waitForReadyPods(bed.controlPlane, namespace, `bench=${variant}`, 1);
           volumes[variant] = await preloadVolume(bed, namespace, probe.metadata!.name!);
           await core.deleteNamespacedPod({ namespace, name: probe.metadata!.name!, gracePeriodSeconds: 0 });
           await waitFor(`the probe pod in ${namespace} to be gone`, async () => (await core.listNamespacedPod({ namespace })).items.length === 0, { timeoutMs: 60_000 });
         }
-        timings[variant].push(...await runBatch(bed.controlPlane.kc, `bench-${variant}`, pods, APP_PORT, events));
+        timings[variant].push(...await runBatch(bed.controlPlane.kc, namespaceOf(variant), pods, APP_PORT, events));
         console.log(`round ${round}: ${variant} ${timings[variant].length}/${podCount}`);
       }
     }
     const results = Object.fromEntries(VARIANTS.map((variant) => [variant, { ...summary(timings[variant]), ...(volumes[variant] ? { preloadVolume: volumes[variant] } : {}) }]));
     const plainMedian = results.plain!.createToReady.medianMs;
     const added = (variant: Variant) => results[variant]!.createToReady.medianMs - plainMedian;
+    const share = (ours: Variant, upstreamVariant: Variant) => (added(upstreamVariant) > 0 ? round(added(ours) / added(upstreamVariant), 2) : null);
     const verdict = {
       oursAddedMedianMs: added('ours'),
       upstreamAddedMedianMs: added('upstream'),
-      oursShareOfUpstreamAdded: added('upstream') > 0 ? round(added('ours') / added('upstream'), 2) : null,
+      oursShareOfUpstreamAdded: share('ours', 'upstream'),
+      withoutSidecar: {
+        oursAddedMedianMs: added('ours-no-sidecar'),
+        upstreamAddedMedianMs: added('upstream-no-sidecar'),
+        oursShareOfUpstreamAdded: share('ours-no-sidecar', 'upstream-no-sidecar'),
+      },
       target: TARGET,
+      met: added('ours') <= TARGET.addedMedianMs && (share('ours', 'upstream') ?? Infinity) <= TARGET.addedShareOfUpstream,
     };
     const output = {
       description: 'Pod start on the e2e real node (kubelet 1.34 + containerd 1.6 + runc), N pods per variant in batches; times from the create call',

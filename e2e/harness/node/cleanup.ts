@@ -1,7 +1,7 @@
 // What a node leaves on the machine unless taken away: mounts under its directory (the kubelet's root-dir
 // bind mount, pod volumes, container rootfs) and containerd shims, which outlive containerd by design.
 import { execFileSync } from 'node:child_process';
-import { readFileSync, readdirSync, readlinkSync, unlinkSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, readlinkSync, rmSync, rmdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { tailOf } from '../processes.js';
 
@@ -89,4 +89,78 @@ export function containerLogTails(podLogsDir: string, lines = 15): string {
     return '(no pod logs)';
   }
   return out.join('\n');
+}
+
+/**
+ * The kubelet's cgroup tree (`kubepods` in every cgroup v1 hierarchy, cgroupfs driver) outlives it. Removed deepest
+ * first with rmdir, which only removes cgroups without processes: a cgroup still in use stays, and says so.
+ */
+export function removeKubepodsCgroups(cgroupRoot = '/sys/fs/cgroup'): string[] {
+  const left: string[] = [];
+  const removeTree = (path: string): void => {
+    for (const entry of readdirSync(path, { withFileTypes: true })) {
+      if (entry.isDirectory()) removeTree(join(path, entry.name));
+    }
+    try {
+      rmdirSync(path);
+    } catch {
+      left.push(path);
+    }
+  };
+  for (const hierarchy of readdirSync(cgroupRoot, { withFileTypes: true })) {
+    const kubepods = join(cgroupRoot, hierarchy.name, 'kubepods');
+    if (hierarchy.isDirectory() && existsSync(kubepods)) removeTree(kubepods);
+  }
+  return left;
+}
+
+/**
+ * Host directories the kubelet, containerd and CNI create whatever their config says (the kubelet's device-plugin
+ * socket dir, containerd's shim socket dir, runc's and CNI's defaults, network namespaces). Those that did not exist
+ * before the node started are removed when it stops; `rm -r` only for the kubelet's and CNI's own, empty-only
+ * (rmdir) for those shared with any other containerd on the machine.
+ */
+const HOST_DIRS: readonly { path: string; owned: boolean }[] = [
+  { path: '/var/lib/kubelet', owned: true },
+  { path: '/var/lib/cni', owned: true },
+  { path: '/run/containerd', owned: false },
+  { path: '/var/run/netns', owned: false },
+  { path: '/var/log/pods', owned: false },
+  { path: '/var/log/containers', owned: false },
+];
+
+export function hostDirsBefore(): Set<string> {
+  return new Set(HOST_DIRS.filter(({ path }) => existsSync(path)).map(({ path }) => path));
+}
+
+function removeEmptyDirs(path: string): void {
+  for (const entry of readdirSync(path, { withFileTypes: true })) {
+    if (entry.isDirectory()) removeEmptyDirs(join(path, entry.name));
+  }
+  try {
+    rmdirSync(path);
+  } catch {
+    // Not empty: something else's.
+  }
+}
+
+export function removeHostDirsCreatedSince(before: ReadonlySet<string>): void {
+  for (const { path, owned } of HOST_DIRS) {
+    if (before.has(path) || !existsSync(path)) continue;
+    if (owned) rmSync(path, { recursive: true, force: true });
+    else removeEmptyDirs(path);
+  }
+}
+
+/** Unmounts and deletes network namespace files (`ip netns delete` does the same); their veths go with them. */
+export function removeNetworkNamespaces(paths: readonly string[]): void {
+  for (const path of paths) {
+    if (!existsSync(path)) continue;
+    try {
+      execFileSync('umount', [path], { stdio: 'ignore' });
+    } catch {
+      // Not mounted any more.
+    }
+    rmSync(path, { force: true });
+  }
 }

@@ -54,6 +54,7 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
       runtime_type = "io.containerd.runc.v2"
       [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
         SystemdCgroup = false
+        Root = "${join(dir, 'runc')}"
   [plugins."io.containerd.grpc.v1.cri".cni]
     bin_dir = "/usr/lib/cni"
     conf_dir = "${join(dir, 'cni')}"
@@ -62,7 +63,7 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
 
 export async function startContainerd(dir: string, network: PodNetwork, logDir: string): Promise<Containerd> {
   mkdirSync(join(dir, 'cni'), { recursive: true });
-  writeFileSync(join(dir, 'cni', '10-xray-operator-e2e.conflist'), cniConfigList(network));
+  writeFileSync(join(dir, 'cni', '10-xray-operator-e2e.conflist'), cniConfigList(network, join(dir, 'cni-ipam')));
   const socket = join(dir, 'containerd.sock');
   const config = join(dir, 'config.toml');
   writeFileSync(config, configToml(dir, socket));

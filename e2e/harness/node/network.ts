@@ -52,8 +52,11 @@ export function deletePodNetwork(network: PodNetwork): void {
   }
 }
 
-/** The CNI config list containerd reads: bridge (ours, gateway, no masquerade) + portmap + loopback. */
-export function cniConfigList(network: PodNetwork): string {
+/**
+ * The CNI config list containerd reads: bridge (ours, gateway, no masquerade) + portmap + loopback. `ipamDir` keeps
+ * host-local's address leases in the bed's directory instead of /var/lib/cni.
+ */
+export function cniConfigList(network: PodNetwork, ipamDir: string): string {
   return JSON.stringify({
     cniVersion: '1.0.0',
     name: 'xray-operator-e2e',
@@ -66,7 +69,7 @@ export function cniConfigList(network: PodNetwork): string {
         hairpinMode: true,
         // No routes, not even a default one: a pod reaches its /24 (other pods, and the host's bridge address
         // where the API server and the X-Ray emulator listen) and nothing else.
-        ipam: { type: 'host-local', ranges: [[{ subnet: network.subnet, gateway: network.gateway }]] },
+        ipam: { type: 'host-local', dataDir: ipamDir, ranges: [[{ subnet: network.subnet, gateway: network.gateway }]] },
       },
       { type: 'portmap', capabilities: { portMappings: true } },
       { type: 'loopback' },

@@ -10,7 +10,9 @@ import { promisify } from 'node:util';
 import type { ControlPlane } from '../control-plane.js';
 import { waitFor } from '../kube.js';
 import type { ManagedProcess } from '../processes.js';
-import { killShims, removeContainerLogLinks, unmountAllUnder } from './cleanup.js';
+import {
+  hostDirsBefore, killShims, removeContainerLogLinks, removeHostDirsCreatedSince, removeKubepodsCgroups, removeNetworkNamespaces, unmountAllUnder,
+} from './cleanup.js';
 import { startContainerd, type Containerd } from './containerd.js';
 import { imageArchives } from './images.js';
 import { startKubelet, type Kubelet } from './kubelet.js';
@@ -48,10 +50,29 @@ async function deleteAllPods(controlPlane: ControlPlane): Promise<void> {
   await waitFor('every pod to be gone from the node', async () => (await core.listPodForAllNamespaces()).items.length === 0, { timeoutMs: 90_000, intervalMs: 500 });
 }
 
+const ctrIn = (containerd: Containerd) => (args: readonly string[]) =>
+  execFileAsync('ctr', ['--address', containerd.socket, '-n', 'k8s.io', ...args], { maxBuffer: 64 * 1024 * 1024 });
+
+async function runningTaskIds(containerd: Containerd): Promise<string[]> {
+  return (await ctrIn(containerd)(['tasks', 'ls', '-q']).catch(() => ({ stdout: '' }))).stdout.split('\n').filter(Boolean);
+}
+
+/** Network namespace files of every container containerd has (sandboxes name theirs in their OCI spec). */
+async function networkNamespaces(containerd: Containerd): Promise<string[]> {
+  const ctr = ctrIn(containerd);
+  const ids = (await ctr(['containers', 'ls', '-q']).catch(() => ({ stdout: '' }))).stdout.split('\n').filter(Boolean);
+  const paths = new Set<string>();
+  for (const id of ids) {
+    const info = await ctr(['containers', 'info', id]).then(({ stdout }) => stdout, () => '');
+    for (const match of info.matchAll(/"path": "(\/var\/run\/netns\/[^"]+)"/g)) paths.add(match[1]!);
+  }
+  return [...paths];
+}
+
 /** Tasks the kubelet did not stop (a failed drain): killed and deleted through containerd itself. */
 async function killRemainingTasks(containerd: Containerd): Promise<void> {
-  const ctr = (args: readonly string[]) => execFileAsync('ctr', ['--address', containerd.socket, '-n', 'k8s.io', ...args]);
-  const ids = (await ctr(['tasks', 'ls', '-q']).catch(() => ({ stdout: '' }))).stdout.split('\n').filter(Boolean);
+  const ctr = ctrIn(containerd);
+  const ids = await runningTaskIds(containerd);
   for (const id of ids) {
     await ctr(['tasks', 'kill', '-s', 'SIGKILL', id]).catch(() => undefined);
     await ctr(['tasks', 'delete', '-f', id]).catch(() => undefined);
@@ -63,17 +84,24 @@ export async function startNode(controlPlane: ControlPlane, network: PodNetwork)
   mkdirSync(dir, { recursive: true });
   const name = `xo-node-${network.bridge.slice(-4)}`;
   const steps: (() => Promise<void>)[] = [];
+  const hostDirs = hostDirsBefore();
   const cleanup = async (): Promise<void> => {
     for (const step of steps.reverse()) await step();
   };
   try {
     const containerd = await startContainerd(join(dir, 'containerd'), network, controlPlane.logDir);
     steps.push(async () => {
+      const namespaces = await networkNamespaces(containerd);
       await killRemainingTasks(containerd);
       await containerd.stop();
       killShims(containerd.socket);
       unmountAllUnder(dir);
       removeContainerLogLinks(dir);
+      const cgroupsLeft = removeKubepodsCgroups();
+      if (cgroupsLeft.length > 0) console.warn(`cgroups still in use after the node stopped: ${cgroupsLeft.join(', ')}`);
+      // Sandboxes the kubelet had no time to stop keep their network namespace (and with it their veth).
+      removeNetworkNamespaces(namespaces);
+      removeHostDirsCreatedSince(hostDirs);
     });
     await Promise.all([...imageArchives().values()].map((archive) => containerd.importImage(archive)));
     const kubelet = await startKubelet({
@@ -91,6 +119,9 @@ export async function startNode(controlPlane: ControlPlane, network: PodNetwork)
       await controlPlane.stopControllerManager();
       await scheduler.stop();
       await deleteAllPods(controlPlane);
+      // Pods gone from the API may still be stopping on the node: let the kubelet stop their sandboxes (which
+      // removes their network) before it stops.
+      await waitFor('the kubelet to stop every container', async () => (await runningTaskIds(containerd)).length === 0, { timeoutMs: 60_000, intervalMs: 250 });
     };
     const stop = async (): Promise<void> => {
       await drain().catch((error: unknown) => console.error('Draining the node failed; its tasks are killed instead', error));
