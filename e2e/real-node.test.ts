@@ -140,3 +140,27 @@ describe('an annotated Deployment in a restricted namespace, on the real node', 
     expect(segments.some((segment) => segment.http?.request?.url?.endsWith('/orders/after-restart'))).toBe(true);
   });
 });
+
+describe('leader failover between the operator pods', () => {
+  it('hands the Lease to the other replica when the leader pod is deleted, and the webhook keeps admitting', async () => {
+    const { controlPlane } = bed();
+    const { kc } = controlPlane;
+    const coordination = kc.makeApiClient(CoordinationV1Api);
+    const core = kc.makeApiClient(CoreV1Api);
+    const holderNow = async () => (await coordination.listNamespacedLease({ namespace: RELEASE_NAMESPACE })).items
+      .map((lease) => lease.spec?.holderIdentity ?? '').find((identity) => identity.length > 0);
+    const pods = await waitForReadyPods(controlPlane, RELEASE_NAMESPACE, OPERATOR_SELECTOR, 2);
+    const holder = await waitFor('a Lease holder', holderNow, { timeoutMs: 60_000, intervalMs: 1_000 });
+    const leader = pods.find((pod) => holder.includes(pod.metadata!.name!))!;
+    const follower = pods.find((pod) => pod !== leader)!;
+    await core.deleteNamespacedPod({ namespace: RELEASE_NAMESPACE, name: leader.metadata!.name! });
+    const newHolder = await waitFor('the other replica to take the Lease', async () => {
+      const current = await holderNow();
+      return current?.includes(follower.metadata!.name!) ? current : undefined;
+    }, { timeoutMs: 90_000, intervalMs: 1_000 });
+    expect(newHolder).toContain(follower.metadata!.name!);
+    await createNamespace(kc, 'after-failover');
+    await createXRayTracing(kc, 'after-failover', 'default', { collector: { region: E2E_REGION } });
+    await waitForWebhookToInject(kc, 'after-failover');
+  });
+});
