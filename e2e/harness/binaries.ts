@@ -16,6 +16,8 @@ export interface TestBedBinaries {
   etcd: string;
   kubeApiServer: string;
   kubeControllerManager: string;
+  kubelet: string;
+  kubeScheduler: string;
   otelcol: string;
   /** The Python interpreter of moto's venv (run as `python -m moto.server`). */
   motoPython: string;
@@ -59,6 +61,8 @@ export function testBedBinary(component: keyof TestBedBinaries): string {
     etcd: join(bin, `etcd-${versions.etcd}`, 'etcd'),
     kubeApiServer: join(bin, `kubernetes-${versions.kubernetes}`, 'kube-apiserver'),
     kubeControllerManager: join(bin, `kubernetes-${versions.kubernetes}`, 'kube-controller-manager'),
+    kubelet: join(bin, `kubernetes-node-${versions.kubernetes}`, 'kubelet'),
+    kubeScheduler: join(bin, `kubernetes-node-${versions.kubernetes}`, 'kube-scheduler'),
     otelcol: join(bin, `otelcol-${versions.otelcol}-${otelcolManifestKey()}`, 'otelcol-xray'),
     motoPython: join(bin, `moto-${versions.moto}`, 'venv/bin/python'),
   };

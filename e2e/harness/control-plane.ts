@@ -1,6 +1,7 @@
 // A real Kubernetes control plane on loopback: etcd, kube-apiserver and kube-controller-manager
-// built from the Go modules (scripts/e2e/build-binaries.sh). No scheduler, no kubelet: pods stay
-// Pending, which is enough to see what the API server stored.
+// built from the Go modules (scripts/e2e/build-binaries.sh). Alone, with no scheduler and no kubelet,
+// pods stay Pending, which is enough to see what the API server stored; with `podNetwork` it is made
+// ready for a real node (harness/node/), whose pods reach it on the bed's bridge address.
 import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,8 +23,12 @@ export interface ControlPlane {
   /** Scratch directory of this control plane (logs under `logs/`). */
   dir: string;
   logDir: string;
+  /** The API server's port (on 127.0.0.1, and on the pod network's gateway when there is one). */
+  port: number;
   /** Stops kube-apiserver and starts it again on the same port, against the same etcd. */
   restartApiServer(): Promise<void>;
+  /** Stops kube-controller-manager alone (so nothing recreates pods while a node is emptied). */
+  stopControllerManager(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -42,6 +47,26 @@ const CONTROLLERS = [
   'root-ca-certificate-publisher-controller',
   'clusterrole-aggregation-controller',
 ];
+
+/**
+ * What a real node needs on top: taints lifted and dead nodes handled, Endpoints/EndpointSlices for Services
+ * (the webhook is reached through its Service's endpoints), PodDisruptionBudgets, finished pods collected.
+ */
+const NODE_CONTROLLERS = [
+  'node-lifecycle-controller',
+  'taint-eviction-controller',
+  'endpoints-controller',
+  'endpointslice-controller',
+  'endpointslice-mirroring-controller',
+  'disruption-controller',
+  'pod-garbage-collector-controller',
+  'ttl-after-finished-controller',
+];
+
+export interface ControlPlaneOptions {
+  /** The bed's pod network: the API server also listens on its gateway, which pods can reach. */
+  podNetwork?: { gateway: string };
+}
 
 const READY_TIMEOUT_MS = 90_000;
 
@@ -68,11 +93,23 @@ async function startEtcd(dir: string, logDir: string): Promise<{ process: Manage
   return { process: etcd, url };
 }
 
-function apiServerArgs(pki: ControlPlanePki, port: number, etcdUrl: string, dir: string): string[] {
+function apiServerArgs(pki: ControlPlanePki, port: number, etcdUrl: string, dir: string, options: ControlPlaneOptions): string[] {
+  const gateway = options.podNetwork?.gateway;
+  const nodeArgs = gateway
+    ? [
+        // Pods reach the API server on the bridge's address (there is no kube-proxy for the `kubernetes`
+        // Service's ClusterIP); loopback keeps working for the harness.
+        '--bind-address=0.0.0.0',
+        `--advertise-address=${gateway}`,
+        // Webhooks and aggregated APIs are called at an endpoint address of their Service, not its ClusterIP.
+        '--enable-aggregator-routing=true',
+        // Logs and exec go to the node's IP: its name resolves nowhere (and a DNS query would leave the machine).
+        '--kubelet-preferred-address-types=InternalIP',
+      ]
+    : ['--bind-address=127.0.0.1', '--advertise-address=127.0.0.1'];
   return [
+    ...nodeArgs,
     `--etcd-servers=${etcdUrl}`,
-    '--bind-address=127.0.0.1',
-    '--advertise-address=127.0.0.1',
     `--secure-port=${port}`,
     `--cert-dir=${join(dir, 'apiserver-certs')}`,
     `--tls-cert-file=${pki.apiServer.cert}`,
@@ -97,13 +134,14 @@ export function adminGet(server: string, pki: ControlPlanePki, path: string): Pr
   return httpCall(`${server}${path}`, { tls });
 }
 
-export async function startControlPlane(): Promise<ControlPlane> {
+export async function startControlPlane(options: ControlPlaneOptions = {}): Promise<ControlPlane> {
   const dir = mkdtempSync(join(tmpdir(), 'xo-e2e-'));
   const logDir = join(dir, 'logs');
   const pkiDir = join(dir, 'pki');
   mkdirSync(logDir);
   mkdirSync(pkiDir);
-  const pki = createControlPlanePki(pkiDir);
+  const gateway = options.podNetwork?.gateway;
+  const pki = createControlPlanePki(pkiDir, gateway ? [`IP:${gateway}`] : []);
   const processes: ManagedProcess[] = [];
   const stop = async (): Promise<void> => {
     for (const child of [...processes].reverse()) await child.stop();
@@ -119,7 +157,7 @@ export async function startControlPlane(): Promise<ControlPlane> {
       const apiServer = startProcess({
         name: 'kube-apiserver',
         command: testBedBinary('kubeApiServer'),
-        args: apiServerArgs(pki, port, etcd.url, dir),
+        args: apiServerArgs(pki, port, etcd.url, dir, options),
         logDir,
       });
       await waitUntilReady(apiServer, async () => (await adminGet(server, pki, '/readyz')).statusCode === 200, READY_TIMEOUT_MS);
@@ -137,7 +175,7 @@ export async function startControlPlane(): Promise<ControlPlane> {
       args: [
         `--kubeconfig=${kubeconfigPath}`,
         '--leader-elect=false',
-        `--controllers=${CONTROLLERS.join(',')}`,
+        `--controllers=${[...CONTROLLERS, ...(gateway ? NODE_CONTROLLERS : [])].join(',')}`,
         `--service-account-private-key-file=${pki.serviceAccountKey}`,
         `--root-ca-file=${pki.caCert}`,
         '--use-service-account-credentials=false',
@@ -153,7 +191,10 @@ export async function startControlPlane(): Promise<ControlPlane> {
       apiServer = await startApiServer();
       processes.splice(1, 0, apiServer);
     };
-    return { kubeconfigPath, kc, server, pki, dir, logDir, restartApiServer, stop };
+    const stopControllerManager = async (): Promise<void> => {
+      await controllerManager.stop();
+    };
+    return { kubeconfigPath, kc, server, port, pki, dir, logDir, restartApiServer, stopControllerManager, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -54,10 +54,11 @@ export function issueCertificate(
   return files;
 }
 
-export function createControlPlanePki(dir: string): ControlPlanePki {
+/** `extraSans`: more subjectAltName entries of the API server's certificate (e.g. the node's bridge address). */
+export function createControlPlanePki(dir: string, extraSans: readonly string[] = []): ControlPlanePki {
   openssl(['req', '-x509', ...EC_KEY, '-days', '2', '-subj', '/CN=xray-operator-e2e-ca', '-keyout', 'ca.key', '-out', 'ca.crt'], dir);
   const apiServer = issueCertificate(dir, 'apiserver', '/CN=kube-apiserver', 'serverAuth', [
-    'IP:127.0.0.1', 'DNS:localhost', 'IP:10.0.0.1', 'DNS:kubernetes.default.svc',
+    'IP:127.0.0.1', 'DNS:localhost', 'IP:10.0.0.1', 'DNS:kubernetes.default.svc', ...extraSans,
   ]);
   const admin = issueCertificate(dir, 'admin', '/O=system:masters/CN=e2e-admin', 'clientAuth');
   openssl(['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', 'sa.key'], dir);

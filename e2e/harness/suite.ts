@@ -5,8 +5,9 @@ import { FakeXRay, type FakeXRayOptions } from '../../operator/src/test-support/
 import { startControlPlane, type ControlPlane } from './control-plane.js';
 import { installOperator, type InstalledOperator } from './install.js';
 import type { OperatorOptions } from './operator.js';
+import { E2E_REGION } from './region.js';
 
-export const E2E_REGION = 'us-east-1';
+export { E2E_REGION };
 
 export interface TestBed {
   controlPlane: ControlPlane;

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the e2e test bed binaries into a version-keyed cache outside the repository:
+# Builds the e2e test bed binaries (etcd, moto, the collector, and from one Kubernetes wrapper module
+# kube-apiserver, kube-controller-manager, kubelet and kube-scheduler) into a version-keyed cache outside the repository:
 #   ${XRAY_OPERATOR_CACHE:-$HOME/.cache/xray-operator}/bin/<component>-<version>/
 # Idempotent: a component whose directory exists is skipped. Each component is built in a
 # scratch directory and moved into place only when complete, so an interrupted run leaves nothing
@@ -74,12 +75,16 @@ write_kube_gomod() {
   log "kubernetes: $(grep -c '=>' go.mod) replace lines generated from $kube_gomod"
 }
 
-build_kubernetes() {
+# The wrapper module every Kubernetes command is built from (one module, one build cache).
+kube_module() {
   local mod="$work_root/kubernetes-$KUBERNETES_VERSION"
   mkdir -p "$mod" && cd "$mod"
-  write_kube_gomod
-  go get -tool "k8s.io/kubernetes/cmd/kube-apiserver@$KUBERNETES_VERSION" \
-    "k8s.io/kubernetes/cmd/kube-controller-manager@$KUBERNETES_VERSION"
+  [[ -f go.mod ]] || write_kube_gomod
+}
+
+# Version ldflags: helm checks the API server's gitVersion against a chart's kubeVersion, and the
+# kubelet reports its own in the Node's status.
+kube_ldflags() {
   local minor=${KUBERNETES_VERSION#v1.}; minor=${minor%%.*}
   local ldflags="-s -w" build_date
   build_date=$(date -u +%Y-%m-%dT%H:%M:%SZ)
@@ -87,9 +92,26 @@ build_kubernetes() {
     ldflags+=" -X $pkg.gitVersion=$KUBERNETES_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor"
     ldflags+=" -X $pkg.gitTreeState=clean -X $pkg.buildDate=$build_date"
   done
+  printf '%s\n' "$ldflags"
+}
+
+build_kubernetes() {
+  kube_module
+  go get -tool "k8s.io/kubernetes/cmd/kube-apiserver@$KUBERNETES_VERSION" \
+    "k8s.io/kubernetes/cmd/kube-controller-manager@$KUBERNETES_VERSION"
   # One go build for both commands, so the shared packages compile once.
-  go build -trimpath -tags=notest,grpcnotrace -ldflags "$ldflags" -o "$out/" \
+  go build -trimpath -tags=notest,grpcnotrace -ldflags "$(kube_ldflags)" -o "$out/" \
     k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager
+}
+
+# The node: kubelet and kube-scheduler from the same module and version as the API server; a step of
+# its own so a cache that already holds the control plane only builds these.
+build_kubernetes_node() {
+  kube_module
+  go get -tool "k8s.io/kubernetes/cmd/kubelet@$KUBERNETES_VERSION" \
+    "k8s.io/kubernetes/cmd/kube-scheduler@$KUBERNETES_VERSION"
+  go build -trimpath -tags=notest,grpcnotrace -ldflags "$(kube_ldflags)" -o "$out/" \
+    k8s.io/kubernetes/cmd/kubelet k8s.io/kubernetes/cmd/kube-scheduler
 }
 
 # The collector's component set changes more often than its version: key its cache by the manifest too.
@@ -109,5 +131,6 @@ total_started=$SECONDS
 step moto "$bin_root/moto-$MOTO_VERSION" build_moto
 step etcd "$bin_root/etcd-$ETCD_VERSION" build_etcd
 step kubernetes "$bin_root/kubernetes-$KUBERNETES_VERSION" build_kubernetes
+step kubernetes-node "$bin_root/kubernetes-node-$KUBERNETES_VERSION" build_kubernetes_node
 step otelcol "$bin_root/otelcol-$OTELCOL_KEY" build_otelcol
 log "all binaries ready in $((SECONDS - total_started))s under $bin_root"

@@ -23,6 +23,8 @@ export interface FakeXRayOptions {
   requireSignature?: boolean;
   /** Clock in milliseconds. Default Date.now. */
   now?: () => number;
+  /** Address to listen on. Default 127.0.0.1 (a real node's pods reach it on the bed's bridge address instead). */
+  host?: string;
 }
 
 export interface FakeXRayCall {
@@ -54,7 +56,7 @@ export class FakeXRay {
 
   private constructor(
     private readonly server: http.Server,
-    private readonly options: Required<Omit<FakeXRayOptions, 'tracesBackend'>> & { tracesBackend?: string },
+    private readonly options: Required<Omit<FakeXRayOptions, 'tracesBackend' | 'host'>> & { tracesBackend?: string },
   ) {
     const seconds = () => options.now() / 1000;
     this.store = new SamplingRuleStore(options.region, options.accountId, options.ruleLimit, seconds);
@@ -86,13 +88,17 @@ export class FakeXRay {
       tracesBackend: options.tracesBackend,
     });
     server.on('request', (req, res) => void fake.serve(req, res));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const host = options.host ?? '127.0.0.1';
+    await new Promise<void>((resolve) => server.listen(0, host, resolve));
+    fake.host = host;
     return fake;
   }
 
-  /** http://127.0.0.1:<port>: the endpoint override for clients and the collector. */
+  private host = '127.0.0.1';
+
+  /** http://<host>:<port>: the endpoint override for clients and the collector. */
   get endpoint(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return `http://${this.host}:${(this.server.address() as AddressInfo).port}`;
   }
 
   /** The next `count` requests (any operation) fail with ThrottledException (HTTP 429). */

@@ -1,0 +1,68 @@
+// The app workloads of the real-node scenarios: the e2e app images (e2e/images/app) under the restricted Pod
+// Security profile, each pod with the credentials agent beside the app (EKS Pod Identity's role here), and
+// what reached the X-Ray emulator from them.
+import type { V1Container, V1PodSpec } from '@kubernetes/client-node';
+import { waitFor } from './kube.js';
+import type { RealNodeBed } from './real-node.js';
+import { E2E_REGION } from './region.js';
+import { storedSegments, traceClient, type SegmentDocument } from './xray-traces.js';
+
+/** What the webhook copies to the collector sidecar, as EKS Pod Identity would set it. */
+const CREDENTIALS_URI = 'http://127.0.0.1:8099/creds';
+export const APP_PORT = 8080;
+
+export const restrictedContainerSecurity = {
+  allowPrivilegeEscalation: false,
+  capabilities: { drop: ['ALL'] },
+  readOnlyRootFilesystem: true,
+};
+
+export interface AppPodOptions {
+  image: string;
+  /** The app's command (default: the image's, `node checkout.mjs`). */
+  command?: string[];
+  /** Serve HTTP with a readiness probe (default true); false for a Job's run-to-completion command. */
+  serve?: boolean;
+  restartPolicy?: 'Always' | 'Never' | 'OnFailure';
+  /** The credentials agent beside the app (default: when serving), for a collector that must export. */
+  credentialsAgent?: boolean;
+}
+
+export function appPodSpec(options: AppPodOptions): V1PodSpec {
+  const serve = options.serve ?? true;
+  const app: V1Container = {
+    name: 'app',
+    image: options.image,
+    imagePullPolicy: 'Never',
+    ...(options.command ? { command: options.command } : {}),
+    env: [
+      { name: 'PORT', value: String(APP_PORT) },
+      { name: 'HOST', value: '0.0.0.0' },
+      { name: 'AWS_CONTAINER_CREDENTIALS_FULL_URI', value: CREDENTIALS_URI },
+    ],
+    ...(serve ? { readinessProbe: { httpGet: { path: '/health', port: APP_PORT }, periodSeconds: 1 } } : {}),
+    securityContext: restrictedContainerSecurity,
+  };
+  const credentials: V1Container = {
+    name: 'credentials',
+    image: options.image,
+    imagePullPolicy: 'Never',
+    command: ['node', 'credentials-agent.cjs'],
+    securityContext: restrictedContainerSecurity,
+  };
+  return {
+    securityContext: { runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: 'RuntimeDefault' } },
+    ...(options.restartPolicy ? { restartPolicy: options.restartPolicy } : {}),
+    // A Job's pod is done when its app is: only the app, not a second long-running container.
+    containers: (options.credentialsAgent ?? serve) ? [app, credentials] : [app],
+  };
+}
+
+/** Server segments of `service` stored since `since`, once `enough` of them are there. */
+export async function serverSegmentsOf(bed: RealNodeBed, service: string, since: Date, enough = 1): Promise<SegmentDocument[]> {
+  const client = traceClient(bed.moto.endpoint, E2E_REGION);
+  return waitFor(`${enough} server segments of ${service} in X-Ray`, async () => {
+    const found = (await storedSegments(client, since)).filter((segment) => segment.name === service && segment.http?.request);
+    return found.length >= enough ? found : undefined;
+  }, { timeoutMs: 90_000, intervalMs: 2_000 });
+}
