@@ -19,6 +19,8 @@ export const Annotations = {
   serviceName: `${ANNOTATION_PREFIX}service-name`,
   /** Written by the webhook: `<xrayTracingName>/<configHash>`. */
   injected: `${ANNOTATION_PREFIX}injected`,
+  /** Written by the webhook on an opted-in pod it did not inject: why, as a SkipReason code (`kubectl get pods -L`). */
+  injectionSkipped: `${ANNOTATION_PREFIX}injection-skipped`,
   /** Written by the webhook: the Node.js preload image (tag or digest) the pod's init container copies from. */
   preloadImage: `${ANNOTATION_PREFIX}preload-image`,
   /** Written by the controller on pod templates to roll a workload (like `kubectl rollout restart`). */

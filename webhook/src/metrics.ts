@@ -2,7 +2,7 @@
 import { Counter, Histogram } from 'prom-client';
 import type { Registry } from 'prom-client';
 
-export type ReviewOutcome = 'injected' | 'unchanged' | 'error' | 'invalid';
+export type ReviewOutcome = 'injected' | 'skipped' | 'unchanged' | 'error' | 'invalid';
 
 export interface WebhookMetrics {
   reviews: Counter<'outcome'>;

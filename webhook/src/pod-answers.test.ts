@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { resolveSpec } from '../../core/src/api/defaults.js';
 import type { ResolvedSpec, XRayTracing } from '../../core/src/api/types.js';
-import { API_GROUP_VERSION, XRAY_TRACING_KIND } from '../../core/src/constants.js';
+import { API_GROUP_VERSION, Annotations, XRAY_TRACING_KIND } from '../../core/src/constants.js';
+import { StaticClusterView } from '../../core/src/cluster-view/static-view.js';
 import type { ClusterView, ConfigMapLike, NamespaceLike } from '../../core/src/ports.js';
 import { answerPod, cachedAnswerer } from './pod-answers.js';
 import { fixture } from './testing/fixtures.js';
@@ -69,7 +70,7 @@ describe('cachedAnswerer', () => {
     const { resolve } = countingResolver();
     const answer = cachedAnswerer({ view, resolve });
     const pod = fixture('small-pod').request.object;
-    expect(answer(structuredClone(pod), 'shop')).toMatchObject({ outcome: 'unchanged', missingTracing: true });
+    expect(answer(structuredClone(pod), 'shop')).toMatchObject({ outcome: 'skipped', missingTracing: true });
     view.tracings = [tracing('collector:1')];
     expect(answer(structuredClone(pod), 'shop')).toMatchObject({ outcome: 'injected', missingTracing: false });
   });
@@ -95,5 +96,22 @@ describe('cachedAnswerer', () => {
     answer(structuredClone(pod), 'shop');
     answer(structuredClone(pod), 'shop');
     expect(calls).toHaveLength(2);
+  });
+});
+
+describe('opted-in pods the engine did not inject', () => {
+  it('get only the reason recorded on them, as a code to select by', () => {
+    const pod = { metadata: { annotations: { [Annotations.injectNodejs]: 'true' }, labels: { app: 'w' } }, spec: { containers: [{ name: 'app', image: 'a' }], nodeSelector: { 'kubernetes.io/os': 'windows' } } };
+    const answer = answerPod(pod, 'shop', new StaticClusterView({ builtInDefaults: true }), (t) => resolveSpec(t.spec));
+    expect(answer.outcome).toBe('skipped');
+    const operations = JSON.parse(Buffer.from(answer.patch!, 'base64').toString('utf8')) as unknown[];
+    expect(operations).toEqual([{ op: 'add', path: `/metadata/annotations/${Annotations.injectionSkipped.replace('/', '~1')}`, value: 'WindowsPod' }]);
+  });
+
+  it('leave pods that did not opt in without any patch', () => {
+    const pod = { metadata: {}, spec: { containers: [{ name: 'app', image: 'a' }] } };
+    const answer = answerPod(pod, 'shop', new StaticClusterView({ builtInDefaults: true }), (t) => resolveSpec(t.spec));
+    expect(answer.outcome).toBe('unchanged');
+    expect(answer).not.toHaveProperty('patch');
   });
 });

@@ -6,12 +6,14 @@
 import { lookupsStillHold, type ViewLookup } from '../../core/src/cluster-view/recording-view.js';
 import { injectWithView, selectWithView } from '../../core/src/injection/index.js';
 import type { InjectionOutcome, SpecResolver, V1PodLike } from '../../core/src/injection/index.js';
+import { Annotations } from '../../core/src/constants.js';
 import { LruMap } from '../../core/src/lru-map.js';
 import type { ClusterView } from '../../core/src/ports.js';
 import { encodePatch, podPatch } from './patch.js';
 
 export interface PodAnswer {
-  outcome: 'injected' | 'unchanged';
+  /** skipped: the pod opted in but was not injected; its patch only records why (the injection-skipped annotation). */
+  outcome: 'injected' | 'skipped' | 'unchanged';
   /** The XRayTracing used (injected), or why the pod was left alone (unchanged). */
   detail: string;
   /** Base64 JSON patch, when injected. */
@@ -31,7 +33,10 @@ export function answerPod(pod: V1PodLike, namespace: string, view: ClusterView, 
 function toAnswer(pod: V1PodLike, result: InjectionOutcome): PodAnswer {
   if (result.action === 'unchanged') {
     const warnings = result.missingTracing && result.warnings.length === 0 ? [result.reason] : result.warnings;
-    return { outcome: 'unchanged', detail: result.reason, warnings, missingTracing: result.missingTracing === true };
+    const missingTracing = result.missingTracing === true;
+    if (!result.skipped) return { outcome: 'unchanged', detail: result.reason, warnings, missingTracing };
+    const annotated = { ...pod, metadata: { ...pod.metadata, annotations: { ...pod.metadata?.annotations, [Annotations.injectionSkipped]: result.skipped } } };
+    return { outcome: 'skipped', detail: result.reason, patch: encodePatch(podPatch(pod, annotated)), warnings, missingTracing };
   }
   const operations = podPatch(pod, result.pod);
   if (operations.length === 0) return { outcome: 'unchanged', detail: 'Injection changed nothing', warnings: result.warnings, missingTracing: false };

@@ -132,12 +132,14 @@ describe('pods and requests that are admitted unchanged', () => {
     expect(body.response).toEqual({ uid: input.request.uid, allowed: true });
   });
 
-  it('an opted-in pod in a namespace without XRayTracing is allowed with a warning and an Event', async () => {
+  it('an opted-in pod in a namespace without XRayTracing is allowed with a warning, an Event and only the reason recorded on it', async () => {
     const input = fixture('missing-xraytracing');
     const before = events.events.length;
     const body = await review(input);
-    expect(body.response).toMatchObject({ uid: input.request.uid, allowed: true });
-    expect(body.response.patch).toBeUndefined();
+    expect(body.response).toMatchObject({ uid: input.request.uid, allowed: true, patchType: 'JSONPatch' });
+    const patched = structuredClone(input.request.object);
+    expect(applyPatch(patched, JSON.parse(Buffer.from(body.response.patch, 'base64').toString('utf8')) as Operation[])).toEqual([null]);
+    expect(patched).toEqual({ ...input.request.object, metadata: { ...input.request.object.metadata, annotations: { ...input.request.object.metadata.annotations, [Annotations.injectionSkipped]: 'NoXRayTracing' } } });
     expect(body.response.warnings).toHaveLength(1);
     expect(body.response.warnings[0]).toContain('no XRayTracing "default" in namespace "payments"');
     expect(body.response.warnings[0]).not.toMatch(/[\n\r]/);

@@ -5,6 +5,7 @@ export type {
   InjectionOptions,
   InjectionOutcome,
   PodMetadataLike,
+  SkipReason,
   V1PodLike,
   V1PodTemplateLike,
   WorkloadRef,

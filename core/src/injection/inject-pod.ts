@@ -11,12 +11,14 @@ import { addMissingCredentials, credentialsOf } from './credentials.js';
 import { decideExport, type ExportPlan } from './export-plan.js';
 import { preloadCopier, preloadMount, preloadVolume } from './preload.js';
 import { collectorSidecar } from './sidecar.js';
-import type { InjectionContext, InjectionOutcome, V1PodLike } from './types.js';
+import type { InjectionContext, InjectionOutcome, SkipReason, V1PodLike } from './types.js';
 import { serviceNameFor, workloadOf } from './workload.js';
 
 const OS_LABEL = 'kubernetes.io/os';
 
 const unchanged = (pod: V1PodLike, reason: string, warnings: string[] = []): InjectionOutcome => ({ action: 'unchanged', pod, reason, warnings });
+/** An opted-in pod the engine could not inject, with the code the webhook records on it. */
+const skipped = (pod: V1PodLike, code: SkipReason, reason: string, warnings: string[] = []): InjectionOutcome => ({ action: 'unchanged', pod, reason, warnings, skipped: code });
 
 /** Whether the engine already injected this pod (its annotation or its init container). */
 export function isInjected(pod: V1PodLike): boolean {
@@ -39,18 +41,18 @@ export function injectPod(pod: V1PodLike, spec: ResolvedSpec, ctx: InjectionCont
   if (injectedBefore) return injectedBefore;
   const result = podSpine(pod);
   const podSpec = result.spec;
-  if (!podSpec?.containers?.length) return unchanged(pod, 'The pod has no containers');
+  if (!podSpec?.containers?.length) return skipped(pod, 'NoContainers', 'The pod has no containers');
   if (runsOnWindows(podSpec)) {
-    return unchanged(pod, 'The pod runs on Windows', ['Node.js tracing was not injected: the pod runs on Windows; the preload and the collector are Linux images']);
+    return skipped(pod, 'WindowsPod', 'The pod runs on Windows', ['Node.js tracing was not injected: the pod runs on Windows; the preload and the collector are Linux images']);
   }
   const conflict = nameConflict(podSpec);
-  if (conflict) return unchanged(pod, `Name conflict: ${conflict}`, [`Node.js tracing was not injected: ${conflict}`]);
+  if (conflict) return skipped(pod, 'NameConflict', `Name conflict: ${conflict}`, [`Node.js tracing was not injected: ${conflict}`]);
   const exportDecision = decideExport(result, spec, spec.collector.nativeSidecar && ctx.nativeSidecarsSupported);
-  if (!exportDecision.ok) return unchanged(pod, exportDecision.reason, [exportDecision.warning]);
+  if (!exportDecision.ok) return skipped(pod, 'NoExportPath', exportDecision.reason, [exportDecision.warning]);
   const instrumented = instrumentContainers(result, podSpec, spec, ctx, exportDecision.plan);
   // Containers share some warnings (an attribute of the XRayTracing left out, local sampling): say each once.
   const warnings = [...new Set([...exportDecision.warnings, ...instrumented.warnings])];
-  if (!instrumented.containers.length) return unchanged(pod, 'No container could be instrumented', warnings);
+  if (!instrumented.containers.length) return skipped(pod, 'NoInstrumentableContainer', 'No container could be instrumented', warnings);
   addPodLevelParts(podSpec, spec, ctx, exportDecision.plan, instrumented.containers);
   const configHash = injectionConfigHash(spec, ctx);
   const metadata = (result.metadata ??= {});

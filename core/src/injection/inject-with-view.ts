@@ -31,9 +31,9 @@ function injectSelection(
     case 'optedOut':
       return { action: 'unchanged', pod, reason: selection.reason, warnings: [] };
     case 'ambiguous':
-      return { action: 'unchanged', pod, reason: selection.reason, warnings: [selection.warning] };
+      return { action: 'unchanged', pod, reason: selection.reason, warnings: [selection.warning], skipped: 'AmbiguousXRayTracing' };
     case 'missing':
-      return { action: 'unchanged', pod, reason: selection.reason, warnings: [selection.warning], missingTracing: true };
+      return { action: 'unchanged', pod, reason: selection.reason, warnings: [selection.warning], missingTracing: true, skipped: 'NoXRayTracing' };
     case 'selected': {
       const ctx: InjectionContext = {
         namespace,

@@ -55,6 +55,17 @@ export interface InjectionContext {
 /** Reserved for choices the edge makes (none yet). */
 export type InjectionOptions = Record<string, never>;
 
+/** Why an opted-in pod was not injected: short codes a person can filter pods by. */
+export type SkipReason =
+  | 'NoXRayTracing'
+  | 'AmbiguousXRayTracing'
+  | 'NoContainers'
+  | 'WindowsPod'
+  | 'NameConflict'
+  | 'NoExportPath'
+  | 'NoInstrumentableContainer';
+
 export type InjectionOutcome =
   | { action: 'injected'; pod: V1PodLike; tracingName: string; configHash: string; warnings: string[] }
-  | { action: 'unchanged'; pod: V1PodLike; reason: string; warnings: string[]; missingTracing?: boolean };
+  /** `skipped`: the pod opted in but was not injected (absent when it did not opt in, opted out or was injected before). */
+  | { action: 'unchanged'; pod: V1PodLike; reason: string; warnings: string[]; missingTracing?: boolean; skipped?: SkipReason };

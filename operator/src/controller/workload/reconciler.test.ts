@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { pino } from 'pino';
+import type { V1Pod } from '@kubernetes/client-node';
+import type { XRayTracing } from '../../../../core/src/api/types.js';
 import { Annotations } from '../../../../core/src/constants.js';
 import { webhookServes } from '../../../../core/src/selection/webhook-selection.js';
 import type { ClusterCaches, Workload } from '../../k8s/caches.js';
@@ -14,15 +16,15 @@ const optedInDeployment = (namespace: string, templateLabels: Record<string, str
   spec: { selector: {}, template: { metadata: { labels: templateLabels } } },
 });
 
-function reconcilerFor(workload: Workload) {
+function reconcilerFor(workload: Workload, cached: { pods?: V1Pod[]; tracings?: XRayTracing[] } = {}) {
   const patches: unknown[] = [];
   const events: string[] = [];
   const byName = (name: string, namespace?: string) => (workload.metadata?.name === name && workload.metadata.namespace === namespace ? workload : undefined);
   const caches = {
     workloads: { Deployment: { get: byName, list: () => [workload] } },
     namespaces: { get: () => undefined },
-    pods: { list: () => [] },
-    xrayTracings: { list: () => [], get: () => undefined },
+    pods: { list: () => cached.pods ?? [] },
+    xrayTracings: { list: () => cached.tracings ?? [], get: (name: string) => cached.tracings?.find((t) => t.metadata.name === name) },
   } as unknown as ClusterCaches;
   const clients = { apps: { patchNamespacedDeployment: (params: unknown) => (patches.push(params), Promise.resolve({})) } } as unknown as KubeClients;
   const recorder: EventRecorder = { record: (_object, _type, reason) => (events.push(reason), Promise.resolve()) };
@@ -58,5 +60,36 @@ describe('WorkloadReconciler and the webhook\'s selection', () => {
     await reconciler.reconcile(`Deployment/${workload.metadata!.namespace}/web`);
     expect(patches).toEqual([]);
     expect(events).toEqual([]);
+  });
+});
+
+describe('WorkloadReconciler and pods the webhook skipped', () => {
+  const tracing: XRayTracing = { apiVersion: 'tracing.xray-operator.dev/v1alpha1', kind: 'XRayTracing', metadata: { name: 'default', namespace: 'shop', uid: 't', generation: 1 }, spec: {} };
+  const templateOptedIn: Workload = {
+    metadata: { name: 'web', namespace: 'shop', uid: 'u1', resourceVersion: '7' },
+    spec: { selector: {}, template: { metadata: { labels: { app: 'web' }, annotations: { [Annotations.injectNodejs]: 'true' } } } },
+  };
+  const podSkipped = (reason: string): V1Pod => ({
+    metadata: {
+      name: 'web-7d9f-abcde', namespace: 'shop', uid: 'p1',
+      annotations: { [Annotations.injectNodejs]: 'true', [Annotations.injectionSkipped]: reason },
+      labels: { 'pod-template-hash': '7d9f' },
+      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-7d9f', uid: 'rs', controller: true }],
+    },
+    spec: { containers: [{ name: 'app' }] },
+    status: { phase: 'Running' },
+  });
+
+  it('does not roll a workload whose pods were skipped for a reason of their own: the new pods would be skipped too', async () => {
+    const { reconciler, patches } = reconcilerFor(templateOptedIn, { pods: [podSkipped('WindowsPod')], tracings: [tracing] });
+    await reconciler.reconcile('Deployment/shop/web');
+    expect(patches).toEqual([]);
+  });
+
+  it('rolls a workload whose pods were skipped for want of an XRayTracing that exists now', async () => {
+    const { reconciler, patches, events } = reconcilerFor(templateOptedIn, { pods: [podSkipped('NoXRayTracing')], tracings: [tracing] });
+    await reconciler.reconcile('Deployment/shop/web');
+    expect(patches).toHaveLength(1);
+    expect(events).toEqual(['RolledForMissedInjection']);
   });
 });

@@ -5,7 +5,7 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { Annotations, OWNER_API_VERSIONS } from '../../../../core/src/constants.js';
-import { isInjected, selectTracing } from '../../../../core/src/injection/index.js';
+import { isInjected, selectTracing, type SkipReason } from '../../../../core/src/injection/index.js';
 import type { KubeClients } from '../../k8s/clients.js';
 import type { ClusterCaches, Workload, WorkloadKind } from '../../k8s/caches.js';
 import type { EventRecorder } from '../../k8s/events.js';
@@ -18,6 +18,9 @@ import type { ReconcileOutcome } from '../work-queue.js';
 import { parseWorkloadKey, workloadKeyOfPod } from './keys.js';
 import { isEmptyPlan, planWorkload, type CurrentConfig, type PodFacts, type WorkloadPlan } from './plan.js';
 
+
+/** Skip reasons about the XRayTracing, not the pod: the next pod may be injected. */
+const TRACING_SKIP_REASONS: ReadonlySet<string> = new Set<SkipReason>(['NoXRayTracing', 'AmbiguousXRayTracing']);
 export interface WorkloadReconcilerDeps {
   clients: KubeClients;
   caches: ClusterCaches;
@@ -73,7 +76,12 @@ export class WorkloadReconciler {
       .filter((pod) => isLive(pod) && workloadKeyOfPod(pod) === key)
       .map((pod) => {
         const selection = selectTracing(pod.metadata?.annotations, namespaceAnnotations, tracings, namespace);
-        const shouldBeInjected = selection.kind === 'selected' && !selection.tracing.metadata.deletionTimestamp && this.deps.configs.of(selection.tracing).ok;
+        // A pod the webhook saw and skipped for a reason of its own (Windows, a name conflict…) would be skipped again by
+        // a roll; one skipped for want of an XRayTracing that exists now is worth rolling.
+        const skipped = pod.metadata?.annotations?.[Annotations.injectionSkipped];
+        const skippedForGood = skipped !== undefined && !TRACING_SKIP_REASONS.has(skipped);
+        const shouldBeInjected =
+          !skippedForGood && selection.kind === 'selected' && !selection.tracing.metadata.deletionTimestamp && this.deps.configs.of(selection.tracing).ok;
         return {
           name: pod.metadata?.name ?? '',
           restartedAt: pod.metadata?.annotations?.[Annotations.restartedAt],
