@@ -1,6 +1,6 @@
 // Schema of XRayTracing status (written by the controller through the status subresource).
 import type { JSONSchema } from './schema-builders.js';
-import { int, list, obj, str } from './schema-builders.js';
+import { int, list, obj, str, stringMap } from './schema-builders.js';
 
 const conditionSchema = obj(
   'A condition of the XRayTracing (Kubernetes condition conventions).',
@@ -25,6 +25,37 @@ const ownedRuleSchema = obj(
   { required: ['name', 'ruleName'] },
 );
 
+const stateCounts = (what: string): JSONSchema =>
+  obj(`${what} by state.`, {
+    selected: int(`${what} that opt in to this XRayTracing or carry its injection.`, { minimum: 0 }),
+    current: int('Injected with the config this XRayTracing renders now.', { minimum: 0 }),
+    outdated: int('Injected with an earlier config; a roll brings them up to date.', { minimum: 0 }),
+    skipped: int('Opted in; the webhook recorded why it did not inject (xray-operator.dev/injection-skipped).', { minimum: 0 }),
+    uninjected: int('Opted in, with no record from the webhook: admitted while it was unreachable.', { minimum: 0 }),
+  });
+
+const fleetSchema = obj('Which pods and workloads this XRayTracing covers, and how (docs/operations.md).', {
+  pods: stateCounts('Pods'),
+  skippedReasons: stringMap('Skipped pods by reason code.', 32, int('Pods skipped for this reason.', { minimum: 0 })),
+  workloads: stateCounts('Workloads (a workload counts by its least advanced pod)'),
+  workloadList: list(
+    'Workloads, those needing attention first (uninjected, skipped, outdated, current).',
+    obj(
+      'A workload and the state of its pods.',
+      {
+        kind: str('Deployment, StatefulSet, DaemonSet, CronJob, Job, ReplicaSet or Pod.'),
+        name: str('Its name.'),
+        state: str('Its least advanced pod state.', { enum: ['current', 'outdated', 'skipped', 'uninjected'] }),
+        pods: int('Its selected pods.', { minimum: 0 }),
+        reason: str('The skip reason, when state is skipped.'),
+      },
+      { required: ['kind', 'name', 'state', 'pods'] },
+    ),
+    20,
+  ),
+  moreWorkloads: int('Workloads left out of workloadList.', { minimum: 0 }),
+});
+
 export const statusSchema: JSONSchema = obj('Observed state, written by the operator.', {
   observedGeneration: int('The metadata.generation the status was computed from.', { minimum: 0 }),
   conditions: list('Current conditions.', conditionSchema, 16, { 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['type'] }),
@@ -32,6 +63,8 @@ export const statusSchema: JSONSchema = obj('Observed state, written by the oper
   exportMode: str('The exporter injected pods use: collector.exporter, with auto resolved from the account.', { enum: ['otlp', 'xray'] }),
   clusterName: str('Cluster name the owned X-Ray sampling rules are tagged with (the operator refuses to change it silently).'),
   injectedWorkloads: int('Workloads whose pods run with the injection of this XRayTracing.', { minimum: 0 }),
+  fleet: fleetSchema,
+  pods: str('For kubectl get: pods injected with the current config / pods selected.'),
   configHash: str('Hash of the injection config pods are compared against.'),
   sampling: str('Summary shown by kubectl get: centralized (N rules) or local (ratio).'),
   lastError: str('The last error the operator met while reconciling.'),

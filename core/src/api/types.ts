@@ -154,6 +154,10 @@ export interface XRayTracingStatus {
   /** Cluster name the owned rules are tagged with. */
   clusterName?: string;
   injectedWorkloads?: number;
+  /** Pods and workloads this XRayTracing covers, by state (core/src/fleet/fleet-status.ts). */
+  fleet?: FleetStatus;
+  /** `current/selected` pods, for kubectl get. */
+  pods?: string;
   /** Hash of the injection config pods are compared against. */
   configHash?: string;
   /** Summary shown in `kubectl get xrt`: centralized (N rules) / local (ratio). */
@@ -202,3 +206,40 @@ export type ResolvedSpec = {
   sampling: Required<Omit<SamplingSpec, 'rules'>> & { rules: SamplingRuleSpec[] };
   rollout: Required<RolloutSpec>;
 };
+
+// The fleet part of status (core/src/fleet/fleet-status.ts computes it).
+export type PodState = 'current' | 'outdated' | 'skipped' | 'uninjected';
+
+export interface PodCounts {
+  /** Pods that opt in to this XRayTracing or carry its injection. */
+  selected: number;
+  /** Injected with the config the XRayTracing renders now. */
+  current: number;
+  /** Injected with an earlier config: a roll brings them up to date. */
+  outdated: number;
+  /** Opted in, and the webhook recorded why it did not inject them. */
+  skipped: number;
+  /** Opted in, with no record from the webhook: admitted while it was unreachable. */
+  uninjected: number;
+}
+
+export interface WorkloadState {
+  kind: string;
+  name: string;
+  /** The least advanced state among its pods: uninjected < skipped < outdated < current. */
+  state: PodState;
+  pods: number;
+  /** The skip reason, when its state is skipped. */
+  reason?: string;
+}
+
+export interface FleetStatus {
+  pods: PodCounts;
+  /** Pods skipped, by reason code. */
+  skippedReasons: Record<string, number>;
+  workloads: { selected: number; current: number; outdated: number; skipped: number; uninjected: number };
+  /** The workloads, those needing attention first, at most `limit`. */
+  workloadList: WorkloadState[];
+  /** Workloads left out of workloadList. */
+  moreWorkloads: number;
+}

@@ -2,11 +2,12 @@
 // the collector ConfigMap and the X-Ray sampling rules match the spec, then writes status (only when it changed).
 import type { Logger } from 'pino';
 import { Annotations, API_GROUP, API_GROUP_VERSION, API_VERSION, FINALIZER, XRAY_TRACING_KIND, XRAY_TRACING_PLURAL } from '../../../../core/src/constants.js';
-import type { ResolvedSpec, XRayTracing, XRayTracingStatus } from '../../../../core/src/api/types.js';
+import type { FleetStatus, ResolvedSpec, XRayTracing, XRayTracingStatus } from '../../../../core/src/api/types.js';
 import { renderCollectorConfigYaml } from '../../../../core/src/collector/render.js';
 import { workloadOf } from '../../../../core/src/injection/index.js';
 import { allocateRuleBudget, type RuleBudget, type RuleDemand } from '../../../../core/src/sampling/budget.js';
 import { decideExport, type AccountExportState } from '../../../../core/src/collector/export-decision.js';
+import { fleetStatus } from '../../../../core/src/fleet/fleet-status.js';
 import type { KubeClients } from '../../k8s/clients.js';
 import type { ClusterCaches } from '../../k8s/caches.js';
 import { describeApiError, isNotFound } from '../../k8s/errors.js';
@@ -98,6 +99,7 @@ export class TracingReconciler {
       collectorConfigMap,
       sampling: sampling.observation,
       injectedWorkloads: this.countInjectedWorkloads(namespace, name),
+      fleet: this.fleetOf(current, config.configHash),
     });
     if (!collectorConfigMap.ok) throw new RetryableReconcileError(collectorConfigMap.message, 'ConfigMapApply');
     if (sampling.retry) throw new RetryableReconcileError(sampling.retry.message, sampling.retry.reason);
@@ -263,6 +265,20 @@ export class TracingReconciler {
   }
 
   /** Workloads in the namespace with at least one running pod injected by this XRayTracing. */
+  /** The namespace's live pods as this XRayTracing covers them. */
+  private fleetOf(tracing: XRayTracing, configHash: string): FleetStatus {
+    const namespace = tracing.metadata.namespace ?? '';
+    const pods = this.deps.caches.pods.list(namespace).filter((pod) => !pod.metadata?.deletionTimestamp && !podHasFinished(pod));
+    return fleetStatus({
+      namespace,
+      tracing,
+      configHash,
+      namespaceAnnotations: this.deps.caches.namespaces.get(namespace)?.metadata?.annotations,
+      tracings: this.deps.caches.xrayTracings.list(namespace),
+      pods: pods.map((pod) => ({ metadata: pod.metadata ?? {} })),
+    });
+  }
+
   private countInjectedWorkloads(namespace: string, tracingName: string): number {
     const workloads = new Set<string>();
     for (const pod of this.deps.caches.pods.list(namespace)) {

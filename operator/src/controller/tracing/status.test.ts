@@ -19,6 +19,13 @@ function valid(overrides: Partial<Extract<TracingObservation, { valid: true }>> 
     sampling: { ok: true, rules: [{ name: 'default', ruleName: 'default-1234abcd', ruleARN: 'arn:rule' }], clusterName: 'prod' },
     export: decideExport('auto', { known: true, destination: 'XRay', status: 'ACTIVE', transactionSearch: false }),
     injectedWorkloads: 2,
+    fleet: {
+      pods: { selected: 3, current: 2, outdated: 1, skipped: 0, uninjected: 0 },
+      skippedReasons: {},
+      workloads: { selected: 2, current: 1, outdated: 1, skipped: 0, uninjected: 0 },
+      workloadList: [],
+      moreWorkloads: 0,
+    },
     ...overrides,
   };
 }
@@ -47,6 +54,8 @@ describe('computeStatus', () => {
       samplingRules: [{ name: 'default', ruleName: 'default-1234abcd', ruleARN: 'arn:rule' }],
     });
     expect(status.lastError).toBeUndefined();
+    expect(status.pods).toBe('2/3');
+    expect(status.fleet?.pods.outdated).toBe(1);
     expect(status.conditions?.map((c) => [c.type, c.status, c.reason])).toEqual([
       ['Ready', 'True', 'Ready'],
       ['CollectorConfigReady', 'True', 'Applied'],

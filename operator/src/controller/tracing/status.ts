@@ -1,9 +1,10 @@
 // The XRayTracing status from what one reconcile observed. Pure: the reconciler gathers observations, this decides
 // what they mean for users (`kubectl get xrt`, `kubectl describe xrt`).
 import { isDeepStrictEqual } from 'node:util';
-import type { Condition, OwnedSamplingRule, ResolvedSpec, XRayTracingStatus } from '../../../../core/src/api/types.js';
+import type { Condition, FleetStatus, OwnedSamplingRule, ResolvedSpec, XRayTracingStatus } from '../../../../core/src/api/types.js';
 import type { FieldError } from '../../../../core/src/api/validate.js';
 import type { ExportDecision } from '../../../../core/src/collector/export-decision.js';
+import { podsSummary } from '../../../../core/src/fleet/fleet-status.js';
 import { ConditionTypes, mergeConditions, type ConditionInput } from './conditions.js';
 
 /** Why sampling rules could not be synced; the reasons users see on SamplingRulesSynced. */
@@ -31,6 +32,7 @@ export type TracingObservation =
       sampling: SamplingObservation;
       export: ExportDecision;
       injectedWorkloads: number;
+      fleet: FleetStatus;
     };
 
 export function samplingSummary(spec: ResolvedSpec, ruleCount: number): string {
@@ -89,6 +91,8 @@ export function computeStatus(previous: XRayTracingStatus | undefined, observati
     conditions,
     samplingRules: previous?.samplingRules ?? [],
     exportMode: previous?.exportMode,
+    fleet: previous?.fleet,
+    pods: previous?.pods,
     clusterName: previous?.clusterName,
     injectedWorkloads: previous?.injectedWorkloads ?? 0,
     configHash: previous?.configHash,
@@ -98,6 +102,8 @@ export function computeStatus(previous: XRayTracingStatus | undefined, observati
   if (observation.valid) {
     status.configHash = observation.configHash;
     status.exportMode = observation.export.mode;
+    status.fleet = observation.fleet;
+    status.pods = podsSummary(observation.fleet.pods);
     status.injectedWorkloads = observation.injectedWorkloads;
     if (observation.sampling.ok) {
       status.samplingRules = observation.sampling.rules;
