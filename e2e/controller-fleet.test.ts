@@ -3,12 +3,13 @@
 // skipped with a reason, or admitted without any record).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CoreV1Api, type V1Pod } from '@kubernetes/client-node';
+import type { Registry } from 'prom-client';
 import { Annotations } from '../core/src/constants.js';
 import type { RunningController } from '../operator/src/controller/start.js';
 import type { ControlPlane } from './harness/control-plane.js';
 import { applyObjects, createNamespace, waitFor } from './harness/kube.js';
 import { cliTools, runWithKubeconfig } from './harness/tools.js';
-import { readTracing, startControllerBed, startLeadingController, tracing, waitForCondition, type ControllerBed } from './controller-support.js';
+import { readTracing, startControllerBed, startInProcessController, tracing, waitForCondition, type ControllerBed } from './controller-support.js';
 
 const NAMESPACE = 'fleet';
 
@@ -27,11 +28,13 @@ describe('controller e2e: the fleet in status', () => {
   let bed: ControllerBed;
   let controlPlane: ControlPlane;
   let controller: RunningController | undefined;
+  let registry: Registry;
 
   beforeAll(async () => {
     bed = await startControllerBed();
     controlPlane = bed.controlPlane;
-    controller = await startLeadingController(controlPlane, bed.fakeXRay, 'controller-fleet.log');
+    ({ controller, registry } = await startInProcessController(controlPlane, bed.fakeXRay, 'controller-fleet.log'));
+    await waitFor('the controller to lead', () => Promise.resolve(controller?.isLeader()));
   });
 
   afterAll(async () => {
@@ -62,6 +65,10 @@ describe('controller e2e: the fleet in status', () => {
     expect(counted.status?.fleet?.skippedReasons).toEqual({ WindowsPod: 1 });
     expect(counted.status?.pods).toBe('2/5');
     expect(counted.status?.fleet?.workloadList?.map((w) => `${w.name}:${w.state}`)).toEqual(['late-1:uninjected', 'legacy-1:skipped', 'cart-1:outdated', 'checkout-1:current', 'checkout-2:current']);
+
+    const gauge = await registry.getSingleMetric('xray_operator_pods')!.get();
+    const byState = Object.fromEntries(gauge.values.filter((v) => v.labels.namespace === NAMESPACE).map((v) => [v.labels.state, v.value]));
+    expect(byState).toEqual({ current: 2, outdated: 1, skipped: 1, uninjected: 1 });
 
     const { stdout } = await runWithKubeconfig(cliTools().kubectl, ['get', 'xrt', '-n', NAMESPACE, '-o', 'wide'], controlPlane.kubeconfigPath);
     console.log(`kubectl get xrt -n ${NAMESPACE} -o wide\n${stdout}`);

@@ -113,7 +113,7 @@ export async function startController(options: StartControllerOptions): Promise<
     logger,
     resyncPeriodMs,
     tracingReconciler: new TracingReconciler({
-      clients, caches, configs, sampling, events, logger, resyncPeriodMs, traceDestination, ruleBudget: config.ruleBudget ?? DEFAULT_RULE_BUDGET,
+      clients, caches, configs, sampling, events, logger, resyncPeriodMs, traceDestination, metrics, ruleBudget: config.ruleBudget ?? DEFAULT_RULE_BUDGET,
     }),
     workloadReconciler: new WorkloadReconciler({ clients, caches, configs, events, logger, metrics, serves }),
   });

@@ -12,6 +12,7 @@ export interface ControllerMetrics {
   leader: Gauge;
   informerConnected: Gauge<'informer'>;
   workloadRollouts: Counter<'reason'>;
+  fleetPods: Gauge<'namespace' | 'xraytracing' | 'state'>;
 }
 
 /** One metric by name: the existing one when the registry has it (several controllers may share a registry). */
@@ -57,6 +58,12 @@ export function controllerMetrics(registry: Registry): ControllerMetrics {
       name: 'xray_operator_workload_rollouts_total',
       help: 'Workloads the operator rolled, by reason (config-changed, missed-injection, opt-in-propagated)',
       labelNames: ['reason'],
+      registers,
+    })),
+    fleetPods: once(registry, 'xray_operator_pods', () => new Gauge({
+      name: 'xray_operator_pods',
+      help: 'Pods an XRayTracing covers, by state (current, outdated, skipped, uninjected), as in its status.fleet',
+      labelNames: ['namespace', 'xraytracing', 'state'],
       registers,
     })),
   };

@@ -9,6 +9,7 @@ import { allocateRuleBudget, type RuleBudget, type RuleDemand } from '../../../.
 import { decideExport, type AccountExportState } from '../../../../core/src/collector/export-decision.js';
 import { fleetStatus } from '../../../../core/src/fleet/fleet-status.js';
 import type { KubeClients } from '../../k8s/clients.js';
+import type { ControllerMetrics } from '../../metrics/controller-metrics.js';
 import type { ClusterCaches } from '../../k8s/caches.js';
 import { describeApiError, isNotFound } from '../../k8s/errors.js';
 import type { EventRecorder, InvolvedObject } from '../../k8s/events.js';
@@ -34,12 +35,15 @@ export interface TracingReconcilerDeps {
   resyncPeriodMs: number;
   /** How many sampling rules XRayTracings may own, per namespace and per cluster. */
   ruleBudget: RuleBudget;
+  /** The fleet gauge; absent in tests that do not look at metrics. */
+  metrics?: Pick<ControllerMetrics, 'fleetPods'>;
   /** The account's trace segment destination (whether Transaction Search is on), cached across XRayTracings. */
   traceDestination: { get(): Promise<AccountExportState> };
   now?: () => Date;
 }
 
 const crd = { group: API_GROUP, version: API_VERSION, plural: XRAY_TRACING_PLURAL } as const;
+const FLEET_STATES = ['current', 'outdated', 'skipped', 'uninjected'] as const;
 
 /** How soon X-Ray is asked again after a transient failure; pod events in between reuse the failure. */
 const SAMPLING_RETRY: BackoffPolicy = Object.freeze({ baseMs: 1_000, maxMs: 5 * 60_000, jitter: 0.2 });
@@ -171,6 +175,7 @@ export class TracingReconciler {
     }
     this.lastSync.delete(tracing.metadata.uid ?? '');
     this.deps.configs.forget(tracing.metadata.uid);
+    this.forgetFleet(tracing);
     this.log(tracing, 'finalize').info('Deleted the owned X-Ray sampling rules and removed the finalizer');
   }
 
@@ -265,11 +270,11 @@ export class TracingReconciler {
   }
 
   /** Workloads in the namespace with at least one running pod injected by this XRayTracing. */
-  /** The namespace's live pods as this XRayTracing covers them. */
+  /** The namespace's live pods as this XRayTracing covers them; also exported as the xray_operator_pods gauge. */
   private fleetOf(tracing: XRayTracing, configHash: string): FleetStatus {
     const namespace = tracing.metadata.namespace ?? '';
     const pods = this.deps.caches.pods.list(namespace).filter((pod) => !pod.metadata?.deletionTimestamp && !podHasFinished(pod));
-    return fleetStatus({
+    const fleet = fleetStatus({
       namespace,
       tracing,
       configHash,
@@ -277,6 +282,14 @@ export class TracingReconciler {
       tracings: this.deps.caches.xrayTracings.list(namespace),
       pods: pods.map((pod) => ({ metadata: pod.metadata ?? {} })),
     });
+    const labels = { namespace, xraytracing: tracing.metadata.name ?? '' };
+    for (const state of FLEET_STATES) this.deps.metrics?.fleetPods.set({ ...labels, state }, fleet.pods[state]);
+    return fleet;
+  }
+
+  /** Drops the gauge series of an XRayTracing that is gone. */
+  private forgetFleet(tracing: XRayTracing): void {
+    for (const state of FLEET_STATES) this.deps.metrics?.fleetPods.remove({ namespace: tracing.metadata.namespace ?? '', xraytracing: tracing.metadata.name ?? '', state });
   }
 
   private countInjectedWorkloads(namespace: string, tracingName: string): number {
