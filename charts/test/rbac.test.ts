@@ -70,9 +70,11 @@ describe('the chart RBAC against operator/src/k8s/api-access.ts', () => {
     const webhookConfig = findObject(objects, 'MutatingWebhookConfiguration').metadata.name;
     const webhookRules = rulesOf(objects, 'ClusterRole').filter((rule) => rule.resources?.includes('mutatingwebhookconfigurations'));
     expect(webhookRules.map((rule) => rule.resourceNames)).toEqual([[webhookConfig]]);
-    // `create` cannot be limited by name (the object has none yet); every other namespaced verb is.
+    // `create` and `list` cannot be limited by name (the object has none yet; a list reads a collection); every other
+    // namespaced verb is.
     for (const rule of rulesOf(objects, 'Role')) {
       if (rule.verbs.includes('create')) expect(rule.verbs).toEqual(['create']);
+      else if (rule.verbs.includes('list')) expect(rule.verbs).toEqual(['list']);
       else expect(rule.resourceNames, JSON.stringify(rule)).toHaveLength(1);
     }
   });

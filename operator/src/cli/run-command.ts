@@ -52,6 +52,7 @@ export async function runOperator(config: Readonly<OperatorConfig>): Promise<voi
       region: config.region,
       xrayEndpoint: config.xrayEndpoint,
       operatorNamespace: config.namespace,
+      webhookConfigName: config.webhookConfigName,
       leaseName: config.leaseName,
       leaderElect: config.leaderElect,
       operatorDefaults: config.defaults,

@@ -12,6 +12,7 @@ import { webhookServes, type WebhookSelection } from '../../../core/src/selectio
 import { createClusterCaches } from '../k8s/caches.js';
 import { makeKubeClients } from '../k8s/clients.js';
 import { InformerClusterView } from '../k8s/cluster-view.js';
+import { webhookReachability } from '../k8s/webhook-reachability.js';
 import { detectNativeSidecars } from './cluster-version.js';
 import { TraceDestinationProbe } from '../xray/trace-destination.js';
 import { createEventRecorder } from '../k8s/events.js';
@@ -48,6 +49,8 @@ export interface ControllerConfig {
   ruleBudget?: RuleBudget;
   /** The webhook configuration's selectors; default: everything. */
   webhookSelection?: WebhookSelection;
+  /** The MutatingWebhookConfiguration whose Service must have a ready endpoint before a workload is rolled. */
+  webhookConfigName?: string;
 }
 
 /** Builds the X-Ray API client (tests point it at a fake and give it fixed credentials). */
@@ -115,7 +118,10 @@ export async function startController(options: StartControllerOptions): Promise<
     tracingReconciler: new TracingReconciler({
       clients, caches, configs, sampling, events, logger, resyncPeriodMs, traceDestination, metrics, ruleBudget: config.ruleBudget ?? DEFAULT_RULE_BUDGET,
     }),
-    workloadReconciler: new WorkloadReconciler({ clients, caches, configs, events, logger, metrics, serves }),
+    workloadReconciler: new WorkloadReconciler({
+      clients, caches, configs, events, logger, metrics, serves,
+      ...(config.webhookConfigName ? { webhook: webhookReachability(kubeConfig, config.webhookConfigName, logger) } : {}),
+    }),
   });
   const elector = config.leaderElect
     ? new LeaderElector({

@@ -67,6 +67,10 @@ export const API_ACCESS: readonly ApiAccess[] = Object.freeze([
     why: 'certs: keep the webhook caBundle current',
   },
   {
+    apiGroup: 'discovery.k8s.io', resource: 'endpointslices', verbs: ['list'], scope: 'operatorNamespace',
+    why: 'controller: roll a workload only once the webhook Service has a ready endpoint (its new pods would be admitted plain otherwise)',
+  },
+  {
     apiGroup: '', resource: 'secrets', verbs: ['get', 'create', 'update'], scope: 'operatorNamespace',
     why: 'certs: the self-managed CA and serving certificate',
   },

@@ -16,7 +16,7 @@ const optedInDeployment = (namespace: string, templateLabels: Record<string, str
   spec: { selector: {}, template: { metadata: { labels: templateLabels } } },
 });
 
-function reconcilerFor(workload: Workload, cached: { pods?: V1Pod[]; tracings?: XRayTracing[] } = {}) {
+function reconcilerFor(workload: Workload, cached: { pods?: V1Pod[]; tracings?: XRayTracing[]; webhookReady?: boolean } = {}) {
   const patches: unknown[] = [];
   const events: string[] = [];
   const byName = (name: string, namespace?: string) => (workload.metadata?.name === name && workload.metadata.namespace === namespace ? workload : undefined);
@@ -40,6 +40,7 @@ function reconcilerFor(workload: Workload, cached: { pods?: V1Pod[]; tracings?: 
     events: recorder,
     logger: pino({ level: 'silent' }),
     serves: (namespace, labels) => webhookServes(selection, namespace, undefined, labels),
+    ...(cached.webhookReady === undefined ? {} : { webhook: { ready: () => Promise.resolve(cached.webhookReady!) } }),
   });
   return { reconciler, patches, events };
 }
@@ -91,5 +92,19 @@ describe('WorkloadReconciler and pods the webhook skipped', () => {
     await reconciler.reconcile('Deployment/shop/web');
     expect(patches).toHaveLength(1);
     expect(events).toEqual(['RolledForMissedInjection']);
+  });
+});
+
+describe('WorkloadReconciler and the webhook\'s reachability', () => {
+  it('holds a roll back while the webhook Service has no ready endpoint, and asks again soon', async () => {
+    const { reconciler, patches } = reconcilerFor(optedInDeployment('shop', { app: 'web' }), { webhookReady: false });
+    expect(await reconciler.reconcile('Deployment/shop/web')).toEqual({ requeueAfterMs: 5_000 });
+    expect(patches).toEqual([]);
+  });
+
+  it('rolls once the webhook is reachable', async () => {
+    const { reconciler, patches } = reconcilerFor(optedInDeployment('shop', { app: 'web' }), { webhookReady: true });
+    await reconciler.reconcile('Deployment/shop/web');
+    expect(patches).toHaveLength(1);
   });
 });

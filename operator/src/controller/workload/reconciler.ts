@@ -9,6 +9,7 @@ import { isInjected, selectTracing, type SkipReason } from '../../../../core/src
 import type { KubeClients } from '../../k8s/clients.js';
 import type { ClusterCaches, Workload, WorkloadKind } from '../../k8s/caches.js';
 import type { EventRecorder } from '../../k8s/events.js';
+import type { WebhookReachability } from '../../k8s/webhook-reachability.js';
 import { isNotFound } from '../../k8s/errors.js';
 import { mergePatch } from '../../k8s/patch.js';
 import { podHasFinished } from '../../k8s/pod-phase.js';
@@ -34,7 +35,12 @@ export interface WorkloadReconcilerDeps {
    * objectSelector). A workload it cannot see is never rolled: its new pods would come up uninjected all the same.
    */
   serves?: (namespace: string, templateLabels: Readonly<Record<string, string>> | undefined) => boolean;
+  /** Whether new pods would reach the webhook now; rolls wait until they would. Absent: always. */
+  webhook?: WebhookReachability;
 }
+
+/** How soon a roll held back for an unreachable webhook is tried again. */
+const WEBHOOK_WAIT_MS = 5_000;
 
 function isLive(pod: V1Pod): boolean {
   return !pod.metadata?.deletionTimestamp && !podHasFinished(pod);
@@ -62,6 +68,12 @@ export class WorkloadReconciler {
       now: this.now(),
     });
     if (isEmptyPlan(plan)) return {};
+    // Any pod template change rolls the workload (a roll for a reason, or the opt-in copied onto the template).
+    const rolls = Object.keys(plan.templateAnnotations).length > 0;
+    if (rolls && this.deps.webhook && !(await this.deps.webhook.ready())) {
+      this.deps.logger.info({ namespace: ref.namespace, name: ref.name, operation: 'workload', rolls: plan.rolls }, 'Held back a roll: the webhook has no ready endpoint yet');
+      return { requeueAfterMs: WEBHOOK_WAIT_MS };
+    }
     if (!(await this.apply(ref.kind, workload, plan))) return {};
     const involved = { apiVersion: OWNER_API_VERSIONS[ref.kind], kind: ref.kind, namespace: ref.namespace, name: ref.name, uid: workload.metadata?.uid };
     for (const event of plan.events) await this.deps.events.record(involved, event.type, event.reason, event.message);
