@@ -53,6 +53,9 @@ export function appPodSpec(options: AppPodOptions): V1PodSpec {
   return {
     securityContext: { runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: 'RuntimeDefault' } },
     ...(options.restartPolicy ? { restartPolicy: options.restartPolicy } : {}),
+    // The apps do not handle SIGTERM (node as PID 1 ignores it): a replaced pod would otherwise hold its rollout
+    // for the default 30 s before the kubelet kills it.
+    terminationGracePeriodSeconds: 3,
     // A Job's pod is done when its app is: only the app, not a second long-running container.
     containers: (options.credentialsAgent ?? serve) ? [app, credentials] : [app],
   };
