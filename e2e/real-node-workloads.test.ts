@@ -131,12 +131,10 @@ describe('ES-module and CommonJS apps on Node.js 20 and 22', () => {
 describe('an operator scaled to zero and back', () => {
   const NAMESPACE = 'late';
 
-  // Skipped: a race in the operator that only a real node shows. The new leader rolls the workload for its missed
-  // injection as soon as it leads (plan.ts missedInjectionRoll), before its own pod is Ready, so the webhook's Service
-  // has no endpoint yet: the rolled pod is admitted plain again (failurePolicy Ignore), and the operator never rolls
-  // twice (MissedInjectionPersists). Seen in a full `npm run test:e2e`; passed in 3 of 4 runs. Enable once the roll
-  // waits for the webhook to be reachable through its Service.
-  it.skip('admits pods uninstrumented while it is away, then rolls the workload once to injected pods', async () => {
+  // This scenario found a race: the new leader rolled the workload before its own pod was Ready, so the webhook's
+  // Service had no endpoint and the rolled pod was admitted plain again. Rolls now wait for a ready endpoint
+  // (operator/src/k8s/webhook-reachability.ts).
+  it('admits pods uninstrumented while it is away, then rolls the workload once to injected pods', async () => {
     await tracedRestrictedNamespace(NAMESPACE);
     const { controlPlane } = bed();
     const { kc } = controlPlane;

@@ -46,6 +46,9 @@ export function realNodeChartValues(controlPlane: ControlPlane, node: TestNode, 
   return {
     clusterName: 'e2e',
     'aws.region': E2E_REGION,
+    // The emulator listens on the bed's bridge over plain http: allowed exactly, as a platform team would allow a
+    // VPC endpoint (brackets, not backslashes, which helm's --set parser would eat).
+    'aws.endpointAllowPattern': fakeXRay.endpoint.replaceAll('.', '[.]'),
     'image.repository': repositoryOf(E2E_IMAGES.operator),
     'image.tag': tagOf(E2E_IMAGES.operator),
     'image.pullPolicy': 'Never',
