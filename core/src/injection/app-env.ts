@@ -4,7 +4,7 @@ import type { V1EnvVar } from '@kubernetes/client-node';
 import { CollectorPorts, Env } from '../constants.js';
 import type { ResolvedSpec } from '../api/types.js';
 import type { ConfigMapLike } from '../ports.js';
-import { isUserSet, literal } from './env-sources.js';
+import { effectiveEnv, literal } from './env-sources.js';
 import { orderForReferences } from './env-order.js';
 import { extendNodeOptions } from './node-options.js';
 import type { ResourceAttributeFacts } from './resource-attributes.js';
@@ -63,10 +63,11 @@ function derivedEnv(input: AppEnvInput, resourceAttributes: V1EnvVar[], sampler:
 
 /** The instrumented env of one container, or why it was skipped. */
 export function appContainerEnv(input: AppEnvInput): AppEnvResult {
-  const nodeOptions = extendNodeOptions(input.container, input.getConfigMap);
+  const effective = effectiveEnv(input.container, input.getConfigMap);
+  const nodeOptions = extendNodeOptions(effective);
   if (!nodeOptions.ok) return nodeOptions;
-  const attributes = withResourceAttributes(nodeOptions.env, input);
-  const userSet = (name: string): boolean => isUserSet(input.container, name, input.getConfigMap);
+  const attributes = withResourceAttributes(nodeOptions.env, { effective, spec: input.spec, attributes: input.attributes });
+  const userSet = (name: string): boolean => effective.isUserSet(name);
   const samplerSetByUser = userSet(Env.tracesSampler) || userSet(Env.tracesSamplerArg);
   const sampler = samplerSetByUser ? { env: [], warnings: [] } : samplerEnv(input.spec, input.plan);
   const ours = derivedEnv(input, attributes.appended, sampler.env);

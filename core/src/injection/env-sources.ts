@@ -67,25 +67,50 @@ function fromEnvFromSources(
   return { source: { kind: 'none' }, index: -1 };
 }
 
-/** Where `name` gets its value in `container`. */
-export function envSource(container: ContainerLike, name: string, getConfigMap: (name: string) => ConfigMapLike | undefined): EnvSource {
-  const env = container.env ?? [];
-  const index = lastExplicitIndex(env, name);
-  const entry = env[index];
-  if (entry) {
-    if (entry.valueFrom) return { kind: 'valueFrom', index, optional: valueFromIsOptional(entry) };
-    return { kind: 'literal', index, value: entry.value ?? '' };
-  }
-  return fromEnvFrom(container, name, getConfigMap);
+/**
+ * A container's environment as the user wrote it, worked out once: where each variable gets its value. Every step of
+ * the injection asks this one view (never the env array another step has already changed), so the answers do not
+ * depend on the order in which the steps run. Indexes are those of the user's `env`.
+ */
+export interface EffectiveEnv {
+  readonly container: ContainerLike;
+  /** Where `name` gets its value. */
+  source(name: string): EnvSource;
+  /**
+   * Whether the user set `name` (explicitly or through a ConfigMap the engine can read). Opaque sources do not count:
+   * every un-prefixed Secret "might" define every variable, and treating that as set would disable injection.
+   */
+  isUserSet(name: string): boolean;
 }
 
-/**
- * Whether the user set `name` (explicitly or through a ConfigMap the engine can read). Opaque sources do not count:
- * every un-prefixed Secret "might" define every variable, and treating that as set would disable injection.
- */
-export function isUserSet(container: ContainerLike, name: string, getConfigMap: (name: string) => ConfigMapLike | undefined): boolean {
-  const kind = envSource(container, name, getConfigMap).kind;
-  return kind === 'literal' || kind === 'valueFrom' || kind === 'configMap';
+export function effectiveEnv(container: ContainerLike, getConfigMap: (name: string) => ConfigMapLike | undefined): EffectiveEnv {
+  const env = container.env ?? [];
+  // Kubelet takes the last explicit entry of a name.
+  const lastIndex = new Map<string, number>();
+  env.forEach((entry, index) => lastIndex.set(entry.name, index));
+  const sources = new Map<string, EnvSource>();
+  const resolve = (name: string): EnvSource => {
+    const index = lastIndex.get(name);
+    const entry = index === undefined ? undefined : env[index];
+    if (index !== undefined && entry) {
+      if (entry.valueFrom) return { kind: 'valueFrom', index, optional: valueFromIsOptional(entry) };
+      return { kind: 'literal', index, value: entry.value ?? '' };
+    }
+    return fromEnvFrom(container, name, getConfigMap);
+  };
+  const source = (name: string): EnvSource => {
+    let found = sources.get(name);
+    if (!found) sources.set(name, (found = resolve(name)));
+    return found;
+  };
+  return {
+    container,
+    source,
+    isUserSet(name) {
+      const kind = source(name).kind;
+      return kind === 'literal' || kind === 'valueFrom' || kind === 'configMap';
+    },
+  };
 }
 
 /**

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { NODE_OPTIONS_PRELOAD } from '../constants.js';
 import type { ConfigMapLike } from '../ports.js';
+import { effectiveEnv } from './env-sources.js';
 import { extendNodeOptions, USER_NODE_OPTIONS_ENV } from './node-options.js';
 import type { ContainerLike } from './types.js';
 
@@ -8,7 +9,7 @@ const configMaps: Record<string, ConfigMapLike> = {
   rt: { metadata: { name: 'rt' }, data: { NODE_OPTIONS: '--x=$(Y)' } },
   huge: { metadata: { name: 'huge' }, data: { other: '' }, incomplete: true },
 };
-const extend = (container: Omit<ContainerLike, 'name'>) => extendNodeOptions({ name: 'app', ...container }, (name) => configMaps[name]);
+const extend = (container: Omit<ContainerLike, 'name'>) => extendNodeOptions(effectiveEnv({ name: 'app', ...container }, (name) => configMaps[name]));
 
 describe('extendNodeOptions', () => {
   it('appends a new entry when the user has none (ours, free to move)', () => {

@@ -1,8 +1,7 @@
 // Extends a container's NODE_OPTIONS with the preload, wherever the user's value comes from, or says why it cannot.
 import type { V1EnvVar } from '@kubernetes/client-node';
 import { Env, NODE_OPTIONS_PRELOAD } from '../constants.js';
-import type { ConfigMapLike } from '../ports.js';
-import { envSource, escapeForKubelet, extendValueFromEntry, replaceAt, type EnvSource } from './env-sources.js';
+import { escapeForKubelet, extendValueFromEntry, replaceAt, type EffectiveEnv, type EnvSource } from './env-sources.js';
 import type { ContainerLike } from './types.js';
 
 /** Holds the user's `valueFrom` NODE_OPTIONS so ours can extend it with `$(…)`. */
@@ -51,9 +50,10 @@ function overrideOpaque(container: ContainerLike, env: V1EnvVar[], source: Extra
  * The container's env with NODE_OPTIONS carrying the preload. Returns `ok: false` when the value cannot be extended
  * safely (an optional `valueFrom`: if absent, kubelet would pass a literal `$(…)` to node, which refuses to start).
  */
-export function extendNodeOptions(container: ContainerLike, getConfigMap: (name: string) => ConfigMapLike | undefined): NodeOptionsResult {
+export function extendNodeOptions(effective: EffectiveEnv): NodeOptionsResult {
+  const { container } = effective;
   const env = container.env ?? [];
-  const source = envSource(container, Env.nodeOptions, getConfigMap);
+  const source = effective.source(Env.nodeOptions);
   switch (source.kind) {
     case 'none':
       return appendedEnv(env, NODE_OPTIONS_PRELOAD);

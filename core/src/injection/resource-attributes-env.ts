@@ -4,9 +4,8 @@
 import type { V1EnvVar } from '@kubernetes/client-node';
 import { Env } from '../constants.js';
 import type { ResolvedSpec } from '../api/types.js';
-import type { ConfigMapLike } from '../ports.js';
 import { withoutRejectedEntries } from './attribute-format.js';
-import { envSource, escapeForKubelet, extendValueFromEntry, lastExplicitIndex, literal, unescapeForKubelet, type EnvSource } from './env-sources.js';
+import { escapeForKubelet, extendValueFromEntry, lastExplicitIndex, literal, unescapeForKubelet, type EffectiveEnv, type EnvSource } from './env-sources.js';
 import { derivedAttributes, mergeAttributes, namespaceBinding, type ResourceAttributeFacts } from './resource-attributes.js';
 import type { ContainerLike } from './types.js';
 
@@ -14,10 +13,10 @@ import type { ContainerLike } from './types.js';
 export const USER_RESOURCE_ATTRIBUTES_ENV = 'XRAY_OPERATOR_USER_OTEL_RESOURCE_ATTRIBUTES';
 
 export interface ResourceAttributesInput {
-  container: ContainerLike;
+  /** The user's env, worked out once for the container. */
+  effective: EffectiveEnv;
   spec: ResolvedSpec;
   attributes: ResourceAttributeFacts;
-  getConfigMap: (name: string) => ConfigMapLike | undefined;
 }
 
 export interface ResourceAttributesStep {
@@ -60,7 +59,7 @@ function readableUserValue(value: string, container: ContainerLike, asSeen?: (en
 function placeAttributes(env: V1EnvVar[], input: ResourceAttributesInput, source: EnvSource, ours: [string, string][]): ResourceAttributesStep {
   switch (source.kind) {
     case 'literal': {
-      const user = readableUserValue(source.value, input.container, unescapeForKubelet);
+      const user = readableUserValue(source.value, input.effective.container, unescapeForKubelet);
       // NODE_OPTIONS may have added entries before this one; find it again by name (last one wins in kubelet).
       const index = lastExplicitIndex(env, Env.resourceAttributes);
       const merged = [...env];
@@ -68,7 +67,7 @@ function placeAttributes(env: V1EnvVar[], input: ResourceAttributesInput, source
       return { env: merged, appended: [], warnings: user.warnings };
     }
     case 'configMap': {
-      const user = readableUserValue(source.value, input.container);
+      const user = readableUserValue(source.value, input.effective.container);
       return { env, appended: [literal(Env.resourceAttributes, mergeAttributes(escapeForKubelet(user.value), ours))], warnings: user.warnings };
     }
     case 'valueFrom':
@@ -81,8 +80,8 @@ function placeAttributes(env: V1EnvVar[], input: ResourceAttributesInput, source
 
 /** Extends the user's OTEL_RESOURCE_ATTRIBUTES (their keys win), or adds ours. */
 export function withResourceAttributes(env: V1EnvVar[], input: ResourceAttributesInput): ResourceAttributesStep {
-  const source = envSource(input.container, Env.resourceAttributes, input.getConfigMap);
-  if (source.kind === 'valueFrom' && source.optional) return unextendable(env, input.container);
+  const source = input.effective.source(Env.resourceAttributes);
+  if (source.kind === 'valueFrom' && source.optional) return unextendable(env, input.effective.container);
   const ours = derivedAttributes(input.attributes, input.spec);
   const step = placeAttributes(env, input, source, ours.attributes);
   return { ...step, warnings: [...ours.warnings, ...step.warnings] };
