@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { ExporterChoice, ExportMode } from '../api/types.js';
-import { decideExport, type AccountExportState } from './export-decision.js';
+import { decideAccountExport, type AccountExportState } from './export-decision.js';
 
 const searchOn: AccountExportState = { known: true, destination: 'CloudWatchLogs', status: 'ACTIVE', transactionSearch: true };
 const searchPending: AccountExportState = { known: true, destination: 'CloudWatchLogs', status: 'PENDING', transactionSearch: false };
 const xrayOnly: AccountExportState = { known: true, destination: 'XRay', status: 'ACTIVE', transactionSearch: false };
 const denied: AccountExportState = { known: false, reason: 'AccessDenied', message: 'Not allowed' };
 
-describe('decideExport', () => {
+describe('decideAccountExport', () => {
   it.each<[string, ExporterChoice, AccountExportState | undefined, ExportMode | undefined, ExportMode, string, string, boolean]>([
     ['explicit xray never asks', 'xray', undefined, undefined, 'xray', 'True', 'XRayExporter', false],
     ['otlp with Transaction Search', 'otlp', searchOn, undefined, 'otlp', 'True', 'OTLPExporter', false],
@@ -19,7 +19,7 @@ describe('decideExport', () => {
     ['auto without permission falls back to xray, with a warning', 'auto', denied, undefined, 'xray', 'False', 'AccountStateUnknown', false],
     ['auto keeps otlp through an outage instead of rolling every workload', 'auto', denied, 'otlp', 'otlp', 'False', 'AccountStateUnknown', false],
   ])('%s', (_name, choice, account, previous, mode, status, reason, blocking) => {
-    const decision = decideExport(choice, account, previous);
+    const decision = decideAccountExport(choice, account, previous);
     expect(decision).toMatchObject({ mode, blocking, condition: { status, reason } });
     expect(decision.condition.message.length).toBeGreaterThan(20);
   });

@@ -19,7 +19,7 @@ const destinationText = (state: Extract<AccountExportState, { known: true }>): s
  * `previous` is the mode status recorded: auto keeps it while the account cannot be read, so a brief AWS outage does
  * not flip (and roll) every injected workload.
  */
-export function decideExport(choice: ExporterChoice, account: AccountExportState | undefined, previous?: ExportMode): ExportDecision {
+export function decideAccountExport(choice: ExporterChoice, account: AccountExportState | undefined, previous?: ExportMode): ExportDecision {
   if (choice === 'xray') {
     return { mode: 'xray', blocking: false, condition: { status: 'True', reason: 'XRayExporter', message: 'Collectors export with the awsxray exporter (PutTraceSegments)' } };
   }

@@ -6,7 +6,7 @@ import type { FleetStatus, ResolvedSpec, XRayTracing, XRayTracingStatus } from '
 import { renderCollectorConfigYaml } from '../../../../core/src/collector/render.js';
 import { workloadOf } from '../../../../core/src/injection/index.js';
 import { allocateRuleBudget, type RuleBudget, type RuleDemand } from '../../../../core/src/sampling/budget.js';
-import { decideExport, type AccountExportState } from '../../../../core/src/collector/export-decision.js';
+import { decideAccountExport, type AccountExportState } from '../../../../core/src/collector/export-decision.js';
 import { fleetStatus } from '../../../../core/src/fleet/fleet-status.js';
 import type { KubeClients } from '../../k8s/clients.js';
 import type { ControllerMetrics } from '../../metrics/controller-metrics.js';
@@ -96,7 +96,7 @@ export class TracingReconciler {
     const choice = config.spec.collector.exporter;
     const account = choice === 'xray' ? undefined : await this.deps.traceDestination.get();
     await this.writeStatus(current, {
-      export: decideExport(choice, account, current.status?.exportMode),
+      export: decideAccountExport(choice, account, current.status?.exportMode),
       valid: true,
       spec: config.spec,
       configHash: config.configHash,

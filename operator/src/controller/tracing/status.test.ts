@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolveSpec } from '../../../../core/src/api/defaults.js';
 import type { XRayTracingStatus } from '../../../../core/src/api/types.js';
-import { decideExport } from '../../../../core/src/collector/export-decision.js';
+import { decideAccountExport } from '../../../../core/src/collector/export-decision.js';
 import { conditionTransitions } from './conditions.js';
 import { computeStatus, samplingSummary, statusMergePatch, type TracingObservation } from './status.js';
 
@@ -17,7 +17,7 @@ function valid(overrides: Partial<Extract<TracingObservation, { valid: true }>> 
     configHash: 'abc123',
     collectorConfigMap: { ok: true, name: 'xray-collector-default' },
     sampling: { ok: true, rules: [{ name: 'default', ruleName: 'default-1234abcd', ruleARN: 'arn:rule' }], clusterName: 'prod' },
-    export: decideExport('auto', { known: true, destination: 'XRay', status: 'ACTIVE', transactionSearch: false }),
+    export: decideAccountExport('auto', { known: true, destination: 'XRay', status: 'ACTIVE', transactionSearch: false }),
     injectedWorkloads: 2,
     fleet: {
       pods: { selected: 3, current: 2, outdated: 1, skipped: 0, uninjected: 0 },
@@ -134,7 +134,7 @@ describe('conditionTransitions', () => {
 
 describe('the export in status', () => {
   it('records the resolved mode and an ExportReady condition, without failing Ready for auto\'s fallback', () => {
-    const fallback = computeStatus(undefined, valid({ export: decideExport('auto', { known: false, reason: 'AccessDenied', message: 'Not allowed to read' }) }), 1, t0);
+    const fallback = computeStatus(undefined, valid({ export: decideAccountExport('auto', { known: false, reason: 'AccessDenied', message: 'Not allowed to read' }) }), 1, t0);
     expect(fallback.exportMode).toBe('xray');
     expect(conditionOf(fallback, 'ExportReady')).toMatchObject({ status: 'False', reason: 'AccountStateUnknown' });
     expect(conditionOf(fallback, 'Ready')?.status).toBe('True');
@@ -142,7 +142,7 @@ describe('the export in status', () => {
 
   it('fails Ready when an explicit otlp export would lose spans for lack of Transaction Search', () => {
     const pending = { known: true as const, destination: 'CloudWatchLogs', status: 'PENDING', transactionSearch: false };
-    const status = computeStatus(undefined, valid({ export: decideExport('otlp', pending) }), 1, t0);
+    const status = computeStatus(undefined, valid({ export: decideAccountExport('otlp', pending) }), 1, t0);
     expect(status.exportMode).toBe('otlp');
     expect(conditionOf(status, 'Ready')).toMatchObject({ status: 'False', reason: 'TransactionSearchInactive' });
   });
