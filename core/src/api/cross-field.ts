@@ -3,6 +3,7 @@
 import { SAMPLING_NAMESPACE_ATTRIBUTE } from '../constants.js';
 import { isReservedResourceAttribute } from './reserved-attributes.js';
 import { RESERVED_KEYS_MESSAGE, ResourceAttributeLimits, SamplingLimits } from './schema.js';
+import { selectionErrors } from './selection-schema.js';
 import type { XRayTracingSpec } from './types.js';
 
 export interface FieldError {
@@ -100,6 +101,7 @@ const CHECKS: readonly Check[] = [
   resourceAttributeKeys,
   envNames,
   w3cIdsNeedOtlp,
+  selectionErrors,
 ];
 
 /** Every cross-field error of a schema-valid spec. */

@@ -4,6 +4,7 @@
 import { API_GROUP, API_VERSION, SAMPLING_NAMESPACE_ATTRIBUTE, XRAY_TRACING_KIND, XRAY_TRACING_PLURAL, XRAY_TRACING_SHORT_NAME } from '../constants.js';
 import type { JSONSchema } from './schema-builders.js';
 import { bool, int, list, num, obj, pullPolicy, quantity, resourceRequirements, str, stringMap } from './schema-builders.js';
+import { SELECTION_SPEC_RULES, selectionProperties } from './selection-schema.js';
 import { statusSchema } from './status-schema.js';
 import { RESERVED_KEYS_RULE, reservedAttributesText } from './reserved-attributes.js';
 
@@ -277,8 +278,9 @@ const resourceAttributesSchema = stringMap(
 );
 
 export const specSchema: JSONSchema = obj(
-  'Desired tracing for the Node.js workloads of this namespace that opt in with the xray-operator.dev/inject-nodejs annotation.',
+  'Desired tracing for the Node.js workloads of this namespace that opt in with the xray-operator.dev/inject-nodejs annotation or that selector/selectAll select.',
   {
+    ...selectionProperties,
     serviceNaming: serviceNamingSchema,
     resourceAttributes: resourceAttributesSchema,
     propagators: list(
@@ -311,6 +313,7 @@ export const specSchema: JSONSchema = obj(
         fieldPath: '.instrumentation.traceIds',
         reason: 'FieldValueInvalid',
       },
+      ...SELECTION_SPEC_RULES,
     ],
   },
 );

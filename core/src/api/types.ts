@@ -1,5 +1,6 @@
 // The XRayTracing v1alpha1 API as TypeScript types. The CRD schema (core/src/api/schema.ts → crds/) describes
 // the same shape; validation (core/src/api/validate.ts) checks an object against it and applies defaults.
+import type { LabelSelector } from '../selection/label-selector.js';
 
 export type Quantity = string;
 
@@ -117,7 +118,7 @@ export interface RolloutSpec {
   restartOnChange?: boolean;
 }
 
-export interface XRayTracingSpec {
+export interface XRayTracingSpec extends WorkloadSelectionSpec {
   serviceNaming?: ServiceNamingSpec;
   resourceAttributes?: Record<string, string>;
   propagators?: Propagator[];
@@ -125,6 +126,31 @@ export interface XRayTracingSpec {
   collector?: CollectorSpec;
   sampling?: SamplingSpec;
   rollout?: RolloutSpec;
+}
+
+// Which workloads an XRayTracing selects by itself, besides the inject-nodejs annotation (docs/selection.md;
+// core/src/selection/tracing-selection.ts decides).
+export type SelectableWorkloadKind = 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'ReplicaSet' | 'Job' | 'CronJob';
+
+export interface WorkloadNameSpec {
+  name: string;
+  /** Absent: a workload of any kind with that name. */
+  kind?: SelectableWorkloadKind;
+}
+
+export interface ExcludeSpec {
+  /** Pods (pod templates) whose labels match are not selected. */
+  selector?: LabelSelector;
+  workloads?: WorkloadNameSpec[];
+}
+
+export interface WorkloadSelectionSpec {
+  /** Pods whose labels (their template's) match are selected without an annotation. */
+  selector?: LabelSelector;
+  /** Every pod of the namespace is selected without an annotation. */
+  selectAll?: boolean;
+  /** Left out of selector and selectAll (and of a namespace-wide opt-in to this XRayTracing). */
+  exclude?: ExcludeSpec;
 }
 
 export interface Condition {

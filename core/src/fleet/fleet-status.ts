@@ -2,7 +2,7 @@
 // why not the others", per pod and per workload, for the XRayTracing's status. Pure: pods in, counts out.
 import { Annotations } from '../constants.js';
 import type { FleetStatus, PodCounts, PodState, WorkloadState, XRayTracing } from '../api/types.js';
-import { selectTracing } from '../injection/opt-in.js';
+import { podSubject, selectTracing } from '../selection/tracing-selection.js';
 import type { PodMetadataLike } from '../injection/types.js';
 import { podDisplayName, workloadOf } from '../injection/workload.js';
 
@@ -44,7 +44,7 @@ export function fleetStatus(input: FleetInput): FleetStatus {
   const skippedReasons: Record<string, number> = {};
   const byWorkload = new Map<string, WorkloadState>();
   for (const pod of input.pods) {
-    const selection = selectTracing(pod.metadata.annotations, input.namespaceAnnotations, input.tracings, input.namespace);
+    const selection = selectTracing(podSubject(pod.metadata, input.namespace, input.namespaceAnnotations), input.tracings);
     const selects = selection.kind === 'selected' && selection.tracing.metadata.name === tracingName;
     const found = stateOf(pod, tracingName, input.configHash, selects);
     if (!found) continue;

@@ -3,7 +3,7 @@ import type { ResolvedSpec, XRayTracing } from '../api/types.js';
 import type { ClusterView } from '../ports.js';
 import { alreadyInjectedOutcome, injectPod } from './inject-pod.js';
 import { recordingView, type ViewLookup } from '../cluster-view/recording-view.js';
-import { selectTracing, type TracingSelection } from './opt-in.js';
+import { podSubject, selectTracing, templateSubject, type TracingSelection } from '../selection/tracing-selection.js';
 import type { InjectionContext, InjectionOutcome, V1PodLike, V1PodTemplateLike, WorkloadRef } from './types.js';
 
 /** Turns a validated XRayTracing into its resolved spec (the edge validates and caches). */
@@ -13,7 +13,8 @@ type WorkloadOfTemplate = WorkloadRef & { annotations?: Record<string, string> }
 
 function selectFor(pod: V1PodLike, namespace: string, view: ClusterView, workload?: WorkloadOfTemplate): TracingSelection {
   const namespaceAnnotations = view.getNamespace(namespace)?.metadata.annotations;
-  return selectTracing(pod.metadata?.annotations, namespaceAnnotations, view.listXRayTracings(namespace), namespace, workload ? (workload.annotations ?? {}) : undefined);
+  const subject = workload ? templateSubject(pod.metadata, workload, namespace, namespaceAnnotations) : podSubject(pod.metadata, namespace, namespaceAnnotations);
+  return selectTracing(subject, view.listXRayTracings(namespace));
 }
 
 function injectSelection(

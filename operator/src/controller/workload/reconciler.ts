@@ -5,7 +5,7 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { Annotations, OWNER_API_VERSIONS } from '../../../../core/src/constants.js';
-import { isInjected, selectTracing, type SkipReason } from '../../../../core/src/injection/index.js';
+import { isInjected, podSubject, selectTracing, type SkipReason } from '../../../../core/src/injection/index.js';
 import type { KubeClients } from '../../k8s/clients.js';
 import type { ClusterCaches, Workload, WorkloadKind } from '../../k8s/caches.js';
 import type { EventRecorder } from '../../k8s/events.js';
@@ -87,7 +87,7 @@ export class WorkloadReconciler {
       .list(namespace)
       .filter((pod) => isLive(pod) && workloadKeyOfPod(pod) === key)
       .map((pod) => {
-        const selection = selectTracing(pod.metadata?.annotations, namespaceAnnotations, tracings, namespace);
+        const selection = selectTracing(podSubject(pod.metadata, namespace, namespaceAnnotations), tracings);
         // A pod the webhook saw and skipped for a reason of its own (Windows, a name conflict…) would be skipped again by
         // a roll; one skipped for want of an XRayTracing that exists now is worth rolling.
         const skipped = pod.metadata?.annotations?.[Annotations.injectionSkipped];
