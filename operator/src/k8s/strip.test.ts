@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { V1ConfigMap, V1Deployment, V1Pod } from '@kubernetes/client-node';
 import { Annotations, InjectedNames, Labels, MANAGED_BY_VALUE } from '../../../core/src/constants.js';
-import { INCOMPLETE_ANNOTATION, MAX_CACHED_CONFIGMAP_KEY_BYTES, MAX_CACHED_CONFIGMAP_VALUE, stripConfigMap, stripPod, stripWorkload } from './strip.js';
+import { INCOMPLETE_ANNOTATION, MAX_CACHED_CONFIGMAP_KEY_BYTES, MAX_CACHED_CONFIGMAP_VALUE, MAX_CACHED_POD_LABEL_CHARS, stripConfigMap, stripPod, stripWorkload } from './strip.js';
 
 const managedFields = [{ manager: 'kubectl', operation: 'Update', fieldsV1: { 'f:metadata': {} } }];
 
@@ -25,7 +25,7 @@ describe('stripPod', () => {
     status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] },
   };
 
-  it('keeps what the reconcilers read: our annotations, revision labels, owners, container names, phase', () => {
+  it('keeps what the reconcilers read: our annotations, labels (selectors match them), owners, container names, phase', () => {
     expect(stripPod(pod)).toEqual({
       metadata: {
         name: 'web-7d9f-abcde',
@@ -35,13 +35,18 @@ describe('stripPod', () => {
         generation: undefined,
         creationTimestamp: undefined,
         deletionTimestamp: undefined,
-        labels: { 'pod-template-hash': '7d9f' },
+        labels: { app: 'web', 'pod-template-hash': '7d9f', team: 'a' },
         annotations: { [Annotations.injected]: 'default/abc' },
         ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-7d9f', uid: 'rs1', controller: true }],
       },
       spec: { containers: [{ name: 'app' }], initContainers: [{ name: InjectedNames.initContainer }] },
       status: { phase: 'Running' },
     });
+  });
+
+  it('keeps only the revision labels of a pod whose labels exceed the bound', () => {
+    const labels = { 'pod-template-hash': '7d9f', big: 'x'.repeat(MAX_CACHED_POD_LABEL_CHARS) };
+    expect(stripPod({ ...pod, metadata: { ...pod.metadata, labels } }).metadata?.labels).toEqual({ 'pod-template-hash': '7d9f' });
   });
 });
 

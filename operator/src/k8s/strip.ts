@@ -7,6 +7,12 @@ import type { XRayTracing } from '../../../core/src/api/types.js';
 /** Pod labels the controller reads: which revision of its workload a pod belongs to. */
 const REVISION_LABELS: readonly string[] = [Labels.podTemplateHash, Labels.controllerRevisionHash];
 /**
+ * XRayTracing selectors match pod labels, so the controller counts and rolls from them: a pod's labels are kept
+ * while they total at most this many characters (Kubernetes bounds each label, not their number). Beyond it only
+ * the revision labels are kept, and such a pod is counted as if no selector matched it.
+ */
+export const MAX_CACHED_POD_LABEL_CHARS = 4096;
+/**
  * What the cache keeps of a ConfigMap is bounded whatever a tenant puts in it (a ConfigMap holds up to 1 MiB). The
  * engine reads ConfigMaps only through `envFrom`: whether a key is set (any env var it might add), and the value of
  * NODE_OPTIONS and OTEL_RESOURCE_ATTRIBUTES, whose keys are suffixes of those names once a prefix is applied. So keys
@@ -44,12 +50,17 @@ function metaWithoutManagedFields(meta: V1ObjectMeta | undefined): V1ObjectMeta 
   return { ...baseMeta(meta), labels: meta?.labels, annotations: meta?.annotations, ownerReferences: meta?.ownerReferences, finalizers: meta?.finalizers };
 }
 
+function boundedLabels(labels: Record<string, string> | undefined): Record<string, string> | undefined {
+  const size = Object.entries(labels ?? {}).reduce((sum, [key, value]) => sum + key.length + value.length, 0);
+  return size <= MAX_CACHED_POD_LABEL_CHARS ? labels : pick(labels, (key) => REVISION_LABELS.includes(key));
+}
+
 export function stripPod(pod: V1Pod): V1Pod {
   const meta = pod.metadata;
   return {
     metadata: {
       ...baseMeta(meta),
-      labels: pick(meta?.labels, (key) => REVISION_LABELS.includes(key)),
+      labels: boundedLabels(meta?.labels),
       annotations: pick(meta?.annotations, (key) => key.startsWith(ANNOTATION_PREFIX)),
       ownerReferences: meta?.ownerReferences?.map(({ apiVersion, kind, name, uid, controller }) => ({ apiVersion, kind, name, uid, controller })),
     },
