@@ -31,6 +31,11 @@ export const Annotations = {
   propagatedFromWorkload: `${ANNOTATION_PREFIX}propagated-inject-nodejs`,
   /** Written by the controller on a workload: the `<xrayTracingName>/<configHash>` it last rolled the workload for. */
   rolledForConfig: `${ANNOTATION_PREFIX}rolled-for-config`,
+  /**
+   * Written by the controller on each selected Deployment, StatefulSet and DaemonSet (its metadata, never its pod
+   * template): injected, outdated, uninjected, no-pods or skipped:<reason> (core/src/fleet/workload-record.ts).
+   */
+  tracingState: `${ANNOTATION_PREFIX}tracing-state`,
   /** Written by the controller on a workload: when it rolled it because pods were admitted without injection. */
   missedInjectionRolledAt: `${ANNOTATION_PREFIX}missed-injection-rolled-at`,
   /**

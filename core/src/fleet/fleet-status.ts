@@ -12,6 +12,9 @@ export interface FleetPod {
 
 const STATE_ORDER: readonly PodState[] = ['uninjected', 'skipped', 'outdated', 'current'];
 
+/** uninjected < skipped < outdated < current: a workload is as far along as its least advanced pod. */
+export const isLessAdvanced = (a: PodState, b: PodState): boolean => STATE_ORDER.indexOf(a) < STATE_ORDER.indexOf(b);
+
 export interface FleetInput {
   namespace: string;
   tracing: XRayTracing;
@@ -25,7 +28,13 @@ export interface FleetInput {
   limit?: number;
 }
 
-function stateOf(pod: FleetPod, tracingName: string, configHash: string, selects: boolean): { state: PodState; reason?: string } | undefined {
+export interface PodStateFound {
+  state: PodState;
+  reason?: string;
+}
+
+/** A pod's state for an XRayTracing; undefined when injected by another one, or neither injected nor selected. */
+export function podState(pod: FleetPod, tracingName: string, configHash: string, selects: boolean): PodStateFound | undefined {
   const annotations = pod.metadata.annotations ?? {};
   const injected = annotations[Annotations.injected];
   if (injected !== undefined) {
@@ -46,7 +55,7 @@ export function fleetStatus(input: FleetInput): FleetStatus {
   for (const pod of input.pods) {
     const selection = selectTracing(podSubject(pod.metadata, input.namespace, input.namespaceAnnotations), input.tracings);
     const selects = selection.kind === 'selected' && selection.tracing.metadata.name === tracingName;
-    const found = stateOf(pod, tracingName, input.configHash, selects);
+    const found = podState(pod, tracingName, input.configHash, selects);
     if (!found) continue;
     pods.selected++;
     pods[found.state]++;
@@ -55,7 +64,7 @@ export function fleetStatus(input: FleetInput): FleetStatus {
     const key = `${workload.kind}/${workload.name}`;
     const entry = byWorkload.get(key) ?? { kind: workload.kind, name: workload.name, state: 'current', pods: 0 };
     entry.pods++;
-    if (STATE_ORDER.indexOf(found.state) < STATE_ORDER.indexOf(entry.state)) {
+    if (isLessAdvanced(found.state, entry.state)) {
       entry.state = found.state;
       if (found.reason) entry.reason = found.reason;
       else delete entry.reason;
