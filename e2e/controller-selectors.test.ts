@@ -8,8 +8,9 @@ import { join } from 'node:path';
 import type { KubeConfig, V1Deployment } from '@kubernetes/client-node';
 import { Annotations, InjectedNames } from '../core/src/constants.js';
 import type { XRayTracingSpec } from '../core/src/api/types.js';
+import { validateXRayTracing } from '../core/src/api/validate.js';
 import { httpCall } from './harness/http.js';
-import { createNamespace, waitFor } from './harness/kube.js';
+import { apiRejection, createNamespace, waitFor } from './harness/kube.js';
 import { repoRoot } from './harness/paths.js';
 import { runPod, type RunningPod } from './harness/pod-runner.js';
 import { freePort } from './harness/ports.js';
@@ -132,5 +133,23 @@ describe('an XRayTracing with selectAll', () => {
     expect((await readDeployment(kc, NAMESPACE, 'batch')).spec?.template.metadata?.annotations?.[Annotations.restartedAt]).toBeUndefined();
     expect(await tracingState(kc, NAMESPACE, 'batch')).toBeUndefined();
     await printStates(kubeconfigPath, NAMESPACE);
+  });
+});
+
+describe('the API server judges the selection fields as the CLI does', () => {
+  it.each<[string, XRayTracingSpec]>([
+    ['selector with selectAll', { selectAll: true, selector: { matchLabels: { app: 'web' } } }],
+    ['an empty selector', { selector: {} }],
+    ['an empty exclude selector', { exclude: { selector: { matchLabels: {} } } }],
+    ['In without values', { selector: { matchExpressions: [{ key: 'app', operator: 'In' }] } }],
+    ['Exists with values', { selector: { matchExpressions: [{ key: 'app', operator: 'Exists', values: ['x'] }] } }],
+  ])('rejects %s with the message validateXRayTracing gives', async (_case, spec) => {
+    const { kc } = bed().controlPlane;
+    await createNamespace(kc, 'invalid').catch(() => undefined);
+    const local = validateXRayTracing({ apiVersion: 'tracing.xray-operator.dev/v1alpha1', kind: 'XRayTracing', metadata: { name: 'x' }, spec });
+    expect(local.ok).toBe(false);
+    const { code, message } = await apiRejection(() => createXRayTracing(kc, 'invalid', 'x', spec));
+    expect(code).toBe(422);
+    for (const error of local.ok ? [] : local.errors) expect(message).toContain(error.message.split(' (')[0]);
   });
 });

@@ -1,6 +1,6 @@
 // Schema of the spec fields that let an XRayTracing select workloads itself (selector, selectAll, exclude), with
 // their CEL rules and the same rules in TypeScript for the CLI and the controller (cross-field.ts runs them).
-import { LABEL_SELECTOR_OPERATORS, labelSelectorProblems } from '../selection/label-selector.js';
+import { LABEL_SELECTOR_OPERATORS, type LabelSelector } from '../selection/label-selector.js';
 import type { CelRule, JSONSchema } from './schema-builders.js';
 import { bool, list, obj, str, stringMap } from './schema-builders.js';
 import type { FieldError } from './cross-field.js';
@@ -10,6 +10,7 @@ export const SELECTABLE_WORKLOAD_KINDS: readonly SelectableWorkloadKind[] = ['De
 
 const SELECTOR_HAS_TERMS = '(has(self.matchLabels) && size(self.matchLabels) > 0) || (has(self.matchExpressions) && size(self.matchExpressions) > 0)';
 const EMPTY_SELECTOR_MESSAGE = 'a selector needs matchLabels or matchExpressions; to select every pod of the namespace set selectAll: true';
+const VALUES_MESSAGE = 'values must be non-empty for In and NotIn, and empty for Exists and DoesNotExist';
 
 const labelSelector = (description: string): JSONSchema =>
   obj(
@@ -30,7 +31,7 @@ const labelSelector = (description: string): JSONSchema =>
             'x-kubernetes-validations': [
               {
                 rule: "self.operator in ['In', 'NotIn'] ? has(self.values) && size(self.values) > 0 : !has(self.values) || size(self.values) == 0",
-                message: 'values must be non-empty for In and NotIn, and empty for Exists and DoesNotExist',
+                message: VALUES_MESSAGE,
                 fieldPath: '.values',
                 reason: 'FieldValueInvalid',
               },
@@ -73,12 +74,14 @@ export const SELECTION_SPEC_RULES: readonly CelRule[] = [
   { rule: '!has(self.selectAll) || !self.selectAll || !has(self.selector)', message: EXCLUSIVE_MESSAGE, fieldPath: '.selectAll', reason: 'FieldValueForbidden' },
 ];
 
-const selectorErrors = (path: string, selector: unknown): FieldError[] => {
+const selectorErrors = (path: string, selector: LabelSelector | undefined): FieldError[] => {
   if (selector === undefined) return [];
-  const problems = labelSelectorProblems(selector).map((problem) => ({ path: `spec.${path}.${problem.split(':')[0] ?? ''}`, message: problem.slice(problem.indexOf(':') + 2) }));
-  const { matchLabels, matchExpressions } = selector as { matchLabels?: object; matchExpressions?: unknown[] };
-  const empty = Object.keys(matchLabels ?? {}).length === 0 && (matchExpressions ?? []).length === 0;
-  return [...problems, ...(empty ? [{ path: `spec.${path}`, message: EMPTY_SELECTOR_MESSAGE }] : [])];
+  const expressions = selector.matchExpressions ?? [];
+  const values = expressions.flatMap(({ operator, values = [] }, i) =>
+    (operator === 'In' || operator === 'NotIn') === (values.length === 0) ? [{ path: `spec.${path}.matchExpressions[${i}].values`, message: VALUES_MESSAGE }] : [],
+  );
+  const empty = Object.keys(selector.matchLabels ?? {}).length === 0 && expressions.length === 0;
+  return [...values, ...(empty ? [{ path: `spec.${path}`, message: EMPTY_SELECTOR_MESSAGE }] : [])];
 };
 
 /** The CEL rules above, for a schema-valid spec. */
