@@ -27,7 +27,7 @@ const ownedRuleSchema = obj(
 
 const stateCounts = (what: string): JSONSchema =>
   obj(`${what} by state.`, {
-    selected: int(`${what} that opt in to this XRayTracing or carry its injection.`, { minimum: 0 }),
+    selected: int(`${what} this XRayTracing selects (annotation or selector) or that carry its injection.`, { minimum: 0 }),
     current: int('Injected with the config this XRayTracing renders now.', { minimum: 0 }),
     outdated: int('Injected with an earlier config; a roll brings them up to date.', { minimum: 0 }),
     skipped: int('Opted in; the webhook recorded why it did not inject (xray-operator.dev/injection-skipped).', { minimum: 0 }),

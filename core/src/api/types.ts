@@ -237,7 +237,7 @@ export type ResolvedSpec = {
 export type PodState = 'current' | 'outdated' | 'skipped' | 'uninjected';
 
 export interface PodCounts {
-  /** Pods that opt in to this XRayTracing or carry its injection. */
+  /** Pods this XRayTracing selects (annotation or selector) or that carry its injection. */
   selected: number;
   /** Injected with the config the XRayTracing renders now. */
   current: number;
