@@ -81,11 +81,17 @@ function isExcluded(tracing: XRayTracing, subject: SelectionSubject): boolean {
   return workload !== undefined && (exclude.workloads ?? []).some((w) => w.name === workload.name && (w.kind === undefined || w.kind === workload.kind));
 }
 
+/** How the XRayTracing's spec picks the subject, its exclude aside (selector and selectAll are exclusive). */
+function specMatch(tracing: XRayTracing, subject: SelectionSubject): 'selector' | 'selectAll' | undefined {
+  if (tracing.spec.selector !== undefined) return matchesLabelSelector(tracing.spec.selector, subject.labels) ? 'selector' : undefined;
+  return tracing.spec.selectAll === true ? 'selectAll' : undefined;
+}
+
 /** The XRayTracings that select the subject by their spec: selector matches if any, else selectAll ones. */
 function selectingTracings(tracings: readonly XRayTracing[], subject: SelectionSubject): XRayTracing[] {
-  const candidates = tracings.filter((t) => !isExcluded(t, subject));
-  const bySelector = candidates.filter((t) => t.spec.selector !== undefined && matchesLabelSelector(t.spec.selector, subject.labels));
-  return bySelector.length > 0 ? bySelector : candidates.filter((t) => t.spec.selectAll === true);
+  const candidates = tracings.filter((t) => specMatch(t, subject) !== undefined && !isExcluded(t, subject));
+  const bySelector = candidates.filter((t) => specMatch(t, subject) === 'selector');
+  return bySelector.length > 0 ? bySelector : candidates;
 }
 
 const names = (tracings: readonly XRayTracing[]): string => tracings.map((t) => t.metadata.name).join(', ');
@@ -121,7 +127,7 @@ function optIn(value: string, selecting: readonly XRayTracing[], tracings: reado
 
 /** Why nothing selects the subject: an exclude that kept it out, else no annotation and no match. */
 function notSelected(tracings: readonly XRayTracing[], subject: SelectionSubject): TracingSelection {
-  const excludedBy = tracings.find((t) => isExcluded(t, subject) && (t.spec.selectAll === true || (t.spec.selector !== undefined && matchesLabelSelector(t.spec.selector, subject.labels))));
+  const excludedBy = tracings.find((t) => specMatch(t, subject) !== undefined && isExcluded(t, subject));
   if (excludedBy) return { kind: 'notOptedIn', reason: `Excluded by ${XRAY_TRACING_KIND} "${excludedBy.metadata.name}" (spec.exclude)` };
   return { kind: 'notOptedIn', reason: `No ${Annotations.injectNodejs} annotation on the ${subject.what}, its workload or its namespace, and no ${XRAY_TRACING_KIND} selects it` };
 }
