@@ -21,6 +21,7 @@ import { kubernetesLeaseStore } from '../k8s/lease-store.js';
 import { controllerMetrics, type ControllerMetrics } from '../metrics/controller-metrics.js';
 import { admissionEventSink } from './admission-events.js';
 import { Controllers } from './controllers.js';
+import { TracingStateRecords } from './workload/tracing-state.js';
 import { rateLimitEventsPerNamespace } from './event-rate-limit.js';
 import { DEFAULT_LEADER_ELECTION_TIMING, LeaderElector, type LeaderElectionTiming } from './leader-election.js';
 import { TracingReconciler } from './tracing/reconciler.js';
@@ -121,6 +122,7 @@ export async function startController(options: StartControllerOptions): Promise<
     workloadReconciler: new WorkloadReconciler({
       clients, caches, configs, events, logger, metrics, serves,
       ...(config.webhookConfigName ? { webhook: webhookReachability(kubeConfig, config.webhookConfigName, logger) } : {}),
+      tracingStates: new TracingStateRecords({ clients, caches, configs, logger, serves }),
     }),
   });
   const elector = config.leaderElect

@@ -18,8 +18,6 @@ const optedInDeployment = (namespace: string, templateLabels: Record<string, str
 
 function reconcilerFor(workload: Workload, cached: { pods?: V1Pod[]; tracings?: XRayTracing[]; webhookReady?: boolean } = {}) {
   const patches: unknown[] = [];
-  /** Values the tracing-state record was set to (its patches are kept apart from rolls). */
-  const records: (string | null)[] = [];
   const events: string[] = [];
   const byName = (name: string, namespace?: string) => (workload.metadata?.name === name && workload.metadata.namespace === namespace ? workload : undefined);
   const caches = {
@@ -28,14 +26,7 @@ function reconcilerFor(workload: Workload, cached: { pods?: V1Pod[]; tracings?: 
     pods: { list: () => cached.pods ?? [] },
     xrayTracings: { list: () => cached.tracings ?? [], get: (name: string) => cached.tracings?.find((t) => t.metadata.name === name) },
   } as unknown as ClusterCaches;
-  const isRecord = (body: { metadata?: { annotations?: object }; spec?: unknown }) =>
-    body.spec === undefined && Object.keys(body.metadata ?? {}).join() === 'annotations' && Object.keys(body.metadata?.annotations ?? {}).join() === Annotations.tracingState;
-  const patch = (params: { body: { metadata?: { annotations?: Record<string, string | null> } } }) => {
-    if (isRecord(params.body)) records.push(params.body.metadata?.annotations?.[Annotations.tracingState] ?? null);
-    else patches.push(params);
-    return Promise.resolve({});
-  };
-  const clients = { apps: { patchNamespacedDeployment: patch } } as unknown as KubeClients;
+  const clients = { apps: { patchNamespacedDeployment: (params: unknown) => (patches.push(params), Promise.resolve({})) } } as unknown as KubeClients;
   const recorder: EventRecorder = { record: (_object, _type, reason) => (events.push(reason), Promise.resolve()) };
   // The chart's selection: kube-system, the release namespace and `monitoring` excluded; pods labelled skip left out.
   const selection = {
@@ -51,7 +42,7 @@ function reconcilerFor(workload: Workload, cached: { pods?: V1Pod[]; tracings?: 
     serves: (namespace, labels) => webhookServes(selection, namespace, undefined, labels),
     ...(cached.webhookReady === undefined ? {} : { webhook: { ready: () => Promise.resolve(cached.webhookReady!) } }),
   });
-  return { reconciler, patches, records, events };
+  return { reconciler, patches, events };
 }
 
 describe('WorkloadReconciler and the webhook\'s selection', () => {
@@ -115,77 +106,5 @@ describe('WorkloadReconciler and the webhook\'s reachability', () => {
     const { reconciler, patches } = reconcilerFor(optedInDeployment('shop', { app: 'web' }), { webhookReady: true });
     await reconciler.reconcile('Deployment/shop/web');
     expect(patches).toHaveLength(1);
-  });
-});
-
-describe('WorkloadReconciler keeps the tracing-state record', () => {
-  const selecting: XRayTracing = {
-    apiVersion: 'tracing.xray-operator.dev/v1alpha1', kind: 'XRayTracing',
-    metadata: { name: 'default', namespace: 'shop', uid: 't', generation: 1 },
-    spec: { selector: { matchLabels: { app: 'web' } } },
-  };
-  const deployment = (labels: Record<string, string>, annotations: Record<string, string> = {}): Workload => ({
-    metadata: { name: 'web', namespace: 'shop', uid: 'u1', resourceVersion: '7', annotations },
-    spec: { selector: {}, template: { metadata: { labels } } },
-  });
-  const injectedPod = (value: string): V1Pod => ({
-    metadata: {
-      name: 'web-7d9f-abcde', namespace: 'shop', uid: 'p1',
-      annotations: { [Annotations.injected]: value },
-      labels: { app: 'web', 'pod-template-hash': '7d9f' },
-      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-7d9f', uid: 'rs', controller: true }],
-    },
-    spec: { containers: [{ name: 'app' }] },
-    status: { phase: 'Running' },
-  });
-  const currentHash = (): string => {
-    const config = new TracingConfigs({ clusterName: 'c', nativeSidecarsSupported: true }).of(selecting);
-    return config.ok ? config.configHash : '';
-  };
-
-  it('records a selector-selected workload whose pods run the current config as injected, without touching its pod template', async () => {
-    const { reconciler, patches, records } = reconcilerFor(deployment({ app: 'web' }), { tracings: [selecting], pods: [injectedPod(`default/${currentHash()}`)] });
-    await reconciler.reconcile('Deployment/shop/web');
-    expect(records).toEqual(['injected']);
-    expect(patches).toEqual([]);
-  });
-
-  it('records outdated pods', async () => {
-    const { reconciler, records } = reconcilerFor(deployment({ app: 'web' }), { tracings: [{ ...selecting, spec: { ...selecting.spec, rollout: { restartOnChange: false } } }], pods: [injectedPod('default/old')] });
-    await reconciler.reconcile('Deployment/shop/web');
-    expect(records).toEqual(['outdated']);
-  });
-
-  it('writes nothing when the record already holds the value', async () => {
-    const workload = deployment({ app: 'web' }, { [Annotations.tracingState]: 'injected' });
-    const { reconciler, patches, records } = reconcilerFor(workload, { tracings: [selecting], pods: [injectedPod(`default/${currentHash()}`)] });
-    await reconciler.reconcile('Deployment/shop/web');
-    await reconciler.reconcile('Deployment/shop/web');
-    expect([...patches, ...records]).toEqual([]);
-  });
-
-  it('removes the record from a workload no XRayTracing selects any more', async () => {
-    const { reconciler, records } = reconcilerFor(deployment({ app: 'api' }, { [Annotations.tracingState]: 'injected' }), { tracings: [selecting] });
-    await reconciler.reconcile('Deployment/shop/web');
-    expect(records).toEqual([null]);
-  });
-
-  it('writes no record on a workload nothing selects', async () => {
-    const { reconciler, records } = reconcilerFor(deployment({ app: 'api' }), { tracings: [selecting] });
-    await reconciler.reconcile('Deployment/shop/web');
-    expect(records).toEqual([]);
-  });
-
-  it('records why a selected workload cannot be injected: the webhook configuration leaves it out', async () => {
-    const { reconciler, patches, records } = reconcilerFor(deployment({ app: 'web', 'xray-operator.dev/skip': 'true' }), { tracings: [selecting] });
-    await reconciler.reconcile('Deployment/shop/web');
-    expect(records).toEqual(['skipped:NotServedByWebhook']);
-    expect(patches).toEqual([]);
-  });
-
-  it('records an opted-in workload whose XRayTracing is missing', async () => {
-    const { reconciler, records } = reconcilerFor(optedInDeployment('shop', { app: 'web' }));
-    await reconciler.reconcile('Deployment/shop/web');
-    expect(records).toEqual(['skipped:NoXRayTracing']);
   });
 });

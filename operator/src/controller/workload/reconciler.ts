@@ -1,8 +1,8 @@
 // The workload reconciler (Deployments, StatefulSets, DaemonSets): propagates the opt-in from the workload to its
 // pod template and rolls workloads whose pods run an outdated injection or missed it. Decisions are planWorkload's;
 // this file gathers facts from the caches and writes one merge patch guarded by resourceVersion (a stale cache
-// gets a 409 and a retry, never a second roll). Then it keeps the workload's tracing-state record current
-// (tracing-state.ts).
+// gets a 409 and a retry, never a second roll).
+import type { V1Pod } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { Annotations, OWNER_API_VERSIONS } from '../../../../core/src/constants.js';
 import { isInjected, podSubject, selectTracing, type SkipReason } from '../../../../core/src/injection/index.js';
@@ -12,12 +12,13 @@ import type { EventRecorder } from '../../k8s/events.js';
 import type { WebhookReachability } from '../../k8s/webhook-reachability.js';
 import { isNotFound } from '../../k8s/errors.js';
 import { mergePatch } from '../../k8s/patch.js';
+import { podHasFinished } from '../../k8s/pod-phase.js';
 import type { ControllerMetrics } from '../../metrics/controller-metrics.js';
 import type { TracingConfigs } from '../tracing/tracing-config.js';
 import type { ReconcileOutcome } from '../work-queue.js';
-import { parseWorkloadKey } from './keys.js';
-import { liveWorkloadPods, recordTracingState } from './tracing-state.js';
+import { parseWorkloadKey, workloadKeyOfPod } from './keys.js';
 import { isEmptyPlan, planWorkload, type CurrentConfig, type PodFacts, type WorkloadPlan } from './plan.js';
+import type { TracingStateRecords } from './tracing-state.js';
 
 
 /** Skip reasons about the XRayTracing, not the pod: the next pod may be injected. */
@@ -29,6 +30,8 @@ export interface WorkloadReconcilerDeps {
   events: EventRecorder;
   logger: Logger;
   metrics?: ControllerMetrics;
+  /** Keeps each workload's tracing-state record after its rolls; absent: no record. */
+  tracingStates?: TracingStateRecords;
   now?: () => Date;
   /**
    * Whether the webhook sees pods of this template in this namespace (its namespaceSelector, excluded namespaces and
@@ -42,6 +45,10 @@ export interface WorkloadReconcilerDeps {
 /** How soon a roll held back for an unreachable webhook is tried again. */
 const WEBHOOK_WAIT_MS = 5_000;
 
+function isLive(pod: V1Pod): boolean {
+  return !pod.metadata?.deletionTimestamp && !podHasFinished(pod);
+}
+
 export class WorkloadReconciler {
   private readonly now: () => Date;
 
@@ -50,15 +57,16 @@ export class WorkloadReconciler {
   }
 
   async reconcile(key: string): Promise<ReconcileOutcome> {
+    const outcome = await this.reconcileRolls(key);
+    // After the rolls: their patch is guarded by the cached resourceVersion, which the record's patch would change.
     const ref = parseWorkloadKey(key);
-    if (!ref) return {};
-    const outcome = await this.reconcileRolls(ref);
-    // After any roll: its patch is guarded by the cached resourceVersion, which the record's patch would change.
-    await recordTracingState(this.deps, ref.kind, ref.namespace, ref.name);
+    if (ref) await this.deps.tracingStates?.record(ref.kind, ref.namespace, ref.name);
     return outcome;
   }
 
-  private async reconcileRolls(ref: { kind: WorkloadKind; namespace: string; name: string }): Promise<ReconcileOutcome> {
+  private async reconcileRolls(key: string): Promise<ReconcileOutcome> {
+    const ref = parseWorkloadKey(key);
+    if (!ref) return {};
     const workload = this.deps.caches.workloads[ref.kind].get(ref.name, ref.namespace);
     if (!workload) return {};
     if (this.deps.serves && !this.deps.serves(ref.namespace, workload.spec?.template.metadata?.labels)) return {};
@@ -66,7 +74,7 @@ export class WorkloadReconciler {
       annotations: workload.metadata?.annotations ?? {},
       templateAnnotations: workload.spec?.template.metadata?.annotations ?? {},
       paused: (workload.spec as { paused?: boolean } | undefined)?.paused === true,
-      pods: this.podFacts(ref),
+      pods: this.podFacts(key, ref.namespace),
       currentConfig: this.currentConfig(ref.namespace),
       now: this.now(),
     });
@@ -83,10 +91,12 @@ export class WorkloadReconciler {
     return {};
   }
 
-  private podFacts({ kind, namespace, name }: { kind: WorkloadKind; namespace: string; name: string }): PodFacts[] {
+  private podFacts(key: string, namespace: string): PodFacts[] {
     const namespaceAnnotations = this.deps.caches.namespaces.get(namespace)?.metadata?.annotations;
     const tracings = this.deps.caches.xrayTracings.list(namespace);
-    return liveWorkloadPods(this.deps.caches, kind, namespace, name)
+    return this.deps.caches.pods
+      .list(namespace)
+      .filter((pod) => isLive(pod) && workloadKeyOfPod(pod) === key)
       .map((pod) => {
         const selection = selectTracing(podSubject(pod.metadata, namespace, namespaceAnnotations), tracings);
         // A pod the webhook saw and skipped for a reason of its own (Windows, a name conflict…) would be skipped again by

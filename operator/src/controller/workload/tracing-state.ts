@@ -23,38 +23,43 @@ export interface TracingStateDeps {
 }
 
 /** The workload's pods that are running or about to (not finished, not being deleted). */
-export function liveWorkloadPods(caches: Pick<ClusterCaches, 'pods'>, kind: WorkloadKind, namespace: string, name: string): V1Pod[] {
+function liveWorkloadPods(caches: Pick<ClusterCaches, 'pods'>, kind: WorkloadKind, namespace: string, name: string): V1Pod[] {
   const key = workloadKey(kind, namespace, name);
   return caches.pods.list(namespace).filter((pod) => !pod.metadata?.deletionTimestamp && !podHasFinished(pod) && workloadKeyOfPod(pod) === key);
 }
 
-/** The record's value for a cached workload. */
-export function tracingStateOf(deps: TracingStateDeps, kind: WorkloadKind, workload: Workload): string | undefined {
-  const { name = '', namespace = '', annotations } = workload.metadata ?? {};
-  const template = workload.spec?.template.metadata;
-  const namespaceAnnotations = deps.caches.namespaces.get(namespace)?.metadata?.annotations;
-  const selection = selectTracing(templateSubject(template, { kind, name, annotations }, namespace, namespaceAnnotations), deps.caches.xrayTracings.list(namespace));
-  const config = selection.kind === 'selected' ? deps.configs.of(selection.tracing) : undefined;
-  return workloadTracingState({
-    selection,
-    served: deps.serves?.(namespace, template?.labels) ?? true,
-    configHash: config?.ok ? config.configHash : undefined,
-    pods: liveWorkloadPods(deps.caches, kind, namespace, name).map((pod) => ({ metadata: pod.metadata ?? {} })),
-  });
-}
+export class TracingStateRecords {
+  constructor(private readonly deps: TracingStateDeps) {}
 
-/** Writes the record when it changed (null removes it from a workload nothing selects any more). */
-export async function recordTracingState(deps: TracingStateDeps, kind: WorkloadKind, namespace: string, name: string): Promise<void> {
-  const workload = deps.caches.workloads[kind].get(name, namespace);
-  if (!workload) return;
-  const wanted = tracingStateOf(deps, kind, workload);
-  const current = workload.metadata?.annotations?.[Annotations.tracingState];
-  if (wanted === current) return;
-  try {
-    await mergePatchWorkload(deps.clients, kind, name, namespace, { metadata: { annotations: { [Annotations.tracingState]: wanted ?? null } } });
-  } catch (error) {
-    if (isNotFound(error)) return;
-    throw error;
+  /** The record's value for a cached workload. */
+  valueFor(kind: WorkloadKind, workload: Workload): string | undefined {
+    const { caches, configs, serves } = this.deps;
+    const { name = '', namespace = '', annotations } = workload.metadata ?? {};
+    const template = workload.spec?.template.metadata;
+    const namespaceAnnotations = caches.namespaces.get(namespace)?.metadata?.annotations;
+    const selection = selectTracing(templateSubject(template, { kind, name, annotations }, namespace, namespaceAnnotations), caches.xrayTracings.list(namespace));
+    const config = selection.kind === 'selected' ? configs.of(selection.tracing) : undefined;
+    return workloadTracingState({
+      selection,
+      served: serves?.(namespace, template?.labels) ?? true,
+      configHash: config?.ok ? config.configHash : undefined,
+      pods: liveWorkloadPods(caches, kind, namespace, name).map((pod) => ({ metadata: pod.metadata ?? {} })),
+    });
   }
-  deps.logger.debug({ namespace, name, uid: workload.metadata?.uid, operation: 'workload-record', kind, from: current, to: wanted }, 'Updated the workload\'s tracing state');
+
+  /** Writes the record when it differs from the cached workload's (null removes it from a workload nothing selects). */
+  async record(kind: WorkloadKind, namespace: string, name: string): Promise<void> {
+    const workload = this.deps.caches.workloads[kind].get(name, namespace);
+    if (!workload) return;
+    const wanted = this.valueFor(kind, workload);
+    const current = workload.metadata?.annotations?.[Annotations.tracingState];
+    if (wanted === current) return;
+    try {
+      await mergePatchWorkload(this.deps.clients, kind, name, namespace, { metadata: { annotations: { [Annotations.tracingState]: wanted ?? null } } });
+    } catch (error) {
+      if (isNotFound(error)) return;
+      throw error;
+    }
+    this.deps.logger.debug({ namespace, name, uid: workload.metadata?.uid, operation: 'workload-record', kind, from: current, to: wanted }, 'Updated the workload\'s tracing state');
+  }
 }
