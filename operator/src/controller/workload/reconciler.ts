@@ -5,7 +5,7 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { Annotations, OWNER_API_VERSIONS } from '../../../../core/src/constants.js';
-import { isInjected, podSubject, selectTracing, type SkipReason } from '../../../../core/src/injection/index.js';
+import { isInjected, selectTracing, type SkipReason } from '../../../../core/src/injection/index.js';
 import type { KubeClients } from '../../k8s/clients.js';
 import type { ClusterCaches, Workload, WorkloadKind } from '../../k8s/caches.js';
 import type { EventRecorder } from '../../k8s/events.js';
@@ -14,11 +14,12 @@ import { isNotFound } from '../../k8s/errors.js';
 import { mergePatch } from '../../k8s/patch.js';
 import { podHasFinished } from '../../k8s/pod-phase.js';
 import type { ControllerMetrics } from '../../metrics/controller-metrics.js';
+import { podSubject } from '../../../../core/src/selection/tracing-selection.js';
+import type { TracingStateRecords } from './tracing-state.js';
 import type { TracingConfigs } from '../tracing/tracing-config.js';
 import type { ReconcileOutcome } from '../work-queue.js';
 import { parseWorkloadKey, workloadKeyOfPod } from './keys.js';
 import { isEmptyPlan, planWorkload, type CurrentConfig, type PodFacts, type WorkloadPlan } from './plan.js';
-import type { TracingStateRecords } from './tracing-state.js';
 
 
 /** Skip reasons about the XRayTracing, not the pod: the next pod may be injected. */
