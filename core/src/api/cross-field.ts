@@ -92,6 +92,7 @@ const envNames: Check = ({ instrumentation }) =>
   duplicateKeys('instrumentation.env', (instrumentation?.env ?? []).map((e) => e.name), 'env var');
 
 const CHECKS: readonly Check[] = [
+  selectionErrors,
   gatewayNeedsEndpoint,
   gatewaySamplingNeedsProxy,
   instrumentationsDisjoint,
@@ -101,7 +102,6 @@ const CHECKS: readonly Check[] = [
   resourceAttributeKeys,
   envNames,
   w3cIdsNeedOtlp,
-  selectionErrors,
 ];
 
 /** Every cross-field error of a schema-valid spec. */

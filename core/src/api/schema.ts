@@ -2,9 +2,9 @@
 // (scripts/gen-crd.ts) and validate.ts checks objects against it. Defaults here are the ones that belong in the
 // API (modes, switches, rates); images, resources and instrumentation lists are left to the operator version.
 import { API_GROUP, API_VERSION, SAMPLING_NAMESPACE_ATTRIBUTE, XRAY_TRACING_KIND, XRAY_TRACING_PLURAL, XRAY_TRACING_SHORT_NAME } from '../constants.js';
+import { SELECTION_SPEC_RULES, selectionProperties } from './selection-schema.js';
 import type { JSONSchema } from './schema-builders.js';
 import { bool, int, list, num, obj, pullPolicy, quantity, resourceRequirements, str, stringMap } from './schema-builders.js';
-import { SELECTION_SPEC_RULES, selectionProperties } from './selection-schema.js';
 import { statusSchema } from './status-schema.js';
 import { RESERVED_KEYS_RULE, reservedAttributesText } from './reserved-attributes.js';
 

@@ -118,7 +118,13 @@ export interface RolloutSpec {
   restartOnChange?: boolean;
 }
 
-export interface XRayTracingSpec extends WorkloadSelectionSpec {
+export interface XRayTracingSpec {
+  /** Pods whose labels (their template's) match are selected without an annotation (docs/selection.md). */
+  selector?: LabelSelector;
+  /** Every pod of the namespace is selected without an annotation. */
+  selectAll?: boolean;
+  /** Left out of selector and selectAll (and of a namespace-wide opt-in to this XRayTracing). */
+  exclude?: ExcludeSpec;
   serviceNaming?: ServiceNamingSpec;
   resourceAttributes?: Record<string, string>;
   propagators?: Propagator[];
@@ -128,8 +134,7 @@ export interface XRayTracingSpec extends WorkloadSelectionSpec {
   rollout?: RolloutSpec;
 }
 
-// Which workloads an XRayTracing selects by itself, besides the inject-nodejs annotation (docs/selection.md;
-// core/src/selection/tracing-selection.ts decides).
+// What spec.exclude names (docs/selection.md; core/src/selection/tracing-selection.ts decides).
 export type SelectableWorkloadKind = 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'ReplicaSet' | 'Job' | 'CronJob';
 
 export interface WorkloadNameSpec {
@@ -142,15 +147,6 @@ export interface ExcludeSpec {
   /** Pods (pod templates) whose labels match are not selected. */
   selector?: LabelSelector;
   workloads?: WorkloadNameSpec[];
-}
-
-export interface WorkloadSelectionSpec {
-  /** Pods whose labels (their template's) match are selected without an annotation. */
-  selector?: LabelSelector;
-  /** Every pod of the namespace is selected without an annotation. */
-  selectAll?: boolean;
-  /** Left out of selector and selectAll (and of a namespace-wide opt-in to this XRayTracing). */
-  exclude?: ExcludeSpec;
 }
 
 export interface Condition {

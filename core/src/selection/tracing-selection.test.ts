@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { WorkloadSelectionSpec, XRayTracing } from '../api/types.js';
+import type { XRayTracing, XRayTracingSpec } from '../api/types.js';
 import { Annotations } from '../constants.js';
 import { podSubject, selectTracing, templateSubject, type TracingSelection } from './tracing-selection.js';
 
-const tracing = (name: string, spec: WorkloadSelectionSpec = {}): XRayTracing => ({
+const tracing = (name: string, spec: XRayTracingSpec = {}): XRayTracing => ({
   apiVersion: 'tracing.xray-operator.dev/v1alpha1',
   kind: 'XRayTracing',
   metadata: { name, namespace: 'shop' },
