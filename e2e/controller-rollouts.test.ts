@@ -29,6 +29,9 @@ function isRollingForUs(deployment: V1Deployment): boolean {
   return !done;
 }
 
+/** A jsonpath to an annotation, for kubectl custom-columns (dots and slashes in its name escaped). */
+const annotationPath = (name: string): string => `.metadata.annotations.${name.replace(/\./g, '\\.').replace(/\//g, '\\/')}`;
+
 async function optInNamespace(kc: KubeConfig, namespace: string): Promise<void> {
   await kc.makeApiClient(CoreV1Api).patchNamespace(
     { name: namespace, body: { metadata: { annotations: { [Annotations.injectNodejs]: 'true' } } } },
@@ -100,11 +103,12 @@ describe('controller e2e: paced rollouts and crash-loop rollback', () => {
     console.log(`kubectl get xrt -n ${PACED} -o wide\n${stdout}`);
   });
 
-  it('rolls back a Deployment whose injected pods crash-loop, annotates it and keeps it uninstrumented', async () => {
+  it('rolls back a Deployment whose injected pods crash-loop, annotates it and keeps it uninstrumented until a person removes the annotation', async () => {
     const { controlPlane: { kc, kubeconfigPath } } = bed();
     await createXRayTracing(kc, CRASHY, 'default', { rollout: { rollback: { maxRestarts: 3 } } });
     // The app exits at start when the preload is loaded: injected pods crash-loop, uninjected ones get Ready.
-    kubelet = startStatusKubelet(kc, { namespace: CRASHY, startupMs: 500, crashRestarts: 4, behaviour: (pod: V1Pod) => (isInjectedPod(pod) ? 'crash-loop' : 'ready') });
+    let appFixed = false;
+    kubelet = startStatusKubelet(kc, { namespace: CRASHY, startupMs: 500, crashRestarts: 4, behaviour: (pod: V1Pod) => (isInjectedPod(pod) && !appFixed ? 'crash-loop' : 'ready') });
     const fragile = deployment(CRASHY, 'fragile', { optIn: 'none' });
     // A rolling update keeps the Ready uninjected pod while the injected one fails, as on a real cluster.
     fragile.spec!.strategy = { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } };
@@ -148,7 +152,23 @@ describe('controller e2e: paced rollouts and crash-loop rollback', () => {
     expect(later.metadata?.generation).toBe(available.metadata?.generation);
     const pods = await waitForPods(kc, CRASHY, 'fragile', 1);
     expect(pods.some(isInjectedPod)).toBe(false);
-    const { stdout } = await runWithKubeconfig(cliTools().kubectl, ['get', 'pods', '-n', CRASHY, '-L', Annotations.injectionSkipped, '-L', Annotations.injected], kubeconfigPath);
-    console.log(`kubectl get pods -n ${CRASHY}\n${stdout}`);
+    const columns = `NAME:.metadata.name,READY:.status.conditions[?(@.type=="Ready")].status,INJECTED:${annotationPath(Annotations.injected)},SKIPPED:${annotationPath(Annotations.injectionSkipped)},ROLLED-BACK:${annotationPath(Annotations.rolledBack)}`;
+    const { stdout } = await runWithKubeconfig(cliTools().kubectl, ['get', 'pods', '-n', CRASHY, '-o', `custom-columns=${columns}`], kubeconfigPath);
+    console.log(`kubectl get pods -n ${CRASHY} -o custom-columns=…\n${stdout}`);
+
+    // A person fixed the app and removes the annotation from the Deployment: the operator rolls it to injected pods.
+    appFixed = true;
+    await kc.makeApiClient(AppsV1Api).patchNamespacedDeployment(
+      { namespace: CRASHY, name: 'fragile', body: { metadata: { annotations: { [Annotations.rolledBack]: null } } } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+    await waitForPods(kc, CRASHY, 'fragile', 1, isInjectedPod);
+    const reinjected = await waitForAvailable(kc, CRASHY, 'fragile');
+    expect(reinjected.spec?.template.metadata?.annotations?.[Annotations.rolledBack]).toBeUndefined();
+    expect(reinjected.metadata?.annotations?.[Annotations.rolledBackReason]).toBeUndefined();
+    await waitFor('the RolledBack condition to clear', async () => {
+      const status = (await readXRayTracing(kc, CRASHY, 'default')).status as XRayTracing['status'];
+      return status?.conditions?.find((c) => c.type === 'RolledBack')?.status === 'False' && status.fleet?.rolledBack === 0;
+    });
   });
 });
