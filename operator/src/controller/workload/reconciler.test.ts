@@ -67,22 +67,26 @@ describe('WorkloadReconciler and the webhook\'s selection', () => {
   });
 });
 
+const tracing: XRayTracing = { apiVersion: 'tracing.xray-operator.dev/v1alpha1', kind: 'XRayTracing', metadata: { name: 'default', namespace: 'shop', uid: 't', generation: 1 }, spec: {} };
+/** A Deployment opted in on its pod template. */
+const templateOptedIn: Workload = {
+  metadata: { name: 'web', namespace: 'shop', uid: 'u1', resourceVersion: '7' },
+  spec: { selector: {}, template: { metadata: { labels: { app: 'web' }, annotations: { [Annotations.injectNodejs]: 'true' } } } },
+};
+/** A pod of templateOptedIn's ReplicaSet `web-<hash>`, created a minute ago. */
+const podOf = (name: string, hash: string, annotations: Record<string, string>, status: V1Pod['status'] = { phase: 'Running' }): V1Pod => ({
+  metadata: {
+    name: `web-${hash}-${name}`, namespace: 'shop', uid: name, creationTimestamp: new Date(Date.now() - 60_000),
+    annotations: { [Annotations.injectNodejs]: 'true', ...annotations },
+    labels: { 'pod-template-hash': hash },
+    ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `web-${hash}`, uid: hash, controller: true }],
+  },
+  spec: { containers: [{ name: 'app' }] },
+  status,
+});
+
 describe('WorkloadReconciler and pods the webhook skipped', () => {
-  const tracing: XRayTracing = { apiVersion: 'tracing.xray-operator.dev/v1alpha1', kind: 'XRayTracing', metadata: { name: 'default', namespace: 'shop', uid: 't', generation: 1 }, spec: {} };
-  const templateOptedIn: Workload = {
-    metadata: { name: 'web', namespace: 'shop', uid: 'u1', resourceVersion: '7' },
-    spec: { selector: {}, template: { metadata: { labels: { app: 'web' }, annotations: { [Annotations.injectNodejs]: 'true' } } } },
-  };
-  const podSkipped = (reason: string): V1Pod => ({
-    metadata: {
-      name: 'web-7d9f-abcde', namespace: 'shop', uid: 'p1',
-      annotations: { [Annotations.injectNodejs]: 'true', [Annotations.injectionSkipped]: reason },
-      labels: { 'pod-template-hash': '7d9f' },
-      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-7d9f', uid: 'rs', controller: true }],
-    },
-    spec: { containers: [{ name: 'app' }] },
-    status: { phase: 'Running' },
-  });
+  const podSkipped = (reason: string): V1Pod => podOf('abcde', '7d9f', { [Annotations.injectionSkipped]: reason });
 
   it('does not roll a workload whose pods were skipped for a reason of their own: the new pods would be skipped too', async () => {
     const { reconciler, patches } = reconcilerFor(templateOptedIn, { pods: [podSkipped('WindowsPod')], tracings: [tracing] });
@@ -125,22 +129,6 @@ describe('WorkloadReconciler and the rollout budget', () => {
 });
 
 describe('WorkloadReconciler and crash-looping injected pods', () => {
-  const tracing: XRayTracing = { apiVersion: 'tracing.xray-operator.dev/v1alpha1', kind: 'XRayTracing', metadata: { name: 'default', namespace: 'shop', uid: 't', generation: 1 }, spec: {} };
-  const workload: Workload = {
-    metadata: { name: 'web', namespace: 'shop', uid: 'u1', resourceVersion: '7' },
-    spec: { selector: {}, template: { metadata: { labels: { app: 'web' }, annotations: { [Annotations.injectNodejs]: 'true' } } } },
-  };
-  const podOf = (name: string, hash: string, annotations: Record<string, string>, status: V1Pod['status']): V1Pod => ({
-    metadata: {
-      name: `web-${hash}-${name}`, namespace: 'shop', uid: name, creationTimestamp: new Date(Date.now() - 60_000),
-      annotations: { [Annotations.injectNodejs]: 'true', ...annotations },
-      labels: { 'pod-template-hash': hash },
-      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `web-${hash}`, uid: hash, controller: true }],
-    },
-    spec: { containers: [{ name: 'app' }] },
-    status,
-  });
-
   it('rolls the workload back to uninstrumented pods and records it on the workload and the XRayTracing', async () => {
     const configs = new TracingConfigs({ clusterName: 'c', nativeSidecarsSupported: true });
     const current = configs.of(tracing);
@@ -151,7 +139,7 @@ describe('WorkloadReconciler and crash-looping injected pods', () => {
       containerStatuses: [{ name: 'app', restartCount: 3, ready: false, image: '', imageID: '', state: { waiting: { reason: 'CrashLoopBackOff' } } }],
     });
     const healthy = podOf('old', 'a1', {}, { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] });
-    const { reconciler, patches, events } = reconcilerFor(workload, { pods: [crashing, healthy], tracings: [tracing] });
+    const { reconciler, patches, events } = reconcilerFor(templateOptedIn, { pods: [crashing, healthy], tracings: [tracing] });
     await reconciler.reconcile('Deployment/shop/web');
     expect(patches).toHaveLength(1);
     expect(patches[0]).toMatchObject({
