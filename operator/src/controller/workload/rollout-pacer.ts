@@ -90,7 +90,7 @@ export class RolloutPacer {
     const previous = this.candidates.get(key);
     this.candidates.set(key, {
       key, namespace: ref.namespace, ref, reason: request.reason, priority: request.priority, askedAtMs: nowMs,
-      // A rollback jumps the queue, but keeps its place among rollbacks by the time it first asked.
+      // Its first ask sets its turn; asking again every few seconds keeps it.
       since: previous?.since ?? this.now().toISOString(),
     });
     const allowed = this.decide().start.includes(key);
