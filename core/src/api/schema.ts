@@ -4,6 +4,7 @@
 import { API_GROUP, API_VERSION, SAMPLING_NAMESPACE_ATTRIBUTE, XRAY_TRACING_KIND, XRAY_TRACING_PLURAL, XRAY_TRACING_SHORT_NAME } from '../constants.js';
 import type { JSONSchema } from './schema-builders.js';
 import { bool, int, list, num, obj, pullPolicy, quantity, resourceRequirements, str, stringMap } from './schema-builders.js';
+import { monitoringSchema } from './monitoring-schema.js';
 import { statusSchema } from './status-schema.js';
 import { RESERVED_KEYS_RULE, reservedAttributesText } from './reserved-attributes.js';
 
@@ -293,6 +294,7 @@ export const specSchema: JSONSchema = obj(
     rollout: obj('What happens to running workloads when the config changes.', {
       restartOnChange: bool('Roll injected workloads when a change needs new pods (image, collector config, env).', { default: true }),
     }),
+    monitoring: monitoringSchema,
   },
   {
     default: {},
