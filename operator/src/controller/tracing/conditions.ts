@@ -7,6 +7,8 @@ export const ConditionTypes = {
   collectorConfigReady: 'CollectorConfigReady',
   samplingRulesSynced: 'SamplingRulesSynced',
   exportReady: 'ExportReady',
+  /** Only present while the XRayTracing declares or owns X-Ray groups. */
+  monitoringSynced: 'MonitoringSynced',
 } as const;
 
 export type ConditionInput = Omit<Condition, 'lastTransitionTime' | 'observedGeneration'>;
