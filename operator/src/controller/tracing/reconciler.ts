@@ -167,8 +167,11 @@ export class TracingReconciler {
     const finalizers = tracing.metadata.finalizers ?? [];
     if (!finalizers.includes(FINALIZER)) return;
     if (tracing.metadata.annotations?.[Annotations.skipCleanup] === 'true') {
-      const left = (tracing.status?.samplingRules ?? []).map((rule) => rule.ruleARN ?? rule.ruleName);
-      const message = `Removed the finalizer without deleting X-Ray sampling rules (${Annotations.skipCleanup}); left in the account: ${left.length > 0 ? left.join(', ') : 'none recorded'}`;
+      const left = [
+        ...(tracing.status?.samplingRules ?? []).map((rule) => rule.ruleARN ?? rule.ruleName),
+        ...(tracing.status?.monitoring?.groups ?? []).flatMap((group) => [group.groupARN ?? group.groupName, ...(group.alarm ? [group.alarm.alarmARN ?? group.alarm.alarmName] : [])]),
+      ];
+      const message = `Removed the finalizer without deleting the owned X-Ray sampling rules, groups and alarms (${Annotations.skipCleanup}); left in the account: ${left.length > 0 ? left.join(', ') : 'none recorded'}`;
       await this.deps.events.record(involved(tracing), 'Warning', 'SamplingRuleCleanupSkipped', message);
       this.log(tracing, 'finalize').warn({ left }, 'Skipped deleting the owned X-Ray sampling rules');
     } else {
