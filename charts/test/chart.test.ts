@@ -233,6 +233,11 @@ describe('values that change the chart', () => {
     expect(configOf('default.yaml').ruleBudget).toEqual({ perNamespace: 11, perCluster: undefined });
   });
 
+  it('passes the cluster-wide rollout cap, 10 by default, none for 0', () => {
+    expect(configOf('default.yaml').maxConcurrentRollouts).toBe(10);
+    expect(configOf('private-registry.yaml').maxConcurrentRollouts).toBeUndefined();
+  });
+
   it('passes the X-Ray group budget, six groups per namespace and no cluster cap by default', () => {
     expect(configOf('private-registry.yaml').groupBudget).toEqual({ perNamespace: 3, perCluster: 12 });
     expect(configOf('default.yaml').groupBudget).toEqual({ perNamespace: 6, perCluster: undefined });

@@ -36,7 +36,12 @@ export const DEFAULTS: ResolvedSpec = Object.freeze({
     export: 'xray',
   },
   sampling: { mode: 'centralized', fixedRate: 0.05, reservoirSize: 1, pollingIntervalSeconds: 60, rules: [] },
-  rollout: { restartOnChange: true },
+  rollout: {
+    restartOnChange: true,
+    maxConcurrent: 2,
+    progressDeadlineSeconds: 600,
+    rollback: { enabled: true, maxRestarts: 3, readinessTimeoutSeconds: 600 },
+  },
   monitoring: { groups: [] },
 });
 
@@ -85,7 +90,7 @@ export function resolveSpec(spec: XRayTracingSpec | undefined, operatorDefaults:
       export: resolveExport(s.collector?.exporter ?? d.collector.exporter, accountExport),
     },
     sampling: { ...d.sampling, ...s.sampling, rules: [...(s.sampling?.rules ?? [])] },
-    rollout: { ...d.rollout, ...s.rollout },
+    rollout: { ...d.rollout, ...s.rollout, rollback: { ...d.rollout.rollback, ...s.rollout?.rollback } },
     monitoring: { ...(s.monitoring?.defaultGroup ? { defaultGroup: s.monitoring.defaultGroup } : {}), groups: [...(s.monitoring?.groups ?? [])] },
   };
 }

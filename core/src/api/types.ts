@@ -112,9 +112,24 @@ export interface SamplingSpec {
   rules?: SamplingRuleSpec[];
 }
 
+/** Crash-loop rollback: injected pods that crash or never get Ready, where the uninjected ones were healthy. */
+export interface RollbackSpec {
+  /** Roll such a workload back to uninstrumented pods (and keep it so until a person or a new config says otherwise). */
+  enabled?: boolean;
+  /** Restarts of an app container in an injected pod that make it a crash loop. */
+  maxRestarts?: number;
+  /** Seconds an injected pod may stay not Ready after it was created. */
+  readinessTimeoutSeconds?: number;
+}
+
 export interface RolloutSpec {
   /** Roll injected workloads when a change needs new pods (image, collector config, env). */
   restartOnChange?: boolean;
+  /** Rollouts the operator may have running at once in this namespace (the installation also caps the cluster). */
+  maxConcurrent?: number;
+  /** Seconds a rollout the operator started holds its place in the budget at most, finished or not. */
+  progressDeadlineSeconds?: number;
+  rollback?: RollbackSpec;
 }
 
 // --- Monitoring (issue 16): X-Ray groups, their Insights and fault alarms ---
@@ -227,6 +242,8 @@ export interface XRayTracingStatus {
   injectedWorkloads?: number;
   /** Pods and workloads this XRayTracing covers, by state (core/src/fleet/fleet-status.ts). */
   fleet?: FleetStatus;
+  /** Operator-caused rollouts of this namespace: running and queued (core/src/rollout/pacing.ts). */
+  rollouts?: RolloutsStatus;
   /** `current/selected` pods, for kubectl get. */
   pods?: string;
   /** Hash of the injection config pods are compared against. */
@@ -277,7 +294,7 @@ export type ResolvedSpec = {
     region?: string;
   };
   sampling: Required<Omit<SamplingSpec, 'rules'>> & { rules: SamplingRuleSpec[] };
-  rollout: Required<RolloutSpec>;
+  rollout: Required<Omit<RolloutSpec, 'rollback'>> & { rollback: Required<RollbackSpec> };
   monitoring: { defaultGroup?: GroupSettingsSpec; groups: GroupSpec[] };
 };
 
@@ -316,4 +333,24 @@ export interface FleetStatus {
   workloadList: WorkloadState[];
   /** Workloads left out of workloadList. */
   moreWorkloads: number;
+  /** Workloads the operator rolled back to uninstrumented after their injected pods crashed (core/src/rollout/rollback.ts). */
+  rolledBack?: number;
+}
+
+export interface QueuedRollout {
+  kind: string;
+  name: string;
+  /** Why the operator wants to roll it (config-changed, missed-injection, opt-in, rollback…). */
+  reason: string;
+}
+
+export interface RolloutsStatus {
+  /** Rollouts the operator started that have not finished yet (within their deadline). */
+  inProgress: number;
+  /** Workloads waiting for a place in the rollout budget. */
+  queued: number;
+  /** The first of them, in the order they will start. */
+  queuedList: QueuedRollout[];
+  /** Queued workloads left out of queuedList. */
+  moreQueued: number;
 }

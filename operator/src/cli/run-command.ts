@@ -60,6 +60,7 @@ export async function runOperator(config: Readonly<OperatorConfig>): Promise<voi
       ruleBudget: config.ruleBudget,
       groupBudget: config.groupBudget,
       webhookSelection: config.webhookSelection,
+      maxConcurrentRollouts: config.maxConcurrentRollouts,
     },
     // The sync retries throttling itself, with backoff it can see and count.
     xrayClientFactory: ({ region, endpoint }) => createXRayClient({ region, endpoint }),

@@ -35,6 +35,7 @@ import { samplingRulesPort } from './tracing/sampling-port.js';
 import { SamplingRuleSync } from '../xray/index.js';
 import { TracingConfigs } from './tracing/tracing-config.js';
 import { WorkloadReconciler } from './workload/reconciler.js';
+import { RolloutPacer } from './workload/rollout-pacer.js';
 
 export interface ControllerConfig {
   clusterName: string;
@@ -62,6 +63,8 @@ export interface ControllerConfig {
   webhookSelection?: WebhookSelection;
   /** The MutatingWebhookConfiguration whose Service must have a ready endpoint before a workload is rolled. */
   webhookConfigName?: string;
+  /** Operator-caused rollouts at once in the cluster (each namespace has its own cap too); undefined: no cap. */
+  maxConcurrentRollouts?: number;
 }
 
 /** Builds the X-Ray API client (tests point it at a fake and give it fixed credentials). */
@@ -126,18 +129,20 @@ export async function startController(options: StartControllerOptions): Promise<
   const retry = { policy: DEFAULT_RETRY, calls: metrics.xrayApiCalls, sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)), random: Math.random };
   const monitoring = monitoringPort(new GroupSync(xray, retry, logger), new AlarmSync(cloudWatch, retry, logger), config.clusterName);
   const traceDestination = new TraceDestinationProbe({ client: xray, calls: metrics.xrayApiCalls, logger, maxAgeMs: resyncPeriodMs });
+  const pacer = new RolloutPacer({ caches, configs, metrics, perCluster: config.maxConcurrentRollouts });
   const controllers = new Controllers({
     caches,
     configs,
     metrics,
     logger,
     resyncPeriodMs,
+    pacer,
     tracingReconciler: new TracingReconciler({
-      clients, caches, configs, sampling, events, logger, resyncPeriodMs, traceDestination, metrics, ruleBudget: config.ruleBudget ?? DEFAULT_RULE_BUDGET,
+      clients, caches, configs, sampling, events, logger, resyncPeriodMs, traceDestination, metrics, ruleBudget: config.ruleBudget ?? DEFAULT_RULE_BUDGET, rollouts: pacer,
       monitoring, groupBudget: config.groupBudget ?? DEFAULT_GROUP_BUDGET,
     }),
     workloadReconciler: new WorkloadReconciler({
-      clients, caches, configs, events, logger, metrics, serves,
+      clients, caches, configs, events, logger, metrics, serves, pacer,
       ...(config.webhookConfigName ? { webhook: webhookReachability(kubeConfig, config.webhookConfigName, logger) } : {}),
     }),
   });
