@@ -1,6 +1,7 @@
 // Plans how to bring X-Ray's groups and CloudWatch's alarms to what an XRayTracing wants. Only what is tagged for this
 // exact owner is ever changed; a desired name held by anything else is reported as a conflict and left alone.
 import { isDeepStrictEqual } from 'node:util';
+import { diffOwned } from '../owned-diff.js';
 import { isOwnedBy } from '../sampling/naming.js';
 import type { AlarmSyncPlan, CloudWatchAlarm, DesiredMonitoring, GroupSyncPlan, Observed, XRayGroup } from './types.js';
 
@@ -32,23 +33,13 @@ function split<T>(observed: readonly Observed<T>[], owner: DesiredMonitoring['ow
 
 /** Creates, updates (any drift) and deletes that make X-Ray hold exactly the desired groups of this owner. */
 export function planGroupSync(desired: DesiredMonitoring, observed: readonly Observed<XRayGroup>[]): GroupSyncPlan {
-  const plan: GroupSyncPlan = { deletes: [], updates: [], creates: [], conflicts: [], unchanged: [] };
   const { owned, foreign } = split(observed, desired.owner, (g) => g.GroupName);
-  const wanted = new Map(desired.groups.map((d) => [d.group.GroupName, d]));
-  for (const [name, current] of owned) {
-    const target = wanted.get(name);
-    if (!target) {
-      plan.deletes.push(current);
-      continue;
-    }
+  const diff = diffOwned(new Map(desired.groups.map((d) => [d.group.GroupName, d])), owned, foreign, XRAY_DEFAULT_GROUP_NAME);
+  const plan: GroupSyncPlan = { deletes: diff.unwanted, updates: [], creates: diff.missing, conflicts: diff.conflicts, unchanged: [] };
+  for (const { wanted: target, held: current } of diff.pairs) {
     const changed = changedGroupFields(target.group, current.item);
     if (changed.length > 0) plan.updates.push({ desired: target, current, changed });
     else plan.unchanged.push(current);
-  }
-  for (const [name, target] of wanted) {
-    if (owned.has(name)) continue;
-    if (foreign.has(name) || name === XRAY_DEFAULT_GROUP_NAME) plan.conflicts.push(name);
-    else plan.creates.push(target);
   }
   return plan;
 }
@@ -59,21 +50,16 @@ export function planGroupSync(desired: DesiredMonitoring, observed: readonly Obs
  * so an alarm never watches a group name someone else holds.
  */
 export function planAlarmSync(desired: DesiredMonitoring, observed: readonly Observed<CloudWatchAlarm>[], groupsHeld: ReadonlySet<string>): AlarmSyncPlan {
-  const plan: AlarmSyncPlan = { deletes: [], puts: [], conflicts: [], unchanged: [] };
   const { owned, foreign } = split(observed, desired.owner, (a) => a.AlarmName);
   const wanted = new Map(
     desired.groups.flatMap((d) => (d.alarm && groupsHeld.has(d.group.GroupName) ? [[d.alarm.AlarmName, { alarm: d.alarm, specName: d.specName }] as const] : [])),
   );
-  for (const [name, current] of owned) {
-    const target = wanted.get(name);
-    if (!target) plan.deletes.push(current);
-    else if (changedAlarmFields(target.alarm, current.item).length > 0) plan.puts.push({ ...target, exists: true });
-    else plan.unchanged.push(current);
-  }
-  for (const [name, target] of wanted) {
-    if (owned.has(name)) continue;
-    if (foreign.has(name)) plan.conflicts.push(name);
-    else plan.puts.push({ ...target, exists: false });
-  }
-  return plan;
+  const diff = diffOwned(wanted, owned, foreign);
+  const drifted = diff.pairs.filter(({ wanted: target, held }) => changedAlarmFields(target.alarm, held.item).length > 0);
+  return {
+    deletes: diff.unwanted,
+    puts: [...drifted.map(({ wanted: target }) => ({ ...target, exists: true })), ...diff.missing.map((target) => ({ ...target, exists: false }))],
+    conflicts: diff.conflicts,
+    unchanged: diff.pairs.filter((pair) => !drifted.includes(pair)).map(({ held }) => held),
+  };
 }
