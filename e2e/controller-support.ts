@@ -10,6 +10,7 @@ import { API_GROUP, API_VERSION, XRAY_TRACING_PLURAL } from '../core/src/constan
 import type { XRayTracing, XRayTracingSpec } from '../core/src/api/types.js';
 import { startController, type RunningController } from '../operator/src/controller/start.js';
 import { createXRayClient } from '../operator/src/xray/index.js';
+import { createCloudWatchClient } from '../operator/src/cloudwatch/client.js';
 import { startControlPlane, type ControlPlane } from './harness/control-plane.js';
 import { FakeXRay } from '../operator/src/test-support/fake-xray.js';
 import { applyObjects, readOrUndefined, waitFor } from './harness/kube.js';
@@ -38,7 +39,7 @@ export async function startInProcessController(
   controlPlane: ControlPlane,
   xray: { endpoint: string },
   logFile: string,
-  overrides: { identity?: string; resyncPeriodMs?: number; waitForSync?: boolean; clusterName?: string } = {},
+  overrides: { identity?: string; resyncPeriodMs?: number; waitForSync?: boolean; clusterName?: string; cloudWatchEndpoint?: string } = {},
 ): Promise<{ controller: RunningController; registry: Registry }> {
   const registry = new Registry();
   const logger = pino({ level: 'debug' }, pino.destination({ dest: join(controlPlane.logDir, logFile), sync: true }));
@@ -50,6 +51,8 @@ export async function startInProcessController(
       clusterName: overrides.clusterName ?? CLUSTER_NAME,
       region: E2E_REGION,
       xrayEndpoint: xray.endpoint,
+      // Unset: no test reaches CloudWatch (only XRayTracings with spec.monitoring do); a closed port, not real AWS.
+      cloudWatchEndpoint: overrides.cloudWatchEndpoint ?? 'http://127.0.0.1:9',
       operatorNamespace: OPERATOR_NAMESPACE,
       leaseName: LEASE_NAME,
       leaderElect: true,
@@ -59,6 +62,8 @@ export async function startInProcessController(
     }),
     xrayClientFactory: ({ region, endpoint }) =>
       createXRayClient({ region: region ?? E2E_REGION, endpoint, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } }),
+    cloudWatchClientFactory: ({ region, endpoint }) =>
+      createCloudWatchClient({ region: region ?? E2E_REGION, endpoint, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } }),
   });
   if (overrides.waitForSync !== false) await waitFor('the controller caches to sync', () => Promise.resolve(controller.ready()));
   return { controller, registry };

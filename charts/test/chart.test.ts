@@ -238,6 +238,11 @@ describe('values that change the chart', () => {
     expect(configOf('private-registry.yaml').maxConcurrentRollouts).toBeUndefined();
   });
 
+  it('passes the X-Ray group budget, six groups per namespace and no cluster cap by default', () => {
+    expect(configOf('private-registry.yaml').groupBudget).toEqual({ perNamespace: 3, perCluster: 12 });
+    expect(configOf('default.yaml').groupBudget).toEqual({ perNamespace: 6, perCluster: undefined });
+  });
+
   it('installs the CRD from crds/ unchanged, kept on helm uninstall so no XRayTracing is lost', () => {
     const source = yaml.load(readFileSync(crdSource, 'utf8')) as K8sObject;
     const crd = findObject(objectsFor('default.yaml'), 'CustomResourceDefinition');

@@ -184,3 +184,13 @@ export const RuleTags = {
   namespace: 'xray-operator.dev/namespace',
   name: 'xray-operator.dev/name',
 } as const;
+
+/**
+ * The namespace as an X-Ray annotation, for the namespace's default group. The awsxray exporter turns the resource
+ * attribute k8s.namespace.name into the annotation below when `otel.resource.k8s.namespace.name` is among its
+ * indexed_attributes (resource attributes get the `otel.resource.` prefix; `.` becomes `_` in annotation keys).
+ */
+export const NamespaceAnnotation = {
+  indexedAttribute: `otel.resource.${SAMPLING_NAMESPACE_ATTRIBUTE}`,
+  filterKey: `annotation.otel_resource_${SAMPLING_NAMESPACE_ATTRIBUTE.replaceAll('.', '_')}`,
+} as const;

@@ -1,6 +1,7 @@
 // The CRD's CEL rules (x-kubernetes-validations in schema.ts) and list-map key uniqueness, mirrored in TypeScript so
 // the CLI and the controller report exactly what the API server would reject. Runs on a schema-valid spec.
 import { SAMPLING_NAMESPACE_ATTRIBUTE } from '../constants.js';
+import { monitoringErrors } from './monitoring-checks.js';
 import { isReservedResourceAttribute } from './reserved-attributes.js';
 import { RESERVED_KEYS_MESSAGE, ResourceAttributeLimits, SamplingLimits } from './schema.js';
 import { selectionErrors } from './selection-schema.js';
@@ -102,6 +103,7 @@ const CHECKS: readonly Check[] = [
   resourceAttributeKeys,
   envNames,
   w3cIdsNeedOtlp,
+  monitoringErrors,
 ];
 
 /** Every cross-field error of a schema-valid spec. */

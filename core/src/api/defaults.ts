@@ -1,4 +1,4 @@
-import { DEFAULT_COLLECTOR_IMAGE, DEFAULT_INSTRUMENTATION_IMAGE } from '../constants.js';
+import { DEFAULT_COLLECTOR_IMAGE, DEFAULT_INSTRUMENTATION_IMAGE, NamespaceAnnotation } from '../constants.js';
 import type { ExporterChoice, ExportMode, ResolvedSpec, XRayTracingSpec } from './types.js';
 
 /** An explicit choice stands; auto follows the account, and is xray until the controller has seen the account. */
@@ -42,6 +42,7 @@ export const DEFAULTS: ResolvedSpec = Object.freeze({
     progressDeadlineSeconds: 600,
     rollback: { enabled: true, maxRestarts: 3, readinessTimeoutSeconds: 600 },
   },
+  monitoring: { groups: [] },
 });
 
 /**
@@ -84,11 +85,19 @@ export function resolveSpec(spec: XRayTracingSpec | undefined, operatorDefaults:
       image: operatorDefaults.collectorImage ?? d.collector.image,
       ...s.collector,
       resources: s.collector?.resources ?? d.collector.resources,
-      indexedAttributes: [...(s.collector?.indexedAttributes ?? [])],
+      indexedAttributes: indexedAttributes(s),
       batch: { ...d.collector.batch, ...s.collector?.batch },
       export: resolveExport(s.collector?.exporter ?? d.collector.exporter, accountExport),
     },
     sampling: { ...d.sampling, ...s.sampling, rules: [...(s.sampling?.rules ?? [])] },
     rollout: { ...d.rollout, ...s.rollout, rollback: { ...d.rollout.rollback, ...s.rollout?.rollback } },
+    monitoring: { ...(s.monitoring?.defaultGroup ? { defaultGroup: s.monitoring.defaultGroup } : {}), groups: [...(s.monitoring?.groups ?? [])] },
   };
+}
+
+/** The user's indexed attributes, plus the namespace when the namespace's default group filters traces on it. */
+function indexedAttributes(s: XRayTracingSpec): string[] {
+  const own = s.collector?.indexedAttributes ?? [];
+  const needed = s.monitoring?.defaultGroup !== undefined && !s.collector?.indexAllAttributes && !own.includes(NamespaceAnnotation.indexedAttribute);
+  return needed ? [...own, NamespaceAnnotation.indexedAttribute] : [...own];
 }

@@ -145,6 +145,21 @@ describe('CEL rules and their TypeScript mirror', () => {
     { name: 'resource attribute key with a kubelet reference', spec: { resourceAttributes: { '$(POD)': 'v' } }, failing: ['spec.resourceAttributes'] },
     { name: 'resource attribute key with a space', spec: { resourceAttributes: { 'team name': 'v' } }, failing: ['spec.resourceAttributes'] },
     { name: 'empty resource attribute key', spec: { resourceAttributes: { '': 'v' } }, failing: ['spec.resourceAttributes', 'spec.resourceAttributes'] },
+    {
+      name: 'monitoring with every option in range',
+      spec: {
+        monitoring: {
+          defaultGroup: { insights: { enabled: true, notifications: true }, faultAlarm: { threshold: 0.1, periodSeconds: 300, evaluationPeriods: 288, datapointsToAlarm: 3 } },
+          groups: [{ name: 'checkout', filterExpression: 'fault', insights: { enabled: false } }],
+        },
+      },
+      failing: [],
+    },
+    { name: 'insights notifications without insights', spec: { monitoring: { defaultGroup: { insights: { notifications: true } } } }, failing: ['spec.monitoring.defaultGroup.insights.notifications'] },
+    { name: 'group named default', spec: { monitoring: { groups: [{ name: 'default', filterExpression: 'fault' }] } }, failing: ['spec.monitoring.groups[0].name'] },
+    { name: 'alarm period not a whole minute', spec: { monitoring: { groups: [{ name: 'a', filterExpression: 'fault', faultAlarm: { threshold: 0.1, periodSeconds: 90 } }] } }, failing: ['spec.monitoring.groups[0].faultAlarm.periodSeconds'] },
+    { name: 'alarm looking back more than a day', spec: { monitoring: { defaultGroup: { faultAlarm: { threshold: 0.1, periodSeconds: 3600, evaluationPeriods: 25 } } } }, failing: ['spec.monitoring.defaultGroup.faultAlarm.evaluationPeriods'] },
+    { name: 'more datapoints than periods', spec: { monitoring: { defaultGroup: { faultAlarm: { threshold: 0.1, datapointsToAlarm: 6 } } } }, failing: ['spec.monitoring.defaultGroup.faultAlarm.datapointsToAlarm'] },
   ];
 
   it.each(cases)('$name: the API server (CEL) and validate.ts reject the same fields', ({ spec, failing }) => {

@@ -5,6 +5,7 @@ import { API_GROUP, API_VERSION, SAMPLING_NAMESPACE_ATTRIBUTE, XRAY_TRACING_KIND
 import { SELECTION_SPEC_RULES, selectionProperties } from './selection-schema.js';
 import type { JSONSchema } from './schema-builders.js';
 import { bool, int, list, num, obj, pullPolicy, quantity, resourceRequirements, str, stringMap } from './schema-builders.js';
+import { monitoringSchema } from './monitoring-schema.js';
 import { statusSchema } from './status-schema.js';
 import { RESERVED_KEYS_RULE, reservedAttributesText } from './reserved-attributes.js';
 
@@ -309,6 +310,7 @@ export const specSchema: JSONSchema = obj(
         readinessTimeoutSeconds: int('Seconds an injected pod may stay not Ready after it was created.', { minimum: 30, maximum: 86400, default: 600 }),
       }),
     }),
+    monitoring: monitoringSchema,
   },
   {
     default: {},

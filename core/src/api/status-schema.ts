@@ -1,6 +1,6 @@
 // Schema of XRayTracing status (written by the controller through the status subresource).
 import type { JSONSchema } from './schema-builders.js';
-import { int, list, obj, str, stringMap } from './schema-builders.js';
+import { bool, int, list, obj, str, stringMap } from './schema-builders.js';
 
 const conditionSchema = obj(
   'A condition of the XRayTracing (Kubernetes condition conventions).',
@@ -76,6 +76,41 @@ const rolloutsSchema = obj("The namespace's operator-caused rollouts (spec.rollo
   moreQueued: int('Queued workloads left out of queuedList.', { minimum: 0 }),
 });
 
+// --- Monitoring (issue 16) ---
+const itemState = str('Synced: AWS holds what the spec asks. Pending: not reached yet. Failed: refused (see message).', { enum: ['Synced', 'Pending', 'Failed'] });
+
+const ownedGroupSchema = obj(
+  'An X-Ray group the operator owns for this XRayTracing, with its fault alarm.',
+  {
+    name: str('Name of the group in the XRayTracing (default: the namespace\'s group).'),
+    groupName: str('Name of the group in X-Ray.'),
+    groupARN: str('ARN of the group in X-Ray.'),
+    filterExpression: str('The filter expression X-Ray holds.'),
+    insights: obj('The Insights configuration X-Ray accepted.', {
+      enabled: bool('InsightsEnabled as X-Ray holds it.'),
+      notifications: bool('NotificationsEnabled as X-Ray holds it.'),
+    }),
+    state: itemState,
+    message: str('Why the group is not Synced.'),
+    alarm: obj(
+      'The CloudWatch fault alarm of the group.',
+      {
+        alarmName: str('Name of the alarm in CloudWatch.'),
+        alarmARN: str('ARN of the alarm.'),
+        state: itemState,
+        message: str('Why the alarm is not Synced.'),
+      },
+      { required: ['alarmName', 'state'] },
+    ),
+  },
+  { required: ['name', 'groupName', 'state'] },
+);
+
+const monitoringStatusSchema = obj('X-Ray groups and CloudWatch fault alarms the operator owns for this XRayTracing.', {
+  groups: list('The groups, the namespace\'s default group first.', ownedGroupSchema, 16),
+});
+// --- end of monitoring ---
+
 export const statusSchema: JSONSchema = obj('Observed state, written by the operator.', {
   observedGeneration: int('The metadata.generation the status was computed from.', { minimum: 0 }),
   conditions: list('Current conditions.', conditionSchema, 16, { 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['type'] }),
@@ -89,4 +124,5 @@ export const statusSchema: JSONSchema = obj('Observed state, written by the oper
   configHash: str('Hash of the injection config pods are compared against.'),
   sampling: str('Summary shown by kubectl get: centralized (N rules) or local (ratio).'),
   lastError: str('The last error the operator met while reconciling.'),
+  monitoring: monitoringStatusSchema,
 });

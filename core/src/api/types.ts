@@ -133,6 +133,76 @@ export interface RolloutSpec {
   rollback?: RollbackSpec;
 }
 
+// --- Monitoring (issue 16): X-Ray groups, their Insights and fault alarms ---
+
+export interface InsightsSpec {
+  /** X-Ray Insights (anomaly detection) for the group. */
+  enabled?: boolean;
+  /** Insights notifications (EventBridge); only with enabled. */
+  notifications?: boolean;
+}
+
+export interface FaultAlarmSpec {
+  /** faults: ApproximateFaultCount (5xx); errors: ApproximateErrorCount (4xx); over ApproximateTraceCount. */
+  metric?: 'faults' | 'errors';
+  /** The ratio (0 to 1) above which a period counts as breaching. */
+  threshold: number;
+  periodSeconds?: number;
+  evaluationPeriods?: number;
+  /** Breaching periods among evaluationPeriods that set off the alarm; default all of them. */
+  datapointsToAlarm?: number;
+  /** SNS topics notified when the alarm fires. */
+  snsTopicArns?: string[];
+}
+
+export interface GroupSettingsSpec {
+  insights?: InsightsSpec;
+  faultAlarm?: FaultAlarmSpec;
+}
+
+export interface GroupSpec extends GroupSettingsSpec {
+  /** Short name; the X-Ray group name is derived from it (≤ 32 characters in all). */
+  name: string;
+  /** X-Ray filter expression selecting the group's traces. */
+  filterExpression: string;
+}
+
+export interface MonitoringSpec {
+  /** The namespace's own group (every trace through this namespace's injected pods), when set. */
+  defaultGroup?: GroupSettingsSpec;
+  groups?: GroupSpec[];
+}
+
+export interface OwnedAlarmStatus {
+  alarmName: string;
+  alarmARN?: string;
+  state: MonitoringItemState;
+  message?: string;
+}
+
+/** Synced: X-Ray / CloudWatch hold what the spec asks; Pending: not reached yet; Failed: refused (see message). */
+export type MonitoringItemState = 'Synced' | 'Pending' | 'Failed';
+
+export interface OwnedGroupStatus {
+  /** Name in the CR (`default` for the namespace's group). */
+  name: string;
+  /** Name in X-Ray. */
+  groupName: string;
+  groupARN?: string;
+  /** What X-Ray holds (GetGroups / CreateGroup / UpdateGroup answer). */
+  filterExpression?: string;
+  insights?: { enabled: boolean; notifications: boolean };
+  state: MonitoringItemState;
+  message?: string;
+  alarm?: OwnedAlarmStatus;
+}
+
+export interface MonitoringStatus {
+  groups: OwnedGroupStatus[];
+}
+
+// --- end of monitoring ---
+
 export interface XRayTracingSpec {
   /** Pods whose labels (their template's) match are selected without an annotation (docs/selection.md). */
   selector?: LabelSelector;
@@ -147,6 +217,7 @@ export interface XRayTracingSpec {
   collector?: CollectorSpec;
   sampling?: SamplingSpec;
   rollout?: RolloutSpec;
+  monitoring?: MonitoringSpec;
 }
 
 // What spec.exclude names (docs/selection.md; core/src/selection/tracing-selection.ts decides).
@@ -202,6 +273,8 @@ export interface XRayTracingStatus {
   /** Summary shown in `kubectl get xrt`: centralized (N rules) / local (ratio). */
   sampling?: string;
   lastError?: string;
+  /** X-Ray groups and fault alarms this XRayTracing owns. */
+  monitoring?: MonitoringStatus;
 }
 
 export interface ObjectMeta {
@@ -244,6 +317,7 @@ export type ResolvedSpec = {
   };
   sampling: Required<Omit<SamplingSpec, 'rules'>> & { rules: SamplingRuleSpec[] };
   rollout: Required<Omit<RolloutSpec, 'rollback'>> & { rollback: Required<RollbackSpec> };
+  monitoring: { defaultGroup?: GroupSettingsSpec; groups: GroupSpec[] };
 };
 
 // The fleet part of status (core/src/fleet/fleet-status.ts computes it).

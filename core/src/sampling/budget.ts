@@ -25,41 +25,49 @@ export interface RuleDemand {
 
 export type BudgetDecision = { allowed: true } | { allowed: false; message: string };
 
-const byAge = (a: RuleDemand, b: RuleDemand): number =>
+/** A demand of any counted AWS object (sampling rules, X-Ray groups). */
+export type Demand = Omit<RuleDemand, 'rules'> & { count: number };
+
+/** The refusal texts of one kind of object: over the namespace's cap, over the cluster's. */
+export interface BudgetWording {
+  overNamespace(demand: Demand, cap: number, usedByOlder: number): string;
+  overCluster(demand: Demand, cap: number, usedByOlder: number): string;
+}
+
+const byAge = (a: Demand, b: Demand): number =>
   a.createdAt.localeCompare(b.createdAt) || a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name);
 
-/** The decision for every demand, by uid. Pure and order-independent in its input. */
-export function allocateRuleBudget(demands: readonly RuleDemand[], budget: RuleBudget): Map<string, BudgetDecision> {
+/** The decision for every demand, by uid, oldest served first. Pure and order-independent in its input. */
+export function allocateBudget(demands: readonly Demand[], budget: RuleBudget, wording: BudgetWording): Map<string, BudgetDecision> {
   const decisions = new Map<string, BudgetDecision>();
   const usedByNamespace = new Map<string, number>();
   let usedInCluster = 0;
   for (const demand of [...demands].sort(byAge)) {
-    if (demand.rules === 0) {
-      decisions.set(demand.uid, { allowed: true });
-      continue;
-    }
     const inNamespace = usedByNamespace.get(demand.namespace) ?? 0;
-    if (inNamespace + demand.rules > budget.perNamespace) {
-      decisions.set(demand.uid, {
-        allowed: false,
-        message:
-          `This XRayTracing needs ${demand.rules} X-Ray sampling rules, but namespace ${demand.namespace} may own at most ${budget.perNamespace} ` +
-          `and older XRayTracings there own ${inNamespace}; use one XRayTracing per namespace for sampling, fewer rules, or sampling.mode local`,
-      });
-      continue;
+    let decision: BudgetDecision = { allowed: true };
+    if (demand.count > 0 && inNamespace + demand.count > budget.perNamespace) {
+      decision = { allowed: false, message: wording.overNamespace(demand, budget.perNamespace, inNamespace) };
+    } else if (demand.count > 0 && budget.perCluster !== undefined && usedInCluster + demand.count > budget.perCluster) {
+      decision = { allowed: false, message: wording.overCluster(demand, budget.perCluster, usedInCluster) };
+    } else {
+      usedByNamespace.set(demand.namespace, inNamespace + demand.count);
+      usedInCluster += demand.count;
     }
-    if (budget.perCluster !== undefined && usedInCluster + demand.rules > budget.perCluster) {
-      decisions.set(demand.uid, {
-        allowed: false,
-        message:
-          `This XRayTracing needs ${demand.rules} X-Ray sampling rules, but this cluster may own at most ${budget.perCluster} ` +
-          `and older XRayTracings own ${usedInCluster}; ask the platform team to raise the cluster's rule budget (and the account's X-Ray quota)`,
-      });
-      continue;
-    }
-    usedByNamespace.set(demand.namespace, inNamespace + demand.rules);
-    usedInCluster += demand.rules;
-    decisions.set(demand.uid, { allowed: true });
+    decisions.set(demand.uid, decision);
   }
   return decisions;
+}
+
+const RULE_WORDING: BudgetWording = {
+  overNamespace: (demand, cap, used) =>
+    `This XRayTracing needs ${demand.count} X-Ray sampling rules, but namespace ${demand.namespace} may own at most ${cap} ` +
+    `and older XRayTracings there own ${used}; use one XRayTracing per namespace for sampling, fewer rules, or sampling.mode local`,
+  overCluster: (demand, cap, used) =>
+    `This XRayTracing needs ${demand.count} X-Ray sampling rules, but this cluster may own at most ${cap} ` +
+    `and older XRayTracings own ${used}; ask the platform team to raise the cluster's rule budget (and the account's X-Ray quota)`,
+};
+
+/** The sampling rule decision for every demand, by uid. */
+export function allocateRuleBudget(demands: readonly RuleDemand[], budget: RuleBudget): Map<string, BudgetDecision> {
+  return allocateBudget(demands.map(({ rules, ...rest }) => ({ ...rest, count: rules })), budget, RULE_WORDING);
 }

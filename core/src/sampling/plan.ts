@@ -1,5 +1,6 @@
 // Plans how to bring X-Ray's rules to what an XRayTracing wants. Only rules tagged for this exact owner are ever
 // changed; X-Ray's `Default` rule and every other rule are left alone.
+import { diffOwned } from '../owned-diff.js';
 import { isOwnedBy } from './naming.js';
 import type { DesiredSamplingRule, DesiredSamplingRules, ObservedSamplingRule, SamplingSyncPlan, XRaySamplingRule } from './types.js';
 
@@ -35,23 +36,19 @@ export function planSamplingSync(desired: DesiredSamplingRules, observed: readon
   const foreignNames = new Set(candidates.filter((o) => !isOwnedBy(o.tags, desired.owner)).map((o) => o.rule.RuleName));
   const wanted = new Map<string, DesiredSamplingRule>(desired.rules.map((d) => [d.rule.RuleName, d]));
 
-  for (const [name, current] of owned) {
-    const target = wanted.get(name);
-    if (!target) {
-      plan.deletes.push(current);
-    } else if (target.rule.Version !== current.rule.Version) {
+  const diff = diffOwned(wanted, owned, foreignNames, XRAY_DEFAULT_RULE_NAME);
+  plan.deletes.push(...diff.unwanted);
+  plan.creates.push(...diff.missing);
+  plan.conflicts.push(...diff.conflicts);
+  for (const { wanted: target, held: current } of diff.pairs) {
+    if (target.rule.Version !== current.rule.Version) {
       plan.deletes.push(current);
       plan.creates.push(target);
-    } else {
-      const changed = changedFields(target.rule, current.rule);
-      if (changed.length > 0) plan.updates.push({ desired: target, current, changed });
-      else plan.unchanged.push(current);
+      continue;
     }
-  }
-  for (const [name, target] of wanted) {
-    if (owned.has(name)) continue;
-    if (foreignNames.has(name) || name === XRAY_DEFAULT_RULE_NAME) plan.conflicts.push(name);
-    else plan.creates.push(target);
+    const changed = changedFields(target.rule, current.rule);
+    if (changed.length > 0) plan.updates.push({ desired: target, current, changed });
+    else plan.unchanged.push(current);
   }
   return plan;
 }

@@ -4,6 +4,7 @@ import { DEFAULT_OPERATOR_NAMESPACE } from '../../../core/src/constants.js';
 import type { OperatorDefaults } from '../../../core/src/api/defaults.js';
 import { compileEndpointAllowPattern } from '../../../core/src/api/endpoint-policy.js';
 import { DEFAULT_RULE_BUDGET, type RuleBudget } from '../../../core/src/sampling/budget.js';
+import { DEFAULT_GROUP_BUDGET } from '../../../core/src/monitoring/budget.js';
 import { labelSelectorProblems, type LabelSelector } from '../../../core/src/selection/label-selector.js';
 import type { WebhookSelection } from '../../../core/src/selection/webhook-selection.js';
 
@@ -21,6 +22,8 @@ export interface OperatorConfig {
   region?: string;
   /** X-Ray API endpoint override (VPC endpoint, FIPS, local emulator). */
   xrayEndpoint?: string;
+  /** CloudWatch API endpoint override, for the groups' fault alarms. */
+  cloudWatchEndpoint?: string;
   /** Namespace the operator runs in: its Lease and certificate Secret live there. */
   namespace: string;
   webhookListen: HostPort;
@@ -38,6 +41,8 @@ export interface OperatorConfig {
   defaults: OperatorDefaults;
   /** X-Ray sampling rules XRayTracings may own. */
   ruleBudget: RuleBudget;
+  /** X-Ray groups XRayTracings may own. */
+  groupBudget: RuleBudget;
   /** The webhook configuration's selectors: the controller leaves alone workloads the webhook never sees. */
   webhookSelection: WebhookSelection;
   /** Operator-caused rollouts at once in the cluster; undefined: no cap (each namespace keeps its own). */
@@ -81,6 +86,7 @@ export const RUN_OPTIONS = {
   'cluster-name': { type: 'string', env: 'XRAY_OPERATOR_CLUSTER_NAME', help: 'cluster name for resource attributes and X-Ray rule ownership tags' },
   region: { type: 'string', env: 'AWS_REGION', help: 'AWS region of the X-Ray API' },
   'xray-endpoint': { type: 'string', env: 'XRAY_OPERATOR_XRAY_ENDPOINT', help: 'X-Ray API endpoint override' },
+  'cloudwatch-endpoint': { type: 'string', env: 'XRAY_OPERATOR_CLOUDWATCH_ENDPOINT', help: 'CloudWatch API endpoint override (the groups\' fault alarms)' },
   namespace: { type: 'string', env: 'POD_NAMESPACE', default: DEFAULT_OPERATOR_NAMESPACE, help: 'namespace of the operator (Lease, certificate Secret)' },
   'webhook-listen': { type: 'string', env: 'XRAY_OPERATOR_WEBHOOK_LISTEN', default: '0.0.0.0:9443', help: 'HTTPS admission webhook address' },
   'health-listen': { type: 'string', env: 'XRAY_OPERATOR_HEALTH_LISTEN', default: '0.0.0.0:8080', help: 'plain HTTP /healthz, /readyz, /metrics address' },
@@ -116,6 +122,17 @@ export const RUN_OPTIONS = {
     env: 'XRAY_OPERATOR_MAX_CONCURRENT_ROLLOUTS',
     default: String(DEFAULT_MAX_CONCURRENT_ROLLOUTS),
     help: 'rollouts the operator runs at once in the whole cluster (each namespace also has its XRayTracing\'s rollout.maxConcurrent); 0: no cluster cap',
+  },
+  'max-groups-per-namespace': {
+    type: 'string',
+    env: 'XRAY_OPERATOR_MAX_GROUPS_PER_NAMESPACE',
+    default: String(DEFAULT_GROUP_BUDGET.perNamespace),
+    help: 'X-Ray groups the XRayTracings of one namespace may own together',
+  },
+  'max-groups-per-cluster': {
+    type: 'string',
+    env: 'XRAY_OPERATOR_MAX_GROUPS_PER_CLUSTER',
+    help: 'X-Ray groups the XRayTracings of this cluster may own together (unset: no cap but X-Ray\'s quota)',
   },
   'webhook-namespace-selector': { type: 'string', env: 'XRAY_OPERATOR_WEBHOOK_NAMESPACE_SELECTOR', help: 'the webhook\'s namespaceSelector (JSON LabelSelector); workloads outside it are not rolled' },
   'webhook-object-selector': { type: 'string', env: 'XRAY_OPERATOR_WEBHOOK_OBJECT_SELECTOR', help: 'the webhook\'s objectSelector (JSON LabelSelector), matched against pod template labels' },
@@ -185,6 +202,7 @@ export function parseOperatorConfig(argv: readonly string[], env: Readonly<Recor
     clusterName,
     region: get('region') ?? env.AWS_DEFAULT_REGION,
     xrayEndpoint: get('xray-endpoint'),
+    cloudWatchEndpoint: get('cloudwatch-endpoint'),
     namespace: get('namespace') ?? DEFAULT_OPERATOR_NAMESPACE,
     webhookListen: parseHostPort(get('webhook-listen') ?? '', 'webhook-listen'),
     healthListen: parseHostPort(get('health-listen') ?? '', 'health-listen'),
@@ -207,6 +225,10 @@ export function parseOperatorConfig(argv: readonly string[], env: Readonly<Recor
       perCluster: parseCount(get('max-rules-per-cluster'), 'max-rules-per-cluster'),
     }),
     maxConcurrentRollouts: parseCount(get('max-concurrent-rollouts'), 'max-concurrent-rollouts') || undefined,
+    groupBudget: Object.freeze({
+      perNamespace: parseCount(get('max-groups-per-namespace'), 'max-groups-per-namespace') ?? DEFAULT_GROUP_BUDGET.perNamespace,
+      perCluster: parseCount(get('max-groups-per-cluster'), 'max-groups-per-cluster'),
+    }),
     webhookSelection: Object.freeze({
       namespaceSelector: parseLabelSelector(get('webhook-namespace-selector'), 'webhook-namespace-selector'),
       objectSelector: parseLabelSelector(get('webhook-object-selector'), 'webhook-object-selector'),

@@ -1,12 +1,19 @@
 // Starts the controller side of the operator process: the shared informer caches (served to the webhook as a
 // ClusterView on every replica), leader election, and — on the leader only — the reconcilers.
 import { hostname } from 'node:os';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { XRayClient } from '@aws-sdk/client-xray';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { OperatorDefaults } from '../../../core/src/api/defaults.js';
 import { DEFAULT_RULE_BUDGET, type RuleBudget } from '../../../core/src/sampling/budget.js';
+import { DEFAULT_GROUP_BUDGET } from '../../../core/src/monitoring/budget.js';
+import { AlarmSync } from '../cloudwatch/alarm-sync.js';
+import { createCloudWatchClient } from '../cloudwatch/client.js';
+import { GroupSync } from '../xray/group-sync.js';
+import { DEFAULT_RETRY } from '../xray/retry.js';
+import { monitoringPort } from './tracing/monitoring-port.js';
 import type { AdmissionEventSink, ClusterView } from '../../../core/src/ports.js';
 import { webhookServes, type WebhookSelection } from '../../../core/src/selection/webhook-selection.js';
 import { createClusterCaches } from '../k8s/caches.js';
@@ -35,6 +42,8 @@ export interface ControllerConfig {
   clusterName: string;
   region?: string;
   xrayEndpoint?: string;
+  /** CloudWatch API endpoint override (VPC endpoint, FIPS, an emulator in tests), for the groups' fault alarms. */
+  cloudWatchEndpoint?: string;
   /** Namespace of the operator: where its Lease lives. */
   operatorNamespace: string;
   leaseName: string;
@@ -49,6 +58,8 @@ export interface ControllerConfig {
   operatorDefaults?: OperatorDefaults;
   /** Sampling rules XRayTracings may own; default DEFAULT_RULE_BUDGET. */
   ruleBudget?: RuleBudget;
+  /** X-Ray groups XRayTracings may own; default DEFAULT_GROUP_BUDGET. */
+  groupBudget?: RuleBudget;
   /** The webhook configuration's selectors; default: everything. */
   webhookSelection?: WebhookSelection;
   /** The MutatingWebhookConfiguration whose Service must have a ready endpoint before a workload is rolled. */
@@ -59,6 +70,8 @@ export interface ControllerConfig {
 
 /** Builds the X-Ray API client (tests point it at a fake and give it fixed credentials). */
 export type XRayClientFactory = (settings: { region?: string; endpoint?: string }) => XRayClient;
+/** Builds the CloudWatch client (tests point it at moto); default: createCloudWatchClient with the same policy. */
+export type CloudWatchClientFactory = (settings: { region?: string; endpoint?: string }) => CloudWatchClient;
 
 export interface StartControllerOptions {
   kubeConfig: KubeConfig;
@@ -66,6 +79,7 @@ export interface StartControllerOptions {
   registry: Registry;
   config: Readonly<ControllerConfig>;
   xrayClientFactory: XRayClientFactory;
+  cloudWatchClientFactory?: CloudWatchClientFactory;
 }
 
 export interface RunningController {
@@ -112,6 +126,9 @@ export async function startController(options: StartControllerOptions): Promise<
     webhookServes(selection, namespace, caches.namespaces.get(namespace)?.metadata?.labels, templateLabels);
   const xray = options.xrayClientFactory({ region: config.region, endpoint: config.xrayEndpoint });
   const sampling = samplingRulesPort(new SamplingRuleSync({ client: xray, calls: metrics.xrayApiCalls, logger }), config.clusterName);
+  const cloudWatch = (options.cloudWatchClientFactory ?? createCloudWatchClient)({ region: config.region, endpoint: config.cloudWatchEndpoint });
+  const retry = { policy: DEFAULT_RETRY, calls: metrics.xrayApiCalls, sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)), random: Math.random };
+  const monitoring = monitoringPort(new GroupSync(xray, retry, logger), new AlarmSync(cloudWatch, retry, logger), config.clusterName);
   const traceDestination = new TraceDestinationProbe({ client: xray, calls: metrics.xrayApiCalls, logger, maxAgeMs: resyncPeriodMs });
   const pacer = new RolloutPacer({ caches, configs, metrics, perCluster: config.maxConcurrentRollouts });
   const controllers = new Controllers({
@@ -123,6 +140,7 @@ export async function startController(options: StartControllerOptions): Promise<
     pacer,
     tracingReconciler: new TracingReconciler({
       clients, caches, configs, sampling, events, logger, resyncPeriodMs, traceDestination, metrics, ruleBudget: config.ruleBudget ?? DEFAULT_RULE_BUDGET, rollouts: pacer,
+      monitoring, groupBudget: config.groupBudget ?? DEFAULT_GROUP_BUDGET,
     }),
     workloadReconciler: new WorkloadReconciler({
       clients, caches, configs, events, logger, metrics, serves, pacer,
@@ -179,6 +197,7 @@ export async function startController(options: StartControllerOptions): Promise<
       metrics.leader.set(0);
       await caches.stop();
       xray.destroy();
+      cloudWatch.destroy();
     },
   };
 }

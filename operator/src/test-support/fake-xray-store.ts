@@ -25,7 +25,7 @@ export interface StoredRecord {
 }
 
 export const DEFAULT_RULE_NAME = 'Default';
-const MAX_TAGS = 50;
+export const MAX_TAGS = 50;
 const TAG_CHARS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 
 type Json = Record<string, unknown>;
@@ -96,7 +96,7 @@ function ruleFields(body: Json, full: boolean): Partial<StoredRule> {
   return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
 }
 
-function validateTags(tags: unknown): [string, string][] {
+export function validateTags(tags: unknown): [string, string][] {
   if (!Array.isArray(tags)) throw invalid('Tags must be a list');
   return tags.map((tag: Json) => {
     const key = tag.Key;
@@ -198,18 +198,6 @@ export class SamplingRuleStore {
     return record;
   }
 
-  tag(arn: unknown, tags: unknown): void {
-    const record = this.byArn(arn);
-    const merged = new Map([...record.tags, ...validateTags(tags)]);
-    if (merged.size > MAX_TAGS) throw new FakeAwsError(400, 'TooManyTagsException', `At most ${MAX_TAGS} tags per resource`);
-    record.tags = merged;
-  }
-
-  untag(arn: unknown, keys: unknown): void {
-    const record = this.byArn(arn);
-    if (!Array.isArray(keys)) throw invalid('TagKeys must be a list');
-    for (const key of keys) record.tags.delete(String(key));
-  }
 
   /** Test hook: put a rule as-is (another tool's rule), bypassing validation and limits. */
   put(rule: Omit<StoredRule, 'RuleARN'>, tags: Record<string, string> = {}): StoredRecord {
@@ -231,4 +219,20 @@ export class SamplingRuleStore {
   lastModification(): number {
     return Math.max(...this.all().map((r) => r.modifiedAt));
   }
+}
+
+/** Anything X-Ray tags (sampling rules, groups): its tags by key. */
+export interface Taggable {
+  tags: Map<string, string>;
+}
+
+export function tagResource(record: Taggable, tags: unknown): void {
+  const merged = new Map([...record.tags, ...validateTags(tags)]);
+  if (merged.size > MAX_TAGS) throw new FakeAwsError(400, 'TooManyTagsException', `At most ${MAX_TAGS} tags per resource`);
+  record.tags = merged;
+}
+
+export function untagResource(record: Taggable, keys: unknown): void {
+  if (!Array.isArray(keys)) throw invalid('TagKeys must be a list');
+  for (const key of keys) record.tags.delete(String(key));
 }

@@ -4,17 +4,21 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { FakeAwsError, SamplingRuleStore } from './fake-xray-store.js';
+import { FakeAwsError, SamplingRuleStore, tagResource, untagResource, type Taggable } from './fake-xray-store.js';
+import { GroupStore, groupJson } from './fake-xray-groups.js';
 import type { StoredRecord } from './fake-xray-store.js';
 
 export { FakeAwsError } from './fake-xray-store.js';
 export type { StoredRecord, StoredRule } from './fake-xray-store.js';
+export type { StoredGroup } from './fake-xray-groups.js';
 
 export interface FakeXRayOptions {
   region?: string;
   accountId?: string;
   /** Rules the account may hold, the Default rule included (RuleLimitExceededException past it). Default 25. */
   ruleLimit?: number;
+  /** Groups the account may hold, the Default group included. Default 25 (X-Ray's quota was not found in its docs). */
+  groupLimit?: number;
   /** Records per GetSamplingRules page. Default 10. */
   pageSize?: number;
   /** Base URL of a moto server that serves the trace APIs (/TraceSegments, /TraceSummaries, /Traces…). */
@@ -44,6 +48,7 @@ const recordJson = (r: StoredRecord): Json => ({ SamplingRule: { ...r.rule }, Cr
 
 export class FakeXRay {
   readonly store: SamplingRuleStore;
+  readonly groups: GroupStore;
   /** Every request, in order: what a test asserts call counts and retries on. */
   readonly calls: FakeXRayCall[] = [];
   /** Statistics documents received by SamplingTargets (what samplers report). */
@@ -60,15 +65,21 @@ export class FakeXRay {
   ) {
     const seconds = () => options.now() / 1000;
     this.store = new SamplingRuleStore(options.region, options.accountId, options.ruleLimit, seconds);
+    this.groups = new GroupStore(options.region, options.accountId, options.groupLimit);
     this.handlers = {
       CreateSamplingRule: (b) => ({ SamplingRuleRecord: recordJson(this.store.create(asObject(b.SamplingRule, 'SamplingRule'), b.Tags)) }),
       UpdateSamplingRule: (b) => ({ SamplingRuleRecord: recordJson(this.store.update(asObject(b.SamplingRuleUpdate, 'SamplingRuleUpdate'))) }),
       DeleteSamplingRule: (b) => ({ SamplingRuleRecord: recordJson(this.store.delete(b)) }),
       GetSamplingRules: (b) => this.rulesPage(b.NextToken),
       SamplingTargets: (b) => this.targets(b, seconds()),
-      TagResource: (b) => (this.store.tag(b.ResourceARN, b.Tags), {}),
-      UntagResource: (b) => (this.store.untag(b.ResourceARN, b.TagKeys), {}),
-      ListTagsForResource: (b) => ({ Tags: [...this.store.byArn(b.ResourceARN).tags].map(([Key, Value]) => ({ Key, Value })) }),
+      TagResource: (b) => (tagResource(this.taggable(b.ResourceARN), b.Tags), {}),
+      UntagResource: (b) => (untagResource(this.taggable(b.ResourceARN), b.TagKeys), {}),
+      ListTagsForResource: (b) => ({ Tags: [...this.taggable(b.ResourceARN).tags].map(([Key, Value]) => ({ Key, Value })) }),
+      CreateGroup: (b) => ({ Group: groupJson(this.groups.create(b)) }),
+      UpdateGroup: (b) => ({ Group: groupJson(this.groups.update(b)) }),
+      DeleteGroup: (b) => (this.groups.delete(b), {}),
+      GetGroup: (b) => ({ Group: groupJson(this.groups.find(b)) }),
+      Groups: (b) => this.groupsPage(b.NextToken),
       GetTraceSegmentDestination: () => {
         if (this.traceSegmentDestination === 'AccessDenied') throw new FakeAwsError(403, 'AccessDeniedException', 'User is not authorized to perform: xray:GetTraceSegmentDestination');
         return { ...this.traceSegmentDestination };
@@ -82,6 +93,7 @@ export class FakeXRay {
       region: options.region ?? 'us-east-1',
       accountId: options.accountId ?? '123456789012',
       ruleLimit: options.ruleLimit ?? 25,
+      groupLimit: options.groupLimit ?? 25,
       pageSize: options.pageSize ?? 10,
       requireSignature: options.requireSignature ?? true,
       now: options.now ?? Date.now,
@@ -161,14 +173,27 @@ export class FakeXRay {
   }
 
   private rulesPage(token: unknown): Json {
+    return this.page(token, this.store.all().map(recordJson), 'SamplingRuleRecords');
+  }
+
+  private groupsPage(token: unknown): Json {
+    return this.page(token, this.groups.all().map(groupJson), 'Groups');
+  }
+
+  /** One page of `items` after the offset `token` encodes, with the token of the next page if there is one. */
+  private page(token: unknown, items: Json[], key: string): Json {
     if (token !== undefined && token !== null && typeof token !== 'string') throw new FakeAwsError(400, 'InvalidRequestException', 'NextToken must be a string');
     const offset = token ? Number(Buffer.from(token, 'base64url').toString()) : 0;
-    const records = this.store.all();
-    if (!Number.isInteger(offset) || offset < 0 || offset > records.length) throw new FakeAwsError(400, 'InvalidRequestException', 'Invalid NextToken');
+    if (!Number.isInteger(offset) || offset < 0 || offset > items.length) throw new FakeAwsError(400, 'InvalidRequestException', 'Invalid NextToken');
     const end = offset + this.options.pageSize;
-    const page: Json = { SamplingRuleRecords: records.slice(offset, end).map(recordJson) };
-    if (end < records.length) page.NextToken = Buffer.from(String(end)).toString('base64url');
+    const page: Json = { [key]: items.slice(offset, end) };
+    if (end < items.length) page.NextToken = Buffer.from(String(end)).toString('base64url');
     return page;
+  }
+
+  /** A sampling rule or group by ARN (ResourceNotFoundException otherwise). */
+  private taggable(arn: unknown): Taggable {
+    return this.groups.byArn(arn) ?? this.store.byArn(arn);
   }
 
   private targets(body: Json, now: number): Json {

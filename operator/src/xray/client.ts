@@ -22,12 +22,17 @@ export const XRAY_REQUEST_TIMEOUTS = Object.freeze({ connectionTimeout: 3_000, r
  * attempt is counted and the total wait is bounded in one place.
  */
 export function createXRayClient(config: XRayClientConfig): XRayClient {
-  return new XRayClient({
+  return new XRayClient(awsClientSettings(config));
+}
+
+/** The settings every AWS client of the operator shares (X-Ray, CloudWatch): one attempt per send, bounded waits. */
+export function awsClientSettings(config: XRayClientConfig) {
+  return {
     maxAttempts: 1,
     // throwOnRequestTimeout: without it the handler only logs a warning when requestTimeout passes, and waits on.
     requestHandler: { ...(config.timeouts ?? XRAY_REQUEST_TIMEOUTS), throwOnRequestTimeout: true },
     ...(config.region ? { region: config.region } : {}),
     ...(config.endpoint ? { endpoint: config.endpoint } : {}),
     ...(config.credentials ? { credentials: config.credentials } : {}),
-  });
+  };
 }

@@ -71,12 +71,15 @@ export function httpStatus(err: unknown): number | undefined {
   return (err as AwsErrorShape | undefined)?.$metadata?.httpStatusCode;
 }
 
-/** Throttling (ThrottledException, any 429) and server-side failures are worth a retry; nothing else is. */
+/** Throttling error names: X-Ray's ThrottledException (429); CloudWatch's Throttling (HTTP 400). */
+const THROTTLE_NAMES = new Set(['ThrottledException', 'Throttling', 'ThrottlingException']);
+
+/** Throttling and server-side failures are worth a retry; nothing else is. */
 export function isRetryable(err: unknown): boolean {
   const status = httpStatus(err);
-  return awsErrorName(err) === 'ThrottledException' || status === 429 || (status !== undefined && status >= 500);
+  return isThrottle(err) || (status !== undefined && status >= 500);
 }
 
 export function isThrottle(err: unknown): boolean {
-  return awsErrorName(err) === 'ThrottledException' || httpStatus(err) === 429;
+  return THROTTLE_NAMES.has(awsErrorName(err) ?? '') || httpStatus(err) === 429;
 }

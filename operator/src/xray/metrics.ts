@@ -6,6 +6,10 @@ export type XRayApiCallCounter = Counter<'operation' | 'outcome'>;
 
 const KNOWN_OUTCOMES: Record<string, string> = {
   ThrottledException: 'throttled',
+  Throttling: 'throttled',
+  LimitExceededFault: 'limit_exceeded',
+  AccessDeniedException: 'access_denied',
+  AccessDenied: 'access_denied',
   RuleLimitExceededException: 'rule_limit_exceeded',
   InvalidRequestException: 'invalid_request',
   ResourceNotFoundException: 'not_found',

@@ -9,6 +9,8 @@ export const ConditionTypes = {
   exportReady: 'ExportReady',
   /** True while workloads injected from this XRayTracing are rolled back after their pods crashed (not part of Ready). */
   rolledBack: 'RolledBack',
+  /** Only present while the XRayTracing declares or owns X-Ray groups. */
+  monitoringSynced: 'MonitoringSynced',
 } as const;
 
 export type ConditionInput = Omit<Condition, 'lastTransitionTime' | 'observedGeneration'>;

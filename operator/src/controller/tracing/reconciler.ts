@@ -5,7 +5,9 @@ import { Annotations, API_GROUP, API_GROUP_VERSION, API_VERSION, FINALIZER, XRAY
 import type { FleetStatus, ResolvedSpec, RolloutsStatus, XRayTracing, XRayTracingStatus } from '../../../../core/src/api/types.js';
 import { renderCollectorConfigYaml } from '../../../../core/src/collector/render.js';
 import { workloadOf } from '../../../../core/src/injection/index.js';
-import { allocateRuleBudget, type RuleBudget, type RuleDemand } from '../../../../core/src/sampling/budget.js';
+import { allocateRuleBudget, type Demand, type RuleBudget } from '../../../../core/src/sampling/budget.js';
+import { allocateGroupBudget } from '../../../../core/src/monitoring/budget.js';
+import { groupCount } from '../../../../core/src/monitoring/desired.js';
 import { decideAccountExport, type AccountExportState } from '../../../../core/src/collector/export-decision.js';
 import { fleetStatus } from '../../../../core/src/fleet/fleet-status.js';
 import type { KubeClients } from '../../k8s/clients.js';
@@ -20,6 +22,8 @@ import { splitObjectKey } from '../keys.js';
 import type { ReconcileOutcome } from '../work-queue.js';
 import { collectorConfigMapName, collectorConfigMapUpToDate, desiredCollectorConfigMap } from './collector-configmap.js';
 import { ConditionTypes, conditionTransitions } from './conditions.js';
+import type { MonitoringPort } from './monitoring-port.js';
+import { MonitoringStep, type ClusterRename } from './monitoring-step.js';
 import { classifySamplingError, type SamplingRulesPort } from './sampling-port.js';
 import { computeStatus, statusMergePatch, type RolledBackWorkload, type SamplingObservation, type TracingObservation } from './status.js';
 import { WORKLOAD_KINDS } from '../workload/keys.js';
@@ -36,6 +40,10 @@ export interface TracingReconcilerDeps {
   resyncPeriodMs: number;
   /** How many sampling rules XRayTracings may own, per namespace and per cluster. */
   ruleBudget: RuleBudget;
+  /** X-Ray groups and their CloudWatch alarms (docs/monitoring.md). */
+  monitoring: MonitoringPort;
+  /** How many X-Ray groups XRayTracings may own, per namespace and per cluster. */
+  groupBudget: RuleBudget;
   /** The fleet gauge; absent in tests that do not look at metrics. */
   metrics?: Pick<ControllerMetrics, 'fleetPods'>;
   /** The account's trace segment destination (whether Transaction Search is on), cached across XRayTracings. */
@@ -44,6 +52,11 @@ export interface TracingReconcilerDeps {
   rollouts?: { status(namespace: string): RolloutsStatus };
   now?: () => Date;
 }
+
+/** Rules an XRayTracing wants in X-Ray: its own and the namespace's catch-all, in centralized mode. */
+const ruleCount = (spec: ResolvedSpec): number => (spec.sampling.mode === 'centralized' ? spec.sampling.rules.length + 1 : 0);
+
+const allocateRules = (demands: Demand[], budget: RuleBudget) => allocateRuleBudget(demands.map(({ count, ...rest }) => ({ ...rest, rules: count })), budget);
 
 const crd = { group: API_GROUP, version: API_VERSION, plural: XRAY_TRACING_PLURAL } as const;
 const FLEET_STATES = ['current', 'outdated', 'skipped', 'uninjected'] as const;
@@ -76,8 +89,17 @@ export class TracingReconciler {
   /** uid → the last X-Ray sync attempt: when, for which generation, and how it failed if it did. */
   private readonly lastSync = new Map<string, SamplingAttempt>();
 
+  private readonly monitoring: MonitoringStep;
+
   constructor(private readonly deps: TracingReconcilerDeps) {
     this.now = deps.now ?? (() => new Date());
+    this.monitoring = new MonitoringStep({
+      port: deps.monitoring,
+      logger: deps.logger,
+      resyncPeriodMs: deps.resyncPeriodMs,
+      budgetRefusal: (tracing) => this.budgetRefusal(tracing, allocateGroupBudget, this.deps.groupBudget, (spec) => groupCount(spec)),
+      now: () => this.now().getTime(),
+    });
   }
 
   async reconcile(key: string): Promise<ReconcileOutcome> {
@@ -96,6 +118,7 @@ export class TracingReconciler {
     }
     const collectorConfigMap = await this.applyCollectorConfigMap(current, config.spec, config.configHash);
     const sampling = await this.syncSampling(current, config.spec);
+    const monitoring = await this.monitoring.run(current, config.spec, this.monitoringRename(current));
     const choice = config.spec.collector.exporter;
     const account = choice === 'xray' ? undefined : await this.deps.traceDestination.get();
     await this.writeStatus(current, {
@@ -109,9 +132,11 @@ export class TracingReconciler {
       fleet: this.fleetOf(current, config.configHash),
       rolledBack: this.rolledBackWorkloads(namespace, name),
       ...(this.deps.rollouts ? { rollouts: this.deps.rollouts.status(namespace) } : {}),
+      ...(monitoring.observation ? { monitoring: monitoring.observation } : {}),
     });
     if (!collectorConfigMap.ok) throw new RetryableReconcileError(collectorConfigMap.message, 'ConfigMapApply');
     if (sampling.retry) throw new RetryableReconcileError(sampling.retry.message, sampling.retry.reason);
+    if (monitoring.retry) throw new RetryableReconcileError(monitoring.retry.message, monitoring.retry.reason);
     return { requeueAfterMs: this.deps.resyncPeriodMs };
   }
 
@@ -147,13 +172,19 @@ export class TracingReconciler {
     const finalizers = tracing.metadata.finalizers ?? [];
     if (!finalizers.includes(FINALIZER)) return;
     if (tracing.metadata.annotations?.[Annotations.skipCleanup] === 'true') {
-      const left = (tracing.status?.samplingRules ?? []).map((rule) => rule.ruleARN ?? rule.ruleName);
-      const message = `Removed the finalizer without deleting X-Ray sampling rules (${Annotations.skipCleanup}); left in the account: ${left.length > 0 ? left.join(', ') : 'none recorded'}`;
+      const left = [
+        ...(tracing.status?.samplingRules ?? []).map((rule) => rule.ruleARN ?? rule.ruleName),
+        ...(tracing.status?.monitoring?.groups ?? []).flatMap((group) => [group.groupARN ?? group.groupName, ...(group.alarm ? [group.alarm.alarmARN ?? group.alarm.alarmName] : [])]),
+      ];
+      const message = `Removed the finalizer without deleting the owned X-Ray sampling rules, groups and alarms (${Annotations.skipCleanup}); left in the account: ${left.length > 0 ? left.join(', ') : 'none recorded'}`;
       await this.deps.events.record(involved(tracing), 'Warning', 'SamplingRuleCleanupSkipped', message);
       this.log(tracing, 'finalize').warn({ left }, 'Skipped deleting the owned X-Ray sampling rules');
     } else {
       try {
         for (const clusterName of this.ownerClusters(tracing)) await this.deps.sampling.deleteAllOwned(tracing, clusterName);
+        if (MonitoringStep.involved(tracing, undefined)) {
+          for (const clusterName of this.ownerClusters(tracing)) await this.deps.monitoring.deleteAllOwned(tracing, clusterName);
+        }
       } catch (error) {
         const failure = classifySamplingError(error);
         const message =
@@ -179,6 +210,7 @@ export class TracingReconciler {
       throw error;
     }
     this.lastSync.delete(tracing.metadata.uid ?? '');
+    this.monitoring.forget(tracing.metadata.uid);
     this.deps.configs.forget(tracing.metadata.uid);
     this.forgetFleet(tracing);
     this.log(tracing, 'finalize').info('Deleted the owned X-Ray sampling rules and removed the finalizer');
@@ -222,7 +254,7 @@ export class TracingReconciler {
     if (last?.failure && last.generation === tracing.metadata.generation && nowMs < last.failure.retryAtMs && !rename.migrateFrom) {
       return { observation: last.failure.observation, retry: last.failure.retry };
     }
-    const refusal = spec.sampling.mode === 'centralized' ? this.budgetRefusal(tracing) : undefined;
+    const refusal = spec.sampling.mode === 'centralized' ? this.budgetRefusal(tracing, allocateRules, this.deps.ruleBudget, ruleCount) : undefined;
     if (refusal) return this.failed(tracing, last, { ok: false, reason: 'RuleBudgetExceeded', message: refusal }, false);
     const previous = tracing.status;
     const syncedBefore = previous?.conditions?.some((c) => c.type === 'SamplingRulesSynced' && c.status === 'True');
@@ -260,18 +292,29 @@ export class TracingReconciler {
     return { observation, retry };
   }
 
-  /** Why this XRayTracing may not own the rules it wants, if the budget says so. */
-  private budgetRefusal(tracing: XRayTracing): string | undefined {
-    const demands: RuleDemand[] = [];
+  /** Why this XRayTracing may not own what it wants (rules or groups, as `count` says), if the budget says so. */
+  private budgetRefusal(
+    tracing: XRayTracing,
+    allocate: (demands: Demand[], budget: RuleBudget) => Map<string, { allowed: boolean; message?: string }>,
+    budget: RuleBudget,
+    count: (spec: ResolvedSpec) => number,
+  ): string | undefined {
+    const demands: Demand[] = [];
     for (const other of this.deps.caches.xrayTracings.list()) {
       if (other.metadata.deletionTimestamp) continue;
       const config = this.deps.configs.of(other);
-      const rules = config.ok && config.spec.sampling.mode === 'centralized' ? config.spec.sampling.rules.length + 1 : 0;
       const { uid = '', namespace = '', name = '', creationTimestamp } = other.metadata;
-      demands.push({ uid, namespace, name, createdAt: creationTimestamp ? new Date(creationTimestamp).toISOString() : '', rules });
+      demands.push({ uid, namespace, name, createdAt: creationTimestamp ? new Date(creationTimestamp).toISOString() : '', count: config.ok ? count(config.spec) : 0 });
     }
-    const decision = allocateRuleBudget(demands, this.deps.ruleBudget).get(tracing.metadata.uid ?? '');
+    const decision = allocate(demands, budget).get(tracing.metadata.uid ?? '');
     return decision && !decision.allowed ? decision.message : undefined;
+  }
+
+  /** The cluster rename as the monitoring step sees it (the same decision as for sampling rules). */
+  private monitoringRename(tracing: XRayTracing): ClusterRename {
+    const rename = this.clusterRename(tracing);
+    if ('refused' in rename) return { refusedMessage: rename.refused.ok ? '' : rename.refused.message.replace('X-Ray sampling rules', 'X-Ray groups and alarms') };
+    return rename;
   }
 
   /** Workloads in the namespace with at least one running pod injected by this XRayTracing. */

@@ -160,3 +160,30 @@ describe('the export in status', () => {
     expect(conditionOf(status, 'Ready')).toMatchObject({ status: 'False', reason: 'TransactionSearchInactive' });
   });
 });
+
+describe('computeStatus: monitoring', () => {
+  const group = { name: 'default', groupName: 'default-1234abcd', groupARN: 'arn:group', state: 'Synced' as const };
+  const synced = { groups: [group], condition: { type: 'MonitoringSynced', status: 'True' as const, reason: 'Synced', message: '1 X-Ray groups and 0 CloudWatch alarms are in sync' } };
+  const unreachable = { condition: { type: 'MonitoringSynced', status: 'False' as const, reason: 'AWSUnreachable', message: 'Could not reach the CloudWatch API' } };
+
+  it('adds neither the condition nor status.monitoring for an XRayTracing without monitoring', () => {
+    const status = computeStatus(undefined, valid(), 1, t0);
+    expect(conditionOf(status, 'MonitoringSynced')).toBeUndefined();
+    expect(status.monitoring).toBeUndefined();
+  });
+
+  it('lists the groups and keeps them, failing Ready, when a later sync could not reach AWS', () => {
+    const first = computeStatus(undefined, valid({ monitoring: synced }), 1, t0);
+    expect(first.monitoring).toEqual({ groups: [group] });
+    expect(conditionOf(first, 'Ready')?.status).toBe('True');
+    const second = computeStatus(first, valid({ monitoring: unreachable }), 1, t1);
+    expect(second.monitoring).toEqual({ groups: [group] });
+    expect(conditionOf(second, 'Ready')).toMatchObject({ status: 'False', reason: 'AWSUnreachable' });
+    expect(second.lastError).toBe('Could not reach the CloudWatch API');
+  });
+
+  it('drops status.monitoring once the last group is gone', () => {
+    const first = computeStatus(undefined, valid({ monitoring: synced }), 1, t0);
+    expect(computeStatus(first, valid({ monitoring: { ...synced, groups: [] } }), 2, t1).monitoring).toBeUndefined();
+  });
+});

@@ -6,6 +6,7 @@ import type { FieldError } from '../../../../core/src/api/validate.js';
 import type { ExportDecision } from '../../../../core/src/collector/export-decision.js';
 import { podsSummary } from '../../../../core/src/fleet/fleet-status.js';
 import { ConditionTypes, mergeConditions, type ConditionInput } from './conditions.js';
+import type { MonitoringObservation } from './monitoring-step.js';
 
 /** Why sampling rules could not be synced; the reasons users see on SamplingRulesSynced. */
 export type SamplingFailureReason =
@@ -44,6 +45,8 @@ export type TracingObservation =
       rolledBack: readonly RolledBackWorkload[];
       /** The namespace's operator-caused rollouts; absent when the controller paces none. */
       rollouts?: RolloutsStatus;
+      /** Absent when the XRayTracing neither declares nor owns X-Ray groups. */
+      monitoring?: MonitoringObservation;
     };
 
 export function samplingSummary(spec: ResolvedSpec, ruleCount: number): string {
@@ -81,12 +84,13 @@ function validConditions(observation: Extract<TracingObservation, { valid: true 
       : { type: ConditionTypes.samplingRulesSynced, status: 'True', reason: 'Synced', message: `${sampling.rules.length} X-Ray sampling rules are in sync` }
     : { type: ConditionTypes.samplingRulesSynced, status: 'False', reason: sampling.reason, message: sampling.message };
   const exportCondition: ConditionInput = { type: ConditionTypes.exportReady, ...exportDecision.condition };
+  const monitoring = observation.monitoring ? [observation.monitoring.condition] : [];
   // ExportReady False only fails Ready when spans would be lost; auto's fallback to awsxray still delivers them.
-  const failing = [collector, samplingCondition, ...(exportDecision.blocking ? [exportCondition] : [])].find((condition) => condition.status !== 'True');
+  const failing = [collector, samplingCondition, ...(exportDecision.blocking ? [exportCondition] : []), ...monitoring].find((condition) => condition.status !== 'True');
   const ready: ConditionInput = failing
     ? { type: ConditionTypes.ready, status: 'False', reason: failing.reason, message: failing.message }
     : { type: ConditionTypes.ready, status: 'True', reason: 'Ready', message: 'Collector config and sampling rules are applied; opted-in pods get injected' };
-  return [ready, collector, samplingCondition, exportCondition, rolledBackCondition(observation.rolledBack)];
+  return [ready, collector, samplingCondition, exportCondition, rolledBackCondition(observation.rolledBack), ...monitoring];
 }
 
 const LISTED_ROLLBACKS = 5;
@@ -124,6 +128,7 @@ export function computeStatus(previous: XRayTracingStatus | undefined, observati
     configHash: previous?.configHash,
     sampling: previous?.sampling,
     lastError: failing?.message,
+    monitoring: previous?.monitoring,
   };
   if (observation.valid) {
     status.configHash = observation.configHash;
@@ -132,6 +137,7 @@ export function computeStatus(previous: XRayTracingStatus | undefined, observati
     status.rollouts = observation.rollouts;
     status.pods = podsSummary(observation.fleet.pods);
     status.injectedWorkloads = observation.injectedWorkloads;
+    status.monitoring = monitoringStatus(previous, observation.monitoring);
     if (observation.sampling.ok) {
       status.samplingRules = observation.sampling.rules;
       status.clusterName = observation.sampling.clusterName;
@@ -141,6 +147,13 @@ export function computeStatus(previous: XRayTracingStatus | undefined, observati
     }
   }
   return dropUndefined(status);
+}
+
+/** Groups as this reconcile saw them, else as status had them; none once nothing is declared or owned. */
+function monitoringStatus(previous: XRayTracingStatus | undefined, observation: MonitoringObservation | undefined): XRayTracingStatus['monitoring'] {
+  if (!observation) return undefined;
+  const groups = observation.groups ?? previous?.monitoring?.groups ?? [];
+  return groups.length > 0 ? { groups } : undefined;
 }
 
 function dropUndefined(status: XRayTracingStatus): XRayTracingStatus {
