@@ -1,6 +1,6 @@
 // What the XRayTracing's export resolves to, and what its ExportReady condition says, from the user's choice and
 // what the account told (or could not tell) the controller. Pure.
-import type { ExporterChoice, ExportMode } from '../api/types.js';
+import type { CollectorMode, ExporterChoice, ExportMode } from '../api/types.js';
 
 export type AccountExportState =
   | { known: true; destination: string; status: string; transactionSearch: boolean }
@@ -16,10 +16,42 @@ export interface ExportDecision {
 const destinationText = (state: Extract<AccountExportState, { known: true }>): string => `${state.destination} (${state.status})`;
 
 /**
+ * Pods without a collector export OTLP whatever `exporter` says (auto included): there is no awsxray exporter to fall
+ * back to, so without Transaction Search their spans are refused and Ready is False.
+ */
+function decideDirectExport(account: AccountExportState | undefined): ExportDecision {
+  if (!account?.known) {
+    return {
+      mode: 'otlp',
+      blocking: false,
+      condition: { status: 'Unknown', reason: 'AccountStateUnknown', message: `Pods export straight to X-Ray's OTLP endpoint (collector.mode none), which needs Transaction Search; whether it is on is unknown: ${account?.message ?? 'not read yet'}` },
+    };
+  }
+  if (!account.transactionSearch) {
+    return {
+      mode: 'otlp',
+      blocking: true,
+      condition: {
+        status: 'False',
+        reason: 'TransactionSearchInactive',
+        message: `Pods without a collector (collector.mode none) export to X-Ray's OTLP endpoint, which needs Transaction Search, but the account's trace segment destination is ${destinationText(account)}: enable Transaction Search or set collector.mode to sidecar`,
+      },
+    };
+  }
+  return { mode: 'otlp', blocking: false, condition: { status: 'True', reason: 'DirectOTLP', message: "Pods export straight to X-Ray's OTLP endpoint with their own credentials (collector.mode none); Transaction Search is active" } };
+}
+
+/**
  * `previous` is the mode status recorded: auto keeps it while the account cannot be read, so a brief AWS outage does
  * not flip (and roll) every injected workload.
  */
-export function decideAccountExport(choice: ExporterChoice, account: AccountExportState | undefined, previous?: ExportMode): ExportDecision {
+export function decideAccountExport(
+  choice: ExporterChoice,
+  account: AccountExportState | undefined,
+  previous?: ExportMode,
+  collectorMode: CollectorMode = 'sidecar',
+): ExportDecision {
+  if (collectorMode === 'none') return decideDirectExport(account);
   if (choice === 'xray') {
     return { mode: 'xray', blocking: false, condition: { status: 'True', reason: 'XRayExporter', message: 'Collectors export with the awsxray exporter (PutTraceSegments)' } };
   }
