@@ -18,7 +18,7 @@ import type { ControlPlane } from './harness/control-plane.js';
 import { applyObjects, createNamespace, waitFor } from './harness/kube.js';
 import { freePort } from './harness/ports.js';
 import { startProcess } from './harness/processes.js';
-import { checkSigV4, type ReceivedRequest } from './harness/sigv4-check.js';
+import { checkSigV4, type ReceivedRequest } from '../instrumentation-image/test/support/sigv4-check.js';
 import { startControllerBed, startLeadingController, tracing, waitForCondition, type ControllerBed } from './controller-support.js';
 
 const credentials = { accessKeyId: 'AKIDE2EOTLP', secretAccessKey: 'e2e-otlp-secret' };

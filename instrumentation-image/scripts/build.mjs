@@ -5,6 +5,7 @@
 //   <line>/sdk.js            the OpenTelemetry SDK + instrumentations, one bundle per OpenTelemetry line
 //   <line>/hook.mjs          import-in-the-middle's ESM loader hook
 //   <line>/lib/register.js   the hook registry both of the above load (must be one real file; see esm-hook.mjs)
+//   aws-signing.js           SigV4 + the AWS SDK's credential chain, loaded only by pods without a collector
 // Usage: node scripts/build.mjs [--skip-test-fixtures] [--force]
 // Skipped when build/.inputs-sha256 matches a hash of everything the bundles are made from, so `npm test` can call it
 // every time: a fresh clone builds, an unchanged tree costs a hash of the sources.
@@ -136,6 +137,16 @@ await esbuild.build({
   // Parsed by whatever Node.js the app runs, supported or not: it must only say "not supported" there.
   target: 'node8',
   minify: false,
+});
+
+// One signing chunk for both lines (it uses no OpenTelemetry), for the oldest runtime either line supports. Its name
+// is SIGNING_CHUNK in src/aws-signing/types.ts.
+await esbuild.build({
+  ...common,
+  entryPoints: [join(srcDir, 'aws-signing', 'index.ts')],
+  outfile: join(outDir, 'aws-signing.js'),
+  format: 'cjs',
+  target: LINES.legacy,
 });
 
 for (const [line, target] of Object.entries(LINES)) {

@@ -1,0 +1,66 @@
+// A stand-in for https://xray.<region>.amazonaws.com as a pod without a collector sees it: OTLP traces on /v1/traces
+// (gzipped protobuf, decoded here) and the sampling API (answered by the sampling-proxy fake behind it). Every
+// request is kept as received, so tests can check its SigV4 signature.
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gunzipSync } from 'node:zlib';
+import { decodeTraceRequest, type ReceivedSpan } from './otlp-receiver.js';
+import type { ReceivedRequest } from './sigv4-check.js';
+import { startXRayProxyFake, type FakeRule } from './xray-proxy-fake.js';
+
+export interface XRayApiFake {
+  readonly endpoint: string;
+  readonly requests: ReceivedRequest[];
+  readonly spans: ReceivedSpan[];
+  requestsTo(path: string): ReceivedRequest[];
+  waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs?: number): Promise<T>;
+  close(): Promise<void>;
+}
+
+export async function startXRayApiFake(rules: readonly FakeRule[]): Promise<XRayApiFake> {
+  const sampling = await startXRayProxyFake(rules);
+  const requests: ReceivedRequest[] = [];
+  const spans: ReceivedSpan[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const received = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks) };
+      requests.push(received);
+      if (received.path === '/v1/traces') {
+        const protobuf = req.headers['content-encoding'] === 'gzip' ? gunzipSync(received.body) : received.body;
+        spans.push(...decodeTraceRequest(protobuf));
+        res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+        return;
+      }
+      const forwarded = httpRequest(`${sampling.endpoint}${received.path}`, { method: received.method, headers: { 'content-type': 'application/json' } }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      });
+      forwarded.on('error', () => res.writeHead(502).end());
+      forwarded.end(received.body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    requests,
+    spans,
+    requestsTo: (path) => requests.filter((r) => r.path === path),
+    async waitFor(what, probe, timeoutMs = 15_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const value = probe();
+        if (value !== undefined && value !== false) return value;
+        if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}; requests: ${requests.map((r) => r.path).join(', ')}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await sampling.close();
+    },
+  };
+}
