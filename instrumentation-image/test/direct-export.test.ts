@@ -12,21 +12,25 @@ import { startPodIdentityFake, type PodIdentityFake } from './support/pod-identi
 import { checkSigV4, type ReceivedRequest } from './support/sigv4-check.js';
 import { SERVER } from './support/spans.js';
 import { startXRayApiFake, type XRayApiFake } from './support/xray-api-fake.js';
+import { startXRayProxyFake, type XRayProxyFake } from './support/xray-proxy-fake.js';
 
 const REGION = 'eu-west-1';
+let sampling: XRayProxyFake;
 let xray: XRayApiFake;
 let podIdentity: PodIdentityFake;
 
 beforeAll(async () => {
-  xray = await startXRayApiFake([
+  sampling = await startXRayProxyFake([
     { RuleName: 'shop-api', Priority: 1, FixedRate: 1, ReservoirSize: 0, URLPath: '/api*', Attributes: { [SAMPLING_NAMESPACE_ATTRIBUTE]: 'shop' } },
     { RuleName: 'health-off', Priority: 2, FixedRate: 0, ReservoirSize: 0, URLPath: '/health*' },
     { RuleName: 'Default', Priority: 10000, FixedRate: 1, ReservoirSize: 0 },
   ]);
+  xray = await startXRayApiFake(sampling.endpoint);
   podIdentity = await startPodIdentityFake();
 });
 afterAll(async () => {
   await xray?.close();
+  await sampling?.close();
   await podIdentity?.close();
 });
 

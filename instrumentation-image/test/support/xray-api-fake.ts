@@ -1,12 +1,11 @@
 // A stand-in for https://xray.<region>.amazonaws.com as a pod without a collector sees it: OTLP traces on /v1/traces
-// (gzipped protobuf, decoded here) and the sampling API (answered by the sampling-proxy fake behind it). Every
-// request is kept as received, so tests can check its SigV4 signature.
+// (gzipped protobuf, decoded here) and the sampling API (forwarded to a fake behind it: the sampling-proxy fake, or
+// the operator's fake X-Ray in e2e). Every request is kept as received, so tests can check its SigV4 signature.
 import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { decodeTraceRequest, type ReceivedSpan } from './otlp-receiver.js';
 import type { ReceivedRequest } from './sigv4-check.js';
-import { startXRayProxyFake, type FakeRule } from './xray-proxy-fake.js';
 
 export interface XRayApiFake {
   readonly endpoint: string;
@@ -17,8 +16,8 @@ export interface XRayApiFake {
   close(): Promise<void>;
 }
 
-export async function startXRayApiFake(rules: readonly FakeRule[]): Promise<XRayApiFake> {
-  const sampling = await startXRayProxyFake(rules);
+/** `samplingBackend`: base URL the sampling operations are forwarded to, headers (the signature) included. */
+export async function startXRayApiFake(samplingBackend: string): Promise<XRayApiFake> {
   const requests: ReceivedRequest[] = [];
   const spans: ReceivedSpan[] = [];
   const server = createServer((req, res) => {
@@ -33,7 +32,8 @@ export async function startXRayApiFake(rules: readonly FakeRule[]): Promise<XRay
         res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
         return;
       }
-      const forwarded = httpRequest(`${sampling.endpoint}${received.path}`, { method: received.method, headers: { 'content-type': 'application/json' } }, (answer) => {
+      const headers = { ...req.headers, host: new URL(samplingBackend).host };
+      const forwarded = httpRequest(`${samplingBackend}${received.path}`, { method: received.method, headers }, (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);
       });
@@ -60,7 +60,6 @@ export async function startXRayApiFake(rules: readonly FakeRule[]): Promise<XRay
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await sampling.close();
     },
   };
 }
