@@ -9,26 +9,41 @@ import type { ReceivedRequest } from './sigv4-check.js';
 
 export interface XRayApiFake {
   readonly endpoint: string;
+  /** Empty with `keep: false`. */
   readonly requests: ReceivedRequest[];
+  /** Empty with `keep: false`. */
   readonly spans: ReceivedSpan[];
+  /** Spans received on /v1/traces, kept or not (with `keep: false`, decoded when asked: the answer stays fast). */
+  readonly spanCount: number;
   requestsTo(path: string): ReceivedRequest[];
   waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs?: number): Promise<T>;
   close(): Promise<void>;
 }
 
-/** `samplingBackend`: base URL the sampling operations are forwarded to, headers (the signature) included. */
-export async function startXRayApiFake(samplingBackend: string): Promise<XRayApiFake> {
+/**
+ * `samplingBackend`: base URL the sampling operations are forwarded to, headers (the signature) included. `keep`
+ * false: only count spans (a benchmark's long runs), decoding them when counted rather than while they arrive.
+ */
+export async function startXRayApiFake(samplingBackend: string, { keep = true }: { keep?: boolean } = {}): Promise<XRayApiFake> {
   const requests: ReceivedRequest[] = [];
   const spans: ReceivedSpan[] = [];
+  let spanCount = 0;
+  /** OTLP requests not decoded yet (`keep: false`). */
+  const pending: ReceivedRequest[] = [];
+  const decode = (request: ReceivedRequest): ReceivedSpan[] => {
+    const decoded = decodeTraceRequest(request.headers['content-encoding'] === 'gzip' ? gunzipSync(request.body) : request.body);
+    spanCount += decoded.length;
+    return decoded;
+  };
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const received = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks) };
-      requests.push(received);
+      if (keep) requests.push(received);
       if (received.path === '/v1/traces') {
-        const protobuf = req.headers['content-encoding'] === 'gzip' ? gunzipSync(received.body) : received.body;
-        spans.push(...decodeTraceRequest(protobuf));
+        if (keep) spans.push(...decode(received));
+        else pending.push(received);
         res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
         return;
       }
@@ -47,6 +62,10 @@ export async function startXRayApiFake(samplingBackend: string): Promise<XRayApi
     endpoint: `http://127.0.0.1:${port}`,
     requests,
     spans,
+    get spanCount() {
+      for (const request of pending.splice(0)) decode(request);
+      return spanCount;
+    },
     requestsTo: (path) => requests.filter((r) => r.path === path),
     async waitFor(what, probe, timeoutMs = 15_000) {
       const deadline = Date.now() + timeoutMs;
