@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import type { V1Pod } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { XRayTracingStatus } from '../core/src/api/types.js';
 import { Annotations, DIRECT_EXPORT, Env, InjectedNames } from '../core/src/constants.js';
 import { checkSigV4, type ReceivedRequest } from '../instrumentation-image/test/support/sigv4-check.js';
 import { startXRayApiFake, type XRayApiFake } from '../instrumentation-image/test/support/xray-api-fake.js';
@@ -17,6 +18,7 @@ import { freePort } from './harness/ports.js';
 import { E2E_REGION as REGION, useInstalledOperator } from './harness/suite.js';
 import {
   createDeployment, createXRayTracing, deployment, readXRayTracing, restrictedPodSpec, waitForCondition, waitForPods, waitForWebhookToInject,
+  type StoredXRayTracing,
 } from './harness/workloads.js';
 
 const NAMESPACE = 'direct';
@@ -79,7 +81,7 @@ describe('pods without a collector export and sample straight against X-Ray', ()
     const { controlPlane: { kc } } = bed();
     const tracing = await waitForCondition(kc, NAMESPACE, 'default', 'ExportReady');
     expect(tracing.status?.conditions?.find((c) => c.type === 'ExportReady')).toMatchObject({ status: 'True', reason: 'DirectOTLP' });
-    expect(((await readXRayTracing(kc, NAMESPACE, 'default')).status as { exportMode?: string } | undefined)?.exportMode).toBe('otlp');
+    expect(((await readXRayTracing(kc, NAMESPACE, 'default')).status as XRayTracingStatus | undefined)?.exportMode).toBe('otlp');
   });
 
   it('injects the preload with the direct-export env and no collector sidecar', () => {
@@ -92,6 +94,17 @@ describe('pods without a collector export and sample straight against X-Ray', ()
       { name: Env.xrayEndpoint, value: xray.endpoint },
     ]));
     expect(env.map((e) => e.name)).not.toContain(Env.otlpEndpoint);
+  });
+
+  it('counts the pod as current in the fleet status: the webhook and the controller agree on the config hash', async () => {
+    const { controlPlane: { kc } } = bed();
+    const injectedHash = storedPod.metadata?.annotations?.[Annotations.injected]?.split('/')[1];
+    const tracing = await waitFor('the fleet status to count the pod', async () => {
+      const current = (await readXRayTracing(kc, NAMESPACE, 'default')) as StoredXRayTracing & { status?: XRayTracingStatus };
+      return current.status?.fleet?.pods.current === 1 && current;
+    }, { timeoutMs: 60_000 });
+    expect(tracing.status?.configHash).toBe(injectedHash);
+    expect(tracing.status?.fleet?.pods).toMatchObject({ selected: 1, current: 1, outdated: 0 });
   });
 
   it('fetches the sampling rules from the X-Ray API, signed with the pod\'s credentials', async () => {
