@@ -156,7 +156,7 @@ const collectorSchema = obj(
     legacyXRayReceiver: bool('Also receive legacy X-Ray SDK segments on UDP localhost:2000.', { default: true }),
     debug: bool('Debug exporter, verbose collector logs and console spans in the app.', { default: false }),
     exporter: str(
-      "Where the collector sends spans. otlp: X-Ray's OTLP endpoint (https://xray.<region>.amazonaws.com/v1/traces, SigV4; the account needs Transaction Search). xray: the awsxray exporter (PutTraceSegments). auto: otlp when the account's Transaction Search is active, xray otherwise (status.exportMode says which).",
+      "Where the collector sends spans. otlp: X-Ray's OTLP endpoint (https://xray.<region>.amazonaws.com/v1/traces, SigV4; the account needs Transaction Search). xray: the awsxray exporter (PutTraceSegments). auto: otlp when the account's Transaction Search is active, xray otherwise (status.exportMode says which). With mode none the pods export otlp themselves: auto or otlp only.",
       { enum: ['auto', 'otlp', 'xray'], default: 'auto' },
     ),
   },
@@ -367,7 +367,7 @@ export function xrayTracingCrd(): Record<string, unknown> {
             { name: 'Outdated', type: 'integer', jsonPath: '.status.fleet.pods.outdated', priority: 1, description: 'Pods injected with an earlier config' },
             { name: 'Skipped', type: 'integer', jsonPath: '.status.fleet.pods.skipped', priority: 1, description: 'Opted-in pods the webhook did not inject (see status.fleet.skippedReasons)' },
             { name: 'Uninjected', type: 'integer', jsonPath: '.status.fleet.pods.uninjected', priority: 1, description: 'Opted-in pods admitted while the webhook was unreachable' },
-            { name: 'Export', type: 'string', jsonPath: '.status.exportMode', description: 'Exporter the injected collectors use: otlp (X-Ray OTLP endpoint) or xray' },
+            { name: 'Export', type: 'string', jsonPath: '.status.exportMode', description: 'Exporter the injected pods use: otlp (X-Ray OTLP endpoint, from the collector or, with collector.mode none, the preload) or xray' },
             { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
           ],
           schema: { openAPIV3Schema },
