@@ -1,15 +1,17 @@
 // Pods without a collector (collector.mode none): the built preload exports OTLP straight to X-Ray's endpoint and
-// polls X-Ray's sampling API itself, both SigV4-signed with credentials from the AWS SDK's default chain (here EKS
-// Pod Identity's container endpoint), on every Node.js runtime the preload supports.
+// polls X-Ray's sampling API itself, both SigV4-signed with credentials from the AWS SDK's default chain (EKS Pod
+// Identity's container endpoint on every Node.js runtime the preload supports; IRSA's web identity through STS on
+// the oldest and this one).
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIRECT_EXPORT, Env, SAMPLING_NAMESPACE_ATTRIBUTE } from '../../core/src/constants.js';
 import { SIGNING_CHUNK } from '../src/aws-signing/types.js';
-import { engineEnv, startApp } from './support/app-runner.js';
+import { engineEnv, startApp, type RunningApp } from './support/app-runner.js';
 import { extraNodeBinary, requireBuild } from './support/paths.js';
 import { startPodIdentityFake, type PodIdentityFake } from './support/pod-identity-fake.js';
 import { checkSigV4, type ReceivedRequest } from './support/sigv4-check.js';
+import { startStsFake, type StsFake } from './support/sts-fake.js';
 import { SERVER } from './support/spans.js';
 import { startXRayApiFake, type XRayApiFake } from './support/xray-api-fake.js';
 import { startXRayProxyFake, type XRayProxyFake } from './support/xray-proxy-fake.js';
@@ -18,6 +20,7 @@ const REGION = 'eu-west-1';
 let sampling: XRayProxyFake;
 let xray: XRayApiFake;
 let podIdentity: PodIdentityFake;
+let sts: StsFake;
 
 beforeAll(async () => {
   sampling = await startXRayProxyFake([
@@ -27,15 +30,17 @@ beforeAll(async () => {
   ]);
   xray = await startXRayApiFake(sampling.endpoint);
   podIdentity = await startPodIdentityFake();
+  sts = await startStsFake();
 });
 afterAll(async () => {
   await xray?.close();
   await sampling?.close();
   await podIdentity?.close();
+  await sts?.close();
 });
 
-/** The env the engine writes for collector.mode none (with awsEndpoint pointing here), plus EKS's Pod Identity env. */
-function directEnv(service: string): Record<string, string> {
+/** The env the engine writes for collector.mode none (with awsEndpoint pointing here), plus EKS's credential env. */
+function directEnv(service: string, credentialEnv: Record<string, string> = podIdentity.env): Record<string, string> {
   const collectorEnv = engineEnv({ otlpEndpoint: 'http://127.0.0.1:9', service });
   delete collectorEnv[Env.otlpEndpoint];
   return {
@@ -46,17 +51,30 @@ function directEnv(service: string): Record<string, string> {
     [Env.xrayEndpoint]: xray.endpoint,
     AWS_REGION: REGION,
     AWS_EC2_METADATA_DISABLED: 'true',
-    ...podIdentity.env,
+    ...credentialEnv,
   };
 }
 
-const bySession = (request: ReceivedRequest): boolean => request.headers['x-amz-security-token'] === podIdentity.credentials.sessionToken;
+type SessionCredentials = PodIdentityFake['credentials'];
+const bySession = (request: ReceivedRequest, credentials: SessionCredentials = podIdentity.credentials): boolean =>
+  request.headers['x-amz-security-token'] === credentials.sessionToken;
 
-async function expectSignedByThePod(request: ReceivedRequest): Promise<void> {
-  expect(bySession(request)).toBe(true);
-  const signature = await checkSigV4(request, podIdentity.credentials);
+async function expectSignedByThePod(request: ReceivedRequest, credentials: SessionCredentials = podIdentity.credentials): Promise<void> {
+  expect(bySession(request, credentials)).toBe(true);
+  const signature = await checkSigV4(request, credentials);
   expect(signature).toMatchObject({ region: REGION, service: 'xray', valid: true });
   expect(signature.signedHeaders).toEqual(expect.arrayContaining(['host', 'x-amz-date', 'x-amz-security-token']));
+}
+
+/** The app, once its sampler has the rules (fetched, signed, from the stand-in). */
+async function startDirectApp(service: string, binary: string | undefined, options: { credentialEnv?: Record<string, string>; app?: string } = {}): Promise<RunningApp> {
+  const { credentialEnv, app: appFile = 'http-app.cjs' } = options;
+  const rulesSeen = xray.requestsTo('/GetSamplingRules').length;
+  const app = await startApp({ app: appFile, nodeBinary: binary, env: { ...directEnv(service, credentialEnv), DOWNSTREAM_URL: 'http://127.0.0.1:9' } });
+  await xray.waitFor('a GetSamplingRules request', () => xray.requestsTo('/GetSamplingRules').length > rulesSeen);
+  // The rules response is applied when it arrives; give it a moment after the request was seen.
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  return app;
 }
 
 const RUNTIMES = [
@@ -67,12 +85,8 @@ const RUNTIMES = [
 describe.each(RUNTIMES)('without a collector, on Node.js $version', ({ version, binary }) => {
   it.skipIf(!binary)('follows the sampling rules it fetched signed from X-Ray and exports the sampled spans signed to /v1/traces', async () => {
     const service = `direct-${version}`;
-    const app = await startApp({ app: 'http-app.cjs', nodeBinary: binary, env: { ...directEnv(service), DOWNSTREAM_URL: 'http://127.0.0.1:9' } });
+    const app = await startDirectApp(service, binary);
     try {
-      const rulesSeen = xray.requestsTo('/GetSamplingRules').length;
-      await xray.waitFor('a GetSamplingRules request', () => xray.requestsTo('/GetSamplingRules').length > rulesSeen);
-      // The rules response is applied when it arrives; give it a moment after the request was seen.
-      await new Promise((resolve) => setTimeout(resolve, 300));
       for (let i = 0; i < 3; i++) {
         await app.get('/health');
         await app.get('/api/items');
@@ -83,7 +97,7 @@ describe.each(RUNTIMES)('without a collector, on Node.js $version', ({ version, 
       expect(serverPaths().filter((p) => p === '/api/items')).toHaveLength(3);
       expect(serverPaths()).not.toContain('/health');
 
-      const traces = xray.requestsTo('/v1/traces').filter(bySession);
+      const traces = xray.requestsTo('/v1/traces').filter((request) => bySession(request));
       expect(traces.length).toBeGreaterThan(0);
       for (const request of traces) {
         expect(request.headers).toMatchObject({ 'content-type': 'application/x-protobuf', 'content-encoding': 'gzip' });
@@ -92,6 +106,25 @@ describe.each(RUNTIMES)('without a collector, on Node.js $version', ({ version, 
       await expectSignedByThePod(xray.requestsTo('/GetSamplingRules').at(-1)!);
       expect(podIdentity.served).toBeGreaterThan(0);
       expect(app.output()).not.toMatch(/error/i);
+    } finally {
+      await app.stop();
+    }
+  });
+});
+
+describe.each(RUNTIMES.filter((r) => r.version === 'this' || r.version === '18'))('without a collector, with IRSA, on Node.js $version', ({ version, binary }) => {
+  it.skipIf(!binary)('signs with the role credentials STS gave for the web identity token, and adds no SDK warning to the app\'s output', async () => {
+    const service = `irsa-${version}`;
+    // hello-app: http-app's own AWS SDK client would print the SDK's Node.js version warning itself.
+    const app = await startDirectApp(service, binary, { credentialEnv: sts.env, app: 'hello-app.cjs' });
+    try {
+      await app.get('/api/items');
+      await xray.waitFor('the /api/items span', () => xray.spans.some((s) => s.resource['service.name'] === service));
+      const traces = xray.requestsTo('/v1/traces').filter((r) => bySession(r, sts.credentials));
+      expect(traces.length).toBeGreaterThan(0);
+      for (const request of traces) await expectSignedByThePod(request, sts.credentials);
+      expect(sts.served).toBeGreaterThan(0);
+      expect(app.output()).not.toMatch(/warning/i);
     } finally {
       await app.stop();
     }
