@@ -9,9 +9,8 @@ import { DIRECT_EXPORT, Env, SAMPLING_NAMESPACE_ATTRIBUTE } from '../../core/src
 import { SIGNING_CHUNK } from '../src/aws-signing/types.js';
 import { engineEnv, startApp, type RunningApp } from './support/app-runner.js';
 import { extraNodeBinary, requireBuild } from './support/paths.js';
-import { startPodIdentityFake, type PodIdentityFake } from './support/pod-identity-fake.js';
+import { startPodIdentityFake, startStsFake, type CredentialSourceFake, type SessionCredentials } from './support/eks-credentials-fakes.js';
 import { checkSigV4, type ReceivedRequest } from './support/sigv4-check.js';
-import { startStsFake, type StsFake } from './support/sts-fake.js';
 import { SERVER } from './support/spans.js';
 import { startXRayApiFake, type XRayApiFake } from './support/xray-api-fake.js';
 import { startXRayProxyFake, type XRayProxyFake } from './support/xray-proxy-fake.js';
@@ -19,8 +18,8 @@ import { startXRayProxyFake, type XRayProxyFake } from './support/xray-proxy-fak
 const REGION = 'eu-west-1';
 let sampling: XRayProxyFake;
 let xray: XRayApiFake;
-let podIdentity: PodIdentityFake;
-let sts: StsFake;
+let podIdentity: CredentialSourceFake;
+let sts: CredentialSourceFake;
 
 beforeAll(async () => {
   sampling = await startXRayProxyFake([
@@ -55,7 +54,6 @@ function directEnv(service: string, credentialEnv: Record<string, string> = podI
   };
 }
 
-type SessionCredentials = PodIdentityFake['credentials'];
 const bySession = (request: ReceivedRequest, credentials: SessionCredentials = podIdentity.credentials): boolean =>
   request.headers['x-amz-security-token'] === credentials.sessionToken;
 
