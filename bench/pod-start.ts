@@ -87,7 +87,14 @@ function summary(timings: PodTiming[]) {
     createToReady: stat(timings.map((timing) => timing.createToReadyMs)),
     createToServing: stat(timings.map((timing) => timing.createToServingMs)),
     ...(init.length > 0 ? { initContainer: { ...stat(init), samples: init.length } } : {}),
+    phasesMedianMs: phaseMedians(timings),
   };
+}
+
+/** Median of each start phase over the pods that have it (see PodPhases). */
+function phaseMedians(timings: PodTiming[]): Record<string, number> {
+  const names = [...new Set(timings.flatMap((timing) => Object.keys(timing.phases)))] as (keyof PodTiming['phases'])[];
+  return Object.fromEntries(names.map((name) => [name, round(median(timings.flatMap((timing) => timing.phases[name] ?? [])), 0)]));
 }
 
 async function main(): Promise<void> {

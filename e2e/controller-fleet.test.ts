@@ -73,9 +73,9 @@ describe('controller e2e: the fleet in status', () => {
     const { stdout } = await runWithKubeconfig(cliTools().kubectl, ['get', 'xrt', '-n', NAMESPACE, '-o', 'wide'], controlPlane.kubeconfigPath);
     console.log(`kubectl get xrt -n ${NAMESPACE} -o wide\n${stdout}`);
     const [header = '', row = ''] = stdout.trim().split('\n');
-    expect(header.split(/\s+/)).toEqual(['NAME', 'READY', 'SAMPLING', 'INJECTED', 'PODS', 'OUTDATED', 'SKIPPED', 'UNINJECTED', 'EXPORT', 'AGE']);
+    expect(header.split(/\s+/)).toEqual(['NAME', 'READY', 'SAMPLING', 'INJECTED', 'PODS', 'OUTDATED', 'SKIPPED', 'UNINJECTED', 'QUEUED', 'ROLLEDBACK', 'EXPORT', 'AGE']);
     // Injected counts workloads running pods with this XRayTracing's injection, current or not (checkout, cart-1… are
     // bare pods here, each its own workload): 3.
-    expect(row).toMatch(/^default\s+True\s+centralized \(1 rule\)\s+3\s+2\/5\s+1\s+1\s+1\s+xray\s/);
+    expect(row).toMatch(/^default\s+True\s+centralized \(1 rule\)\s+3\s+2\/5\s+1\s+1\s+1\s+0\s+0\s+xray\s/);
   });
 });

@@ -1,13 +1,17 @@
-// containerd's task events (`ctr events`), for container run times finer than the API's one-second timestamps:
-// a container's duration is the time between its /tasks/start and /tasks/exit events.
+// containerd's task events (`ctr events`), for container times finer than the API's one-second timestamps: when
+// each container's process started and exited.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
 export interface TaskEvents {
-  /** Milliseconds from start to exit of a container (`containerd://<id>` or bare id); undefined until both are seen. */
-  durationMs(containerId: string): number | undefined;
+  /** When a container (`containerd://<id>` or bare id) started, ms since the epoch; undefined until seen. */
+  startedAt(containerId: string): number | undefined;
+  /** When its process exited, likewise. */
+  exitedAt(containerId: string): number | undefined;
   stop(): void;
 }
+
+const bareId = (containerId: string): string => containerId.replace(/^containerd:\/\//, '');
 
 // `2026-11-29 22:40:00.123456789 +0000 UTC k8s.io /tasks/exit {"container_id":"…",…}`
 const EVENT = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)\.(\d+) \+0000 UTC (\S+) (\/tasks\/(?:start|exit)) (\{.*\})$/;
@@ -30,11 +34,8 @@ export function watchTaskEvents(containerdSocket: string): TaskEvents {
     (match[5] === '/tasks/start' ? starts : exits).set(event.container_id, eventTimeMs(match[1]!, match[2]!, match[3]!));
   });
   return {
-    durationMs: (containerId) => {
-      const id = containerId.replace(/^containerd:\/\//, '');
-      const [start, exit] = [starts.get(id), exits.get(id)];
-      return start !== undefined && exit !== undefined ? exit - start : undefined;
-    },
+    startedAt: (containerId) => starts.get(bareId(containerId)),
+    exitedAt: (containerId) => exits.get(bareId(containerId)),
     stop: () => {
       child.kill('SIGTERM');
     },

@@ -233,6 +233,11 @@ describe('values that change the chart', () => {
     expect(configOf('default.yaml').ruleBudget).toEqual({ perNamespace: 11, perCluster: undefined });
   });
 
+  it('passes the cluster-wide rollout cap, 10 by default, none for 0', () => {
+    expect(configOf('default.yaml').maxConcurrentRollouts).toBe(10);
+    expect(configOf('private-registry.yaml').maxConcurrentRollouts).toBeUndefined();
+  });
+
   it('installs the CRD from crds/ unchanged, kept on helm uninstall so no XRayTracing is lost', () => {
     const source = yaml.load(readFileSync(crdSource, 'utf8')) as K8sObject;
     const crd = findObject(objectsFor('default.yaml'), 'CustomResourceDefinition');

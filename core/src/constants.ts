@@ -31,8 +31,23 @@ export const Annotations = {
   propagatedFromWorkload: `${ANNOTATION_PREFIX}propagated-inject-nodejs`,
   /** Written by the controller on a workload: the `<xrayTracingName>/<configHash>` it last rolled the workload for. */
   rolledForConfig: `${ANNOTATION_PREFIX}rolled-for-config`,
+  /**
+   * Written by the controller on each selected Deployment, StatefulSet and DaemonSet (its metadata, never its pod
+   * template): injected, outdated, uninjected, no-pods or skipped:<reason> (core/src/fleet/workload-record.ts).
+   */
+  tracingState: `${ANNOTATION_PREFIX}tracing-state`,
   /** Written by the controller on a workload: when it rolled it because pods were admitted without injection. */
   missedInjectionRolledAt: `${ANNOTATION_PREFIX}missed-injection-rolled-at`,
+  /**
+   * Written by the controller on a workload whose injected pods crashed while its uninjected ones were healthy, and
+   * copied to its pod template: `<xrayTracingName>/<configHash>`. The webhook leaves such pods uninjected (skip reason
+   * RolledBack) until a person removes it from the workload or the XRayTracing's config hash changes.
+   */
+  rolledBack: `${ANNOTATION_PREFIX}rolled-back`,
+  /** Written with rolled-back: when the controller rolled the workload back. */
+  rolledBackAt: `${ANNOTATION_PREFIX}rolled-back-at`,
+  /** Written with rolled-back: what the injected pods did (CrashLoop or NotReady, and a message). */
+  rolledBackReason: `${ANNOTATION_PREFIX}rolled-back-reason`,
   /**
    * Set by a person on an XRayTracing to the cluster name its rules are tagged with (status.clusterName): the
    * operator, now running under another clusterName, deletes those rules and recreates them under its own.

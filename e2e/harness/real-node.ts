@@ -60,11 +60,22 @@ export function realNodeChartValues(controlPlane: ControlPlane, node: TestNode, 
   };
 }
 
+const setStringArgs = (values: Record<string, string>): string[] => Object.entries(values).flatMap(([key, value]) => ['--set-string', `${key}=${value}`]);
+
 export async function helmInstallOnNode(controlPlane: ControlPlane, values: Record<string, string>): Promise<string> {
-  const setArgs = Object.entries(values).flatMap(([key, value]) => ['--set-string', `${key}=${value}`]);
   const { stdout } = await runWithKubeconfig(
     cliTools().helm,
-    ['install', RELEASE_NAME, CHART_DIR, '--namespace', RELEASE_NAMESPACE, '--create-namespace', ...setArgs],
+    ['install', RELEASE_NAME, CHART_DIR, '--namespace', RELEASE_NAMESPACE, '--create-namespace', ...setStringArgs(values)],
+    controlPlane.kubeconfigPath,
+  );
+  return stdout;
+}
+
+/** `helm upgrade` of the installed release with its values and `values` on top; returns without waiting. */
+export async function helmUpgradeOnNode(controlPlane: ControlPlane, values: Record<string, string>): Promise<string> {
+  const { stdout } = await runWithKubeconfig(
+    cliTools().helm,
+    ['upgrade', RELEASE_NAME, CHART_DIR, '--namespace', RELEASE_NAMESPACE, '--reuse-values', ...setStringArgs(values)],
     controlPlane.kubeconfigPath,
   );
   return stdout;

@@ -8,7 +8,9 @@
 #   ghcr.io/xray-operator/xray-operator:e2e            ./Dockerfile, unchanged (scripts/images.sh)
 #   ghcr.io/xray-operator/nodejs-instrumentation:e2e   ./instrumentation-image/Dockerfile, unchanged
 #   xray-operator-e2e/otelcol:<version>                the bed's collector (collector/Dockerfile)
-#   xray-operator-e2e/checkout:node20, :node22         e2e/apps on Node.js 20 and 22 (app/Dockerfile)
+#   xray-operator-e2e/checkout:node20, :node22         e2e/apps on Node.js 20 and 22 (app/Dockerfile): the checkout app
+#                                                      (ESM and CommonJS), the credentials agent, and preload-intolerant.cjs
+#                                                      (exits at start when the preload is loaded)
 #   xray-operator-e2e/pause:1                          the sandbox (pause) image: busybox sleeping until TERM
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)

@@ -3,6 +3,7 @@
 import { SAMPLING_NAMESPACE_ATTRIBUTE } from '../constants.js';
 import { isReservedResourceAttribute } from './reserved-attributes.js';
 import { RESERVED_KEYS_MESSAGE, ResourceAttributeLimits, SamplingLimits } from './schema.js';
+import { selectionErrors } from './selection-schema.js';
 import type { XRayTracingSpec } from './types.js';
 
 export interface FieldError {
@@ -97,6 +98,7 @@ const envNames: Check = ({ instrumentation }) =>
   duplicateKeys('instrumentation.env', (instrumentation?.env ?? []).map((e) => e.name), 'env var');
 
 const CHECKS: readonly Check[] = [
+  selectionErrors,
   gatewayNeedsEndpoint,
   gatewaySamplingNeedsProxy,
   instrumentationsDisjoint,

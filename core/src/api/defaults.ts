@@ -40,7 +40,12 @@ export const DEFAULTS: ResolvedSpec = Object.freeze({
     export: 'xray',
   },
   sampling: { mode: 'centralized', fixedRate: 0.05, reservoirSize: 1, pollingIntervalSeconds: 60, rules: [] },
-  rollout: { restartOnChange: true },
+  rollout: {
+    restartOnChange: true,
+    maxConcurrent: 2,
+    progressDeadlineSeconds: 600,
+    rollback: { enabled: true, maxRestarts: 3, readinessTimeoutSeconds: 600 },
+  },
 });
 
 /**
@@ -88,6 +93,6 @@ export function resolveSpec(spec: XRayTracingSpec | undefined, operatorDefaults:
       export: resolveExport(s.collector?.exporter ?? d.collector.exporter, accountExport, s.collector?.mode ?? d.collector.mode),
     },
     sampling: { ...d.sampling, ...s.sampling, rules: [...(s.sampling?.rules ?? [])] },
-    rollout: { ...d.rollout, ...s.rollout },
+    rollout: { ...d.rollout, ...s.rollout, rollback: { ...d.rollout.rollback, ...s.rollout?.rollback } },
   };
 }

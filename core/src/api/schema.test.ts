@@ -47,7 +47,7 @@ describe('XRayTracing CRD schema', () => {
     expect((crd.spec.names as { categories: string[] }).categories).not.toContain('all');
     const [version] = crd.spec.versions;
     expect(version).toMatchObject({ name: 'v1alpha1', served: true, storage: true, subresources: { status: {} } });
-    expect((version!.additionalPrinterColumns as { name: string }[]).map((c) => c.name)).toEqual(['Ready', 'Sampling', 'Injected', 'Pods', 'Outdated', 'Skipped', 'Uninjected', 'Export', 'Age']);
+    expect((version!.additionalPrinterColumns as { name: string }[]).map((c) => c.name)).toEqual(['Ready', 'Sampling', 'Injected', 'Pods', 'Outdated', 'Skipped', 'Uninjected', 'Queued', 'RolledBack', 'Export', 'Age']);
   });
 
   it('describes every field for kubectl explain', () => {

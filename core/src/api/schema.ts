@@ -2,6 +2,7 @@
 // (scripts/gen-crd.ts) and validate.ts checks objects against it. Defaults here are the ones that belong in the
 // API (modes, switches, rates); images, resources and instrumentation lists are left to the operator version.
 import { API_GROUP, API_VERSION, SAMPLING_NAMESPACE_ATTRIBUTE, XRAY_TRACING_KIND, XRAY_TRACING_PLURAL, XRAY_TRACING_SHORT_NAME } from '../constants.js';
+import { SELECTION_SPEC_RULES, selectionProperties } from './selection-schema.js';
 import type { JSONSchema } from './schema-builders.js';
 import { bool, int, list, num, obj, pullPolicy, quantity, resourceRequirements, str, stringMap } from './schema-builders.js';
 import { statusSchema } from './status-schema.js';
@@ -286,8 +287,9 @@ const resourceAttributesSchema = stringMap(
 );
 
 export const specSchema: JSONSchema = obj(
-  'Desired tracing for the Node.js workloads of this namespace that opt in with the xray-operator.dev/inject-nodejs annotation.',
+  'Desired tracing for the Node.js workloads of this namespace that opt in with the xray-operator.dev/inject-nodejs annotation or that selector/selectAll select.',
   {
+    ...selectionProperties,
     serviceNaming: serviceNamingSchema,
     resourceAttributes: resourceAttributesSchema,
     propagators: list(
@@ -299,8 +301,22 @@ export const specSchema: JSONSchema = obj(
     instrumentation: instrumentationSchema,
     collector: collectorSchema,
     sampling: samplingSchema,
-    rollout: obj('What happens to running workloads when the config changes.', {
+    rollout: obj('How the operator rolls workloads: when, how many at once, and when it rolls instrumentation back.', {
       restartOnChange: bool('Roll injected workloads when a change needs new pods (image, collector config, env).', { default: true }),
+      maxConcurrent: int(
+        'Rollouts the operator may have running at once in this namespace (config changes, opt-in, missed injection, rollback); the next starts when one is available. With several XRayTracings in a namespace the smallest value applies; the installation also caps the whole cluster.',
+        { minimum: 1, maximum: 100, default: 2 },
+      ),
+      progressDeadlineSeconds: int('Seconds a rollout the operator started holds its place in the budget at most, whether or not it became available.', {
+        minimum: 30,
+        maximum: 86400,
+        default: 600,
+      }),
+      rollback: obj('Crash-loop rollback: a workload whose injected pods crash or stay not Ready, while its uninjected pods were Ready, is rolled back to uninstrumented pods and annotated xray-operator.dev/rolled-back until a person removes the annotation or the config changes.', {
+        enabled: bool('Roll such workloads back.', { default: true }),
+        maxRestarts: int('Restarts of an app container in an injected pod that make it a crash loop.', { minimum: 1, maximum: 100, default: 3 }),
+        readinessTimeoutSeconds: int('Seconds an injected pod may stay not Ready after it was created.', { minimum: 30, maximum: 86400, default: 600 }),
+      }),
     }),
   },
   {
@@ -320,6 +336,7 @@ export const specSchema: JSONSchema = obj(
         fieldPath: '.instrumentation.traceIds',
         reason: 'FieldValueInvalid',
       },
+      ...SELECTION_SPEC_RULES,
     ],
   },
 );
@@ -367,6 +384,8 @@ export function xrayTracingCrd(): Record<string, unknown> {
             { name: 'Outdated', type: 'integer', jsonPath: '.status.fleet.pods.outdated', priority: 1, description: 'Pods injected with an earlier config' },
             { name: 'Skipped', type: 'integer', jsonPath: '.status.fleet.pods.skipped', priority: 1, description: 'Opted-in pods the webhook did not inject (see status.fleet.skippedReasons)' },
             { name: 'Uninjected', type: 'integer', jsonPath: '.status.fleet.pods.uninjected', priority: 1, description: 'Opted-in pods admitted while the webhook was unreachable' },
+            { name: 'Queued', type: 'integer', jsonPath: '.status.rollouts.queued', priority: 1, description: 'Workloads waiting for a place in the rollout budget' },
+            { name: 'RolledBack', type: 'integer', jsonPath: '.status.fleet.rolledBack', priority: 1, description: 'Workloads rolled back to uninstrumented after their injected pods crashed' },
             { name: 'Export', type: 'string', jsonPath: '.status.exportMode', description: 'Exporter the injected pods use: otlp (X-Ray OTLP endpoint, from the collector or, with collector.mode none, the preload) or xray' },
             { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
           ],

@@ -27,7 +27,7 @@ const ownedRuleSchema = obj(
 
 const stateCounts = (what: string): JSONSchema =>
   obj(`${what} by state.`, {
-    selected: int(`${what} that opt in to this XRayTracing or carry its injection.`, { minimum: 0 }),
+    selected: int(`${what} this XRayTracing selects (annotation or selector) or that carry its injection.`, { minimum: 0 }),
     current: int('Injected with the config this XRayTracing renders now.', { minimum: 0 }),
     outdated: int('Injected with an earlier config; a roll brings them up to date.', { minimum: 0 }),
     skipped: int('Opted in; the webhook recorded why it did not inject (xray-operator.dev/injection-skipped).', { minimum: 0 }),
@@ -54,6 +54,26 @@ const fleetSchema = obj('Which pods and workloads this XRayTracing covers, and h
     20,
   ),
   moreWorkloads: int('Workloads left out of workloadList.', { minimum: 0 }),
+  rolledBack: int('Workloads rolled back to uninstrumented after their injected pods crashed (annotated xray-operator.dev/rolled-back).', { minimum: 0 }),
+});
+
+const rolloutsSchema = obj("The namespace's operator-caused rollouts (spec.rollout.maxConcurrent; docs/operations.md).", {
+  inProgress: int('Rollouts the operator started that have not become available yet (within their deadline).', { minimum: 0 }),
+  queued: int('Workloads waiting for a place in the rollout budget.', { minimum: 0 }),
+  queuedList: list(
+    'The first queued workloads, in the order they will start.',
+    obj(
+      'A workload waiting to be rolled.',
+      {
+        kind: str('Deployment, StatefulSet or DaemonSet.'),
+        name: str('Its name.'),
+        reason: str('Why the operator rolls it: config-changed, missed-injection, opt-in, rollback, rollback-cleared.'),
+      },
+      { required: ['kind', 'name', 'reason'] },
+    ),
+    20,
+  ),
+  moreQueued: int('Queued workloads left out of queuedList.', { minimum: 0 }),
 });
 
 export const statusSchema: JSONSchema = obj('Observed state, written by the operator.', {
@@ -64,6 +84,7 @@ export const statusSchema: JSONSchema = obj('Observed state, written by the oper
   clusterName: str('Cluster name the owned X-Ray sampling rules are tagged with (the operator refuses to change it silently).'),
   injectedWorkloads: int('Workloads whose pods run with the injection of this XRayTracing.', { minimum: 0 }),
   fleet: fleetSchema,
+  rollouts: rolloutsSchema,
   pods: str('For kubectl get: pods injected with the current config / pods selected.'),
   configHash: str('Hash of the injection config pods are compared against.'),
   sampling: str('Summary shown by kubectl get: centralized (N rules) or local (ratio).'),

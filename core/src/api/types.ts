@@ -1,5 +1,6 @@
 // The XRayTracing v1alpha1 API as TypeScript types. The CRD schema (core/src/api/schema.ts → crds/) describes
 // the same shape; validation (core/src/api/validate.ts) checks an object against it and applies defaults.
+import type { LabelSelector } from '../selection/label-selector.js';
 
 export type Quantity = string;
 
@@ -117,12 +118,33 @@ export interface SamplingSpec {
   rules?: SamplingRuleSpec[];
 }
 
+/** Crash-loop rollback: injected pods that crash or never get Ready, where the uninjected ones were healthy. */
+export interface RollbackSpec {
+  /** Roll such a workload back to uninstrumented pods (and keep it so until a person or a new config says otherwise). */
+  enabled?: boolean;
+  /** Restarts of an app container in an injected pod that make it a crash loop. */
+  maxRestarts?: number;
+  /** Seconds an injected pod may stay not Ready after it was created. */
+  readinessTimeoutSeconds?: number;
+}
+
 export interface RolloutSpec {
   /** Roll injected workloads when a change needs new pods (image, collector config, env). */
   restartOnChange?: boolean;
+  /** Rollouts the operator may have running at once in this namespace (the installation also caps the cluster). */
+  maxConcurrent?: number;
+  /** Seconds a rollout the operator started holds its place in the budget at most, finished or not. */
+  progressDeadlineSeconds?: number;
+  rollback?: RollbackSpec;
 }
 
 export interface XRayTracingSpec {
+  /** Pods whose labels (their template's) match are selected without an annotation (docs/selection.md). */
+  selector?: LabelSelector;
+  /** Every pod of the namespace is selected without an annotation. */
+  selectAll?: boolean;
+  /** Left out of selector and selectAll (and of a namespace-wide opt-in to this XRayTracing). */
+  exclude?: ExcludeSpec;
   serviceNaming?: ServiceNamingSpec;
   resourceAttributes?: Record<string, string>;
   propagators?: Propagator[];
@@ -130,6 +152,21 @@ export interface XRayTracingSpec {
   collector?: CollectorSpec;
   sampling?: SamplingSpec;
   rollout?: RolloutSpec;
+}
+
+// What spec.exclude names (docs/selection.md; core/src/selection/tracing-selection.ts decides).
+export type SelectableWorkloadKind = 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'ReplicaSet' | 'Job' | 'CronJob';
+
+export interface WorkloadNameSpec {
+  name: string;
+  /** Absent: a workload of any kind with that name. */
+  kind?: SelectableWorkloadKind;
+}
+
+export interface ExcludeSpec {
+  /** Pods (pod templates) whose labels match are not selected. */
+  selector?: LabelSelector;
+  workloads?: WorkloadNameSpec[];
 }
 
 export interface Condition {
@@ -161,6 +198,8 @@ export interface XRayTracingStatus {
   injectedWorkloads?: number;
   /** Pods and workloads this XRayTracing covers, by state (core/src/fleet/fleet-status.ts). */
   fleet?: FleetStatus;
+  /** Operator-caused rollouts of this namespace: running and queued (core/src/rollout/pacing.ts). */
+  rollouts?: RolloutsStatus;
   /** `current/selected` pods, for kubectl get. */
   pods?: string;
   /** Hash of the injection config pods are compared against. */
@@ -209,14 +248,14 @@ export type ResolvedSpec = {
     region?: string;
   };
   sampling: Required<Omit<SamplingSpec, 'rules'>> & { rules: SamplingRuleSpec[] };
-  rollout: Required<RolloutSpec>;
+  rollout: Required<Omit<RolloutSpec, 'rollback'>> & { rollback: Required<RollbackSpec> };
 };
 
 // The fleet part of status (core/src/fleet/fleet-status.ts computes it).
 export type PodState = 'current' | 'outdated' | 'skipped' | 'uninjected';
 
 export interface PodCounts {
-  /** Pods that opt in to this XRayTracing or carry its injection. */
+  /** Pods this XRayTracing selects (annotation or selector) or that carry its injection. */
   selected: number;
   /** Injected with the config the XRayTracing renders now. */
   current: number;
@@ -247,4 +286,24 @@ export interface FleetStatus {
   workloadList: WorkloadState[];
   /** Workloads left out of workloadList. */
   moreWorkloads: number;
+  /** Workloads the operator rolled back to uninstrumented after their injected pods crashed (core/src/rollout/rollback.ts). */
+  rolledBack?: number;
+}
+
+export interface QueuedRollout {
+  kind: string;
+  name: string;
+  /** Why the operator wants to roll it (config-changed, missed-injection, opt-in, rollback…). */
+  reason: string;
+}
+
+export interface RolloutsStatus {
+  /** Rollouts the operator started that have not finished yet (within their deadline). */
+  inProgress: number;
+  /** Workloads waiting for a place in the rollout budget. */
+  queued: number;
+  /** The first of them, in the order they will start. */
+  queuedList: QueuedRollout[];
+  /** Queued workloads left out of queuedList. */
+  moreQueued: number;
 }

@@ -44,6 +44,25 @@ describe('fleetStatus', () => {
     ]);
   });
 
+  it('counts pods an XRayTracing selects by label, without annotations, and leaves out what it excludes or what opts out', () => {
+    const labelled = (deployment: string, labels: Record<string, string>, annotations: Record<string, string> = {}): FleetPod => ({
+      metadata: { ...ofDeployment(deployment, 1, {}).metadata, labels: { 'pod-template-hash': '7d9f', ...labels }, annotations },
+    });
+    const selecting: XRayTracing = { ...tracing('default'), spec: { selector: { matchLabels: { runtime: 'node' } }, exclude: { workloads: [{ name: 'legacy' }] } } };
+    const selected = fleetStatus({
+      namespace: 'shop', tracing: selecting, configHash: 'now', namespaceAnnotations: undefined, tracings: [selecting],
+      pods: [
+        labelled('web', { runtime: 'node' }, injected('now')),
+        labelled('api', { runtime: 'node' }),
+        labelled('legacy', { runtime: 'node' }),
+        labelled('optout', { runtime: 'node' }, { [Annotations.injectNodejs]: 'false' }),
+        labelled('worker', { runtime: 'python' }),
+      ],
+    });
+    expect(selected.pods).toEqual({ selected: 2, current: 1, outdated: 0, skipped: 0, uninjected: 1 });
+    expect(selected.workloadList.map((w) => `${w.name}:${w.state}`)).toEqual(['api:uninjected', 'web:current']);
+  });
+
   it('caps the list and counts the rest', () => {
     const many = Array.from({ length: 30 }, (_, i) => ofDeployment(`app${String(i).padStart(2, '0')}`, 1, injected('now')));
     const capped = fleetStatus({ namespace: 'shop', tracing: tracing('default'), configHash: 'now', namespaceAnnotations: undefined, tracings: [tracing('default')], pods: many, limit: 20 });

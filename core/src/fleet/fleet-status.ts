@@ -2,7 +2,7 @@
 // why not the others", per pod and per workload, for the XRayTracing's status. Pure: pods in, counts out.
 import { Annotations } from '../constants.js';
 import type { FleetStatus, PodCounts, PodState, WorkloadState, XRayTracing } from '../api/types.js';
-import { selectTracing } from '../injection/opt-in.js';
+import { podSubject, selectTracing } from '../selection/tracing-selection.js';
 import type { PodMetadataLike } from '../injection/types.js';
 import { podDisplayName, workloadOf } from '../injection/workload.js';
 
@@ -11,6 +11,9 @@ export interface FleetPod {
 }
 
 const STATE_ORDER: readonly PodState[] = ['uninjected', 'skipped', 'outdated', 'current'];
+
+/** uninjected < skipped < outdated < current: a workload is as far along as its least advanced pod. */
+export const isLessAdvanced = (a: PodState, b: PodState): boolean => STATE_ORDER.indexOf(a) < STATE_ORDER.indexOf(b);
 
 export interface FleetInput {
   namespace: string;
@@ -25,7 +28,13 @@ export interface FleetInput {
   limit?: number;
 }
 
-function stateOf(pod: FleetPod, tracingName: string, configHash: string, selects: boolean): { state: PodState; reason?: string } | undefined {
+export interface PodStateFound {
+  state: PodState;
+  reason?: string;
+}
+
+/** A pod's state for an XRayTracing; undefined when injected by another one, or neither injected nor selected. */
+export function podState(pod: FleetPod, tracingName: string, configHash: string, selects: boolean): PodStateFound | undefined {
   const annotations = pod.metadata.annotations ?? {};
   const injected = annotations[Annotations.injected];
   if (injected !== undefined) {
@@ -44,9 +53,9 @@ export function fleetStatus(input: FleetInput): FleetStatus {
   const skippedReasons: Record<string, number> = {};
   const byWorkload = new Map<string, WorkloadState>();
   for (const pod of input.pods) {
-    const selection = selectTracing(pod.metadata.annotations, input.namespaceAnnotations, input.tracings, input.namespace);
+    const selection = selectTracing(podSubject(pod.metadata, input.namespace, input.namespaceAnnotations), input.tracings);
     const selects = selection.kind === 'selected' && selection.tracing.metadata.name === tracingName;
-    const found = stateOf(pod, tracingName, input.configHash, selects);
+    const found = podState(pod, tracingName, input.configHash, selects);
     if (!found) continue;
     pods.selected++;
     pods[found.state]++;
@@ -55,7 +64,7 @@ export function fleetStatus(input: FleetInput): FleetStatus {
     const key = `${workload.kind}/${workload.name}`;
     const entry = byWorkload.get(key) ?? { kind: workload.kind, name: workload.name, state: 'current', pods: 0 };
     entry.pods++;
-    if (STATE_ORDER.indexOf(found.state) < STATE_ORDER.indexOf(entry.state)) {
+    if (isLessAdvanced(found.state, entry.state)) {
       entry.state = found.state;
       if (found.reason) entry.reason = found.reason;
       else delete entry.reason;

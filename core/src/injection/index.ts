@@ -13,7 +13,7 @@ export type {
 export { injectPod, isInjected } from './inject-pod.js';
 export { injectPodTemplate, injectWithView, selectWithView, type SpecResolver, type ViewSelection } from './inject-with-view.js';
 export { injectionConfigHash, type ClusterFacts } from './config-hash.js';
-export { missingTracingWarning, selectTracing, type TracingSelection } from './opt-in.js';
+export { missingTracingWarning, podSubject, selectTracing, templateSubject, type SelectionSubject, type TracingSelection } from '../selection/tracing-selection.js';
 export { workloadOf, serviceNameFor } from './workload.js';
 export { restrictedProfileViolations } from './restricted-profile.js';
 export { USER_NODE_OPTIONS_ENV } from './node-options.js';

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { resolveSpec } from '../api/defaults.js';
 import { StaticClusterView } from '../cluster-view/static-view.js';
 import { Annotations, InjectedNames } from '../constants.js';
+import { injectionConfigHash } from './config-hash.js';
 import { injectPod } from './inject-pod.js';
 import { injectWithView } from './inject-with-view.js';
 import type { InjectionContext, V1PodLike } from './types.js';
@@ -56,6 +57,22 @@ describe('injectPod', () => {
     expect(app).not.toBe(pod.spec?.containers[0]);
     expect(app?.env).not.toBe(pod.spec?.containers[0]?.env);
     expect(pod.spec?.containers[0]?.env).toEqual([{ name: 'A', value: '1' }]);
+  });
+
+  it.each([
+    ['leaves a pod of a workload rolled back from this config uninjected, with the RolledBack code', (hash: string) => `default/${hash}`, 'unchanged'],
+    ['injects again once the config hash changed since the rollback', () => 'default/0123456789abcdef', 'injected'],
+    ['injects a pod rolled back from another XRayTracing', (hash: string) => `other/${hash}`, 'injected'],
+  ])('%s', (_name, value, action) => {
+    const spec = resolveSpec({});
+    const hash = injectionConfigHash(spec, ctx);
+    const pod: V1PodLike = { metadata: { annotations: { [Annotations.rolledBack]: value(hash) } }, spec: { containers: [{ name: 'app' }] } };
+    const outcome = injectPod(pod, spec, ctx);
+    expect(outcome.action).toBe(action);
+    if (action === 'unchanged') {
+      expect(outcome).toMatchObject({ skipped: 'RolledBack', warnings: [] });
+      expect(outcome.pod).toBe(pod);
+    }
   });
 
   it('recognises a pod injected before the annotation existed by its init container', () => {

@@ -39,6 +39,8 @@ export function alreadyInjectedOutcome(pod: V1PodLike): InjectionOutcome | undef
 export function injectPod(pod: V1PodLike, spec: ResolvedSpec, ctx: InjectionContext): InjectionOutcome {
   const injectedBefore = alreadyInjectedOutcome(pod);
   if (injectedBefore) return injectedBefore;
+  const rolledBack = rolledBackFrom(pod, spec, ctx);
+  if (rolledBack) return skipped(pod, 'RolledBack', `The controller rolled the workload back to uninstrumented pods after injected ones crashed (${Annotations.rolledBack}: ${rolledBack})`);
   const result = podSpine(pod);
   const podSpec = result.spec;
   if (!podSpec?.containers?.length) return skipped(pod, 'NoContainers', 'The pod has no containers');
@@ -59,6 +61,15 @@ export function injectPod(pod: V1PodLike, spec: ResolvedSpec, ctx: InjectionCont
   // The preload image (tag or digest) the pod got: `kubectl get pods -L` answers which version runs where.
   metadata.annotations = { ...metadata.annotations, [Annotations.injected]: `${ctx.tracingName}/${configHash}`, [Annotations.preloadImage]: spec.instrumentation.image };
   return { action: 'injected', pod: result, tracingName: ctx.tracingName, configHash, warnings };
+}
+
+/**
+ * The rolled-back annotation, when it names this XRayTracing's current config: the controller rolled the workload back
+ * from exactly this injection. A new config hash may work, so it is injected again.
+ */
+function rolledBackFrom(pod: V1PodLike, spec: ResolvedSpec, ctx: InjectionContext): string | undefined {
+  const value = pod.metadata?.annotations?.[Annotations.rolledBack];
+  return value !== undefined && value === `${ctx.tracingName}/${injectionConfigHash(spec, ctx)}` ? value : undefined;
 }
 
 /** The pod with its own `metadata` and `spec` objects, to change; everything below them is the input's. */

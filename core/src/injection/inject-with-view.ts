@@ -1,9 +1,10 @@
-// The engine's entry points for the edges: look up what a pod needs in a ClusterView, decide the opt-in, inject.
+// The engine's entry points for the edges: look up what a pod needs in a ClusterView, select the XRayTracing
+// (annotations and selectors, core/src/selection/tracing-selection.ts), inject.
 import type { ResolvedSpec, XRayTracing } from '../api/types.js';
 import type { ClusterView } from '../ports.js';
 import { alreadyInjectedOutcome, injectPod } from './inject-pod.js';
 import { recordingView, type ViewLookup } from '../cluster-view/recording-view.js';
-import { selectTracing, type TracingSelection } from './opt-in.js';
+import { podSubject, selectTracing, templateSubject, type TracingSelection } from '../selection/tracing-selection.js';
 import type { InjectionContext, InjectionOutcome, V1PodLike, V1PodTemplateLike, WorkloadRef } from './types.js';
 
 /** Turns a validated XRayTracing into its resolved spec (the edge validates and caches). */
@@ -13,7 +14,8 @@ type WorkloadOfTemplate = WorkloadRef & { annotations?: Record<string, string> }
 
 function selectFor(pod: V1PodLike, namespace: string, view: ClusterView, workload?: WorkloadOfTemplate): TracingSelection {
   const namespaceAnnotations = view.getNamespace(namespace)?.metadata.annotations;
-  return selectTracing(pod.metadata?.annotations, namespaceAnnotations, view.listXRayTracings(namespace), namespace, workload ? (workload.annotations ?? {}) : undefined);
+  const subject = workload ? templateSubject(pod.metadata, workload, namespace, namespaceAnnotations) : podSubject(pod.metadata, namespace, namespaceAnnotations);
+  return selectTracing(subject, view.listXRayTracings(namespace));
 }
 
 function injectSelection(
@@ -70,7 +72,7 @@ export function selectWithView(pod: V1PodLike, namespace: string, view: ClusterV
 }
 
 /**
- * Decides the opt-in (pod annotation beats namespace annotation), picks the XRayTracing from the view and injects.
+ * Selects the XRayTracing from the view (annotations, then selectors: selectTracing) and injects.
  * Specs in the view are already validated; `resolve` fills their defaults. Never throws for user data.
  */
 export function injectWithView(pod: V1PodLike, namespace: string, view: ClusterView, resolve: SpecResolver): InjectionOutcome {
@@ -79,7 +81,8 @@ export function injectWithView(pod: V1PodLike, namespace: string, view: ClusterV
 
 /**
  * Injects the pod template of a workload (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob). The
- * template's opt-in annotation beats the workload's, which beats the namespace's. Returns the template in `pod`.
+ * template's opt-in annotation beats the workload's; selectors match the template's labels and the workload's kind
+ * and name. Returns the template in `pod`.
  */
 export function injectPodTemplate(
   template: V1PodTemplateLike,

@@ -63,7 +63,9 @@ export type SkipReason =
   | 'WindowsPod'
   | 'NameConflict'
   | 'NoExportPath'
-  | 'NoInstrumentableContainer';
+  | 'NoInstrumentableContainer'
+  /** The controller rolled the workload back after its injected pods crashed (the rolled-back annotation). */
+  | 'RolledBack';
 
 export type InjectionOutcome =
   | { action: 'injected'; pod: V1PodLike; tracingName: string; configHash: string; warnings: string[] }

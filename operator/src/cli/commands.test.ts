@@ -75,6 +75,26 @@ describe('xray-operator inject', () => {
     expect(env.find((e) => e.name === Env.tracesSamplerArg)?.value).toBe('0.25');
   });
 
+  it('injects the workloads the XRayTracing selects by label, without annotations, and leaves out what it excludes', async () => {
+    const tracing = tempFile('xrt.yaml', [
+      'apiVersion: tracing.xray-operator.dev/v1alpha1', 'kind: XRayTracing', 'metadata: {name: default}',
+      'spec: {selector: {matchLabels: {runtime: node}}, exclude: {workloads: [{kind: Deployment, name: legacy}]}}', '',
+    ].join('\n'));
+    const deployment = (name: string, labels: string, annotations = '{}') =>
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: ${name}, namespace: shop}\nspec: {template: {metadata: {labels: ${labels}, annotations: ${annotations}}, spec: {containers: [{name: app, image: node:22}]}}}\n`;
+    const input = [
+      deployment('web', '{runtime: node}'),
+      deployment('legacy', '{runtime: node}'),
+      deployment('opted-out', '{runtime: node}', '{xray-operator.dev/inject-nodejs: "false"}'),
+      deployment('worker', '{runtime: python}'),
+    ].join('---\n');
+    const result = await cli(['inject', '-f', '-', '--tracing', tracing], input);
+    expect(result.code).toBe(0);
+    const injected = (yaml.loadAll(result.stdout) as Obj[]).map((d) => d.spec.template.metadata.annotations?.[Annotations.injected] !== undefined);
+    expect(injected).toEqual([true, false, false, false]);
+    expect(result.stderr).toContain('Deployment shop/legacy: unchanged: Excluded by XRayTracing "default" (spec.exclude)');
+  });
+
   it('fails with the field and the allowed values for an invalid XRayTracing', async () => {
     const tracing = tempFile('bad.yaml', 'apiVersion: tracing.xray-operator.dev/v1alpha1\nkind: XRayTracing\nmetadata: {name: bad}\nspec: {collector: {mode: daemonset}}\n');
     const result = await cli(['inject', '-f', join(TESTDATA, 'workloads.yaml'), '--tracing', tracing]);

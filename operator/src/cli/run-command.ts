@@ -58,6 +58,7 @@ export async function runOperator(config: Readonly<OperatorConfig>): Promise<voi
       operatorDefaults: config.defaults,
       ruleBudget: config.ruleBudget,
       webhookSelection: config.webhookSelection,
+      maxConcurrentRollouts: config.maxConcurrentRollouts,
     },
     // The sync retries throttling itself, with backoff it can see and count.
     xrayClientFactory: ({ region, endpoint }) => createXRayClient({ region, endpoint }),

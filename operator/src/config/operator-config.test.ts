@@ -47,6 +47,13 @@ describe('parseOperatorConfig', () => {
       .toThrow('--webhook-object-selector is not a valid LabelSelector: matchExpressions[0].operator: must be one of In, NotIn, Exists, DoesNotExist');
   });
 
+  it('caps operator-caused rollouts in the cluster at 10 by default, at the given count, or not at all with 0', () => {
+    expect(parseOperatorConfig(['--cluster-name', 'c'], {}).maxConcurrentRollouts).toBe(10);
+    expect(parseOperatorConfig(['--cluster-name', 'c', '--max-concurrent-rollouts', '3'], {}).maxConcurrentRollouts).toBe(3);
+    expect(parseOperatorConfig(['--cluster-name', 'c'], { XRAY_OPERATOR_MAX_CONCURRENT_ROLLOUTS: '0' }).maxConcurrentRollouts).toBeUndefined();
+    expect(() => parseOperatorConfig(['--cluster-name', 'c', '--max-concurrent-rollouts', 'many'], {})).toThrow('--max-concurrent-rollouts must be a whole number, got "many"');
+  });
+
   it('requires a cluster name because it scopes the owned X-Ray rules', () => {
     expect(() => parseOperatorConfig([], {})).toThrow(/--cluster-name/);
   });

@@ -40,7 +40,12 @@ export interface OperatorConfig {
   ruleBudget: RuleBudget;
   /** The webhook configuration's selectors: the controller leaves alone workloads the webhook never sees. */
   webhookSelection: WebhookSelection;
+  /** Operator-caused rollouts at once in the cluster; undefined: no cap (each namespace keeps its own). */
+  maxConcurrentRollouts?: number;
 }
+
+/** Rollouts the operator runs at once across the cluster unless told otherwise. */
+export const DEFAULT_MAX_CONCURRENT_ROLLOUTS = 10;
 
 const LOG_LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error'];
 const CERT_MODES: readonly CertMode[] = ['self-managed', 'files'];
@@ -105,6 +110,12 @@ export const RUN_OPTIONS = {
     type: 'string',
     env: 'XRAY_OPERATOR_MAX_RULES_PER_CLUSTER',
     help: 'X-Ray sampling rules the XRayTracings of this cluster may own together (unset: no cap but X-Ray\'s quota)',
+  },
+  'max-concurrent-rollouts': {
+    type: 'string',
+    env: 'XRAY_OPERATOR_MAX_CONCURRENT_ROLLOUTS',
+    default: String(DEFAULT_MAX_CONCURRENT_ROLLOUTS),
+    help: 'rollouts the operator runs at once in the whole cluster (each namespace also has its XRayTracing\'s rollout.maxConcurrent); 0: no cluster cap',
   },
   'webhook-namespace-selector': { type: 'string', env: 'XRAY_OPERATOR_WEBHOOK_NAMESPACE_SELECTOR', help: 'the webhook\'s namespaceSelector (JSON LabelSelector); workloads outside it are not rolled' },
   'webhook-object-selector': { type: 'string', env: 'XRAY_OPERATOR_WEBHOOK_OBJECT_SELECTOR', help: 'the webhook\'s objectSelector (JSON LabelSelector), matched against pod template labels' },
@@ -195,6 +206,7 @@ export function parseOperatorConfig(argv: readonly string[], env: Readonly<Recor
       perNamespace: parseCount(get('max-rules-per-namespace'), 'max-rules-per-namespace') ?? DEFAULT_RULE_BUDGET.perNamespace,
       perCluster: parseCount(get('max-rules-per-cluster'), 'max-rules-per-cluster'),
     }),
+    maxConcurrentRollouts: parseCount(get('max-concurrent-rollouts'), 'max-concurrent-rollouts') || undefined,
     webhookSelection: Object.freeze({
       namespaceSelector: parseLabelSelector(get('webhook-namespace-selector'), 'webhook-namespace-selector'),
       objectSelector: parseLabelSelector(get('webhook-object-selector'), 'webhook-object-selector'),

@@ -5,7 +5,7 @@
 // rebuilt from the cache. A forged review can at most repeat an Event the operator would write anyway.
 import type { Logger } from 'pino';
 import { OWNER_API_VERSIONS } from '../../../core/src/constants.js';
-import { selectTracing } from '../../../core/src/injection/index.js';
+import { selectTracing, templateSubject } from '../../../core/src/injection/index.js';
 import type { AdmissionEventSink } from '../../../core/src/ports.js';
 import type { ClusterCaches, WorkloadKind } from '../k8s/caches.js';
 import type { EventRecorder } from '../k8s/events.js';
@@ -43,7 +43,8 @@ export function admissionEventSink(deps: AdmissionEventsDeps): AdmissionEventSin
       if (ref.kind !== 'Deployment' && owner?.uid !== workload.metadata.uid) return skip(namespace, `The owner uid is not the cached ${ref.kind}'s`);
       const template = workload.spec?.template.metadata;
       if (deps.serves && !deps.serves(namespace, template?.labels)) return skip(namespace, 'The webhook does not serve this workload');
-      const selection = selectTracing(template?.annotations, cachedNamespace.metadata?.annotations, deps.caches.xrayTracings.list(namespace), namespace, workload.metadata.annotations);
+      const subject = templateSubject(template, { ...ref, annotations: workload.metadata.annotations }, namespace, cachedNamespace.metadata?.annotations);
+      const selection = selectTracing(subject, deps.caches.xrayTracings.list(namespace));
       if (selection.kind !== 'missing' && selection.kind !== 'ambiguous') return skip(namespace, `The cached ${ref.kind} does not need an XRayTracing that is missing`);
       const involved = { apiVersion: OWNER_API_VERSIONS[ref.kind], kind: ref.kind, namespace, name: ref.name, uid: workload.metadata.uid };
       void deps.events.record(involved, 'Warning', 'NotInjected', `Admitted pods without X-Ray instrumentation: ${selection.reason}`);

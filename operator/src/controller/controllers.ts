@@ -14,6 +14,7 @@ import type { TracingConfigs } from './tracing/tracing-config.js';
 import { WorkQueue, type ReconcileHandler, type WorkQueueOptions } from './work-queue.js';
 import { podFingerprint, WORKLOAD_KINDS, workloadKey, workloadKeyOfPod } from './workload/keys.js';
 import type { WorkloadReconciler } from './workload/reconciler.js';
+import type { RolloutPacer } from './workload/rollout-pacer.js';
 
 export interface ControllersDeps {
   caches: ClusterCaches;
@@ -23,6 +24,8 @@ export interface ControllersDeps {
   metrics: ControllerMetrics;
   logger: Logger;
   resyncPeriodMs: number;
+  /** The rollout budget: its queue shows in the status of the namespace's XRayTracings. */
+  pacer?: RolloutPacer;
   queues?: { tracings?: WorkQueueOptions; workloads?: WorkQueueOptions };
 }
 
@@ -36,6 +39,9 @@ export class Controllers {
 
   constructor(private readonly deps: ControllersDeps) {
     this.watchCaches();
+    deps.pacer?.onChange((namespace) => {
+      for (const tracing of deps.caches.xrayTracings.list(namespace)) this.enqueueTracing(tracing);
+    });
   }
 
   get running(): boolean {
@@ -61,6 +67,7 @@ export class Controllers {
     this.tracingQueue = undefined;
     this.workloadQueue = undefined;
     await Promise.all(queues.map((queue) => queue?.shutdown() ?? Promise.resolve()));
+    this.deps.pacer?.clear();
   }
 
   private makeQueue(controller: ControllerName, reconcile: ReconcileHandler, options: WorkQueueOptions): WorkQueue {

@@ -21,6 +21,7 @@ import { kubernetesLeaseStore } from '../k8s/lease-store.js';
 import { controllerMetrics, type ControllerMetrics } from '../metrics/controller-metrics.js';
 import { admissionEventSink } from './admission-events.js';
 import { Controllers } from './controllers.js';
+import { TracingStateRecords } from './workload/tracing-state.js';
 import { rateLimitEventsPerNamespace } from './event-rate-limit.js';
 import { DEFAULT_LEADER_ELECTION_TIMING, LeaderElector, type LeaderElectionTiming } from './leader-election.js';
 import { TracingReconciler } from './tracing/reconciler.js';
@@ -28,6 +29,7 @@ import { samplingRulesPort } from './tracing/sampling-port.js';
 import { SamplingRuleSync } from '../xray/index.js';
 import { TracingConfigs } from './tracing/tracing-config.js';
 import { WorkloadReconciler } from './workload/reconciler.js';
+import { RolloutPacer } from './workload/rollout-pacer.js';
 
 export interface ControllerConfig {
   clusterName: string;
@@ -51,6 +53,8 @@ export interface ControllerConfig {
   webhookSelection?: WebhookSelection;
   /** The MutatingWebhookConfiguration whose Service must have a ready endpoint before a workload is rolled. */
   webhookConfigName?: string;
+  /** Operator-caused rollouts at once in the cluster (each namespace has its own cap too); undefined: no cap. */
+  maxConcurrentRollouts?: number;
 }
 
 /** Builds the X-Ray API client (tests point it at a fake and give it fixed credentials). */
@@ -109,18 +113,21 @@ export async function startController(options: StartControllerOptions): Promise<
   const xray = options.xrayClientFactory({ region: config.region, endpoint: config.xrayEndpoint });
   const sampling = samplingRulesPort(new SamplingRuleSync({ client: xray, calls: metrics.xrayApiCalls, logger }), config.clusterName);
   const traceDestination = new TraceDestinationProbe({ client: xray, calls: metrics.xrayApiCalls, logger, maxAgeMs: resyncPeriodMs });
+  const pacer = new RolloutPacer({ caches, configs, metrics, perCluster: config.maxConcurrentRollouts });
   const controllers = new Controllers({
     caches,
     configs,
     metrics,
     logger,
     resyncPeriodMs,
+    pacer,
     tracingReconciler: new TracingReconciler({
-      clients, caches, configs, sampling, events, logger, resyncPeriodMs, traceDestination, metrics, ruleBudget: config.ruleBudget ?? DEFAULT_RULE_BUDGET,
+      clients, caches, configs, sampling, events, logger, resyncPeriodMs, traceDestination, metrics, ruleBudget: config.ruleBudget ?? DEFAULT_RULE_BUDGET, rollouts: pacer,
     }),
     workloadReconciler: new WorkloadReconciler({
-      clients, caches, configs, events, logger, metrics, serves,
+      clients, caches, configs, events, logger, metrics, serves, pacer,
       ...(config.webhookConfigName ? { webhook: webhookReachability(kubeConfig, config.webhookConfigName, logger) } : {}),
+      tracingStates: new TracingStateRecords({ clients, caches, configs, logger, serves }),
     }),
   });
   const elector = config.leaderElect

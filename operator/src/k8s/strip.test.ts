@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { V1ConfigMap, V1Deployment, V1Pod } from '@kubernetes/client-node';
+import type { V1ConfigMap, V1Deployment, V1Pod, V1StatefulSet } from '@kubernetes/client-node';
 import { Annotations, InjectedNames, Labels, MANAGED_BY_VALUE } from '../../../core/src/constants.js';
-import { INCOMPLETE_ANNOTATION, MAX_CACHED_CONFIGMAP_KEY_BYTES, MAX_CACHED_CONFIGMAP_VALUE, stripConfigMap, stripPod, stripWorkload } from './strip.js';
+import { INCOMPLETE_ANNOTATION, MAX_CACHED_CONFIGMAP_KEY_BYTES, MAX_CACHED_CONFIGMAP_VALUE, MAX_CACHED_POD_LABEL_CHARS, stripConfigMap, stripPod, stripWorkload } from './strip.js';
 
 const managedFields = [{ manager: 'kubectl', operation: 'Update', fieldsV1: { 'f:metadata': {} } }];
 
@@ -25,7 +25,7 @@ describe('stripPod', () => {
     status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] },
   };
 
-  it('keeps what the reconcilers read: our annotations, revision labels, owners, container names, phase', () => {
+  it('keeps what the reconcilers read: our annotations, labels (selectors match them), owners, container names, phase', () => {
     expect(stripPod(pod)).toEqual({
       metadata: {
         name: 'web-7d9f-abcde',
@@ -35,13 +35,37 @@ describe('stripPod', () => {
         generation: undefined,
         creationTimestamp: undefined,
         deletionTimestamp: undefined,
-        labels: { 'pod-template-hash': '7d9f' },
+        labels: { app: 'web', 'pod-template-hash': '7d9f', team: 'a' },
         annotations: { [Annotations.injected]: 'default/abc' },
         ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-7d9f', uid: 'rs1', controller: true }],
       },
       spec: { containers: [{ name: 'app' }], initContainers: [{ name: InjectedNames.initContainer }] },
-      status: { phase: 'Running' },
+      status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] },
     });
+  });
+
+  it('keeps the containers that restarted or wait, with their restarts and waiting reason, for the rollback decision', () => {
+    const crashing: V1Pod = {
+      ...pod,
+      status: {
+        phase: 'Running',
+        conditions: [{ type: 'Initialized', status: 'True' }, { type: 'Ready', status: 'False', reason: 'ContainersNotReady' }],
+        containerStatuses: [
+          { name: 'app', image: 'app:1', imageID: 'sha', ready: false, restartCount: 4, state: { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 40s' } }, lastState: { terminated: { exitCode: 1 } } },
+          { name: 'helper', image: 'h:1', imageID: 'sha', ready: true, restartCount: 0, state: { running: {} } },
+        ],
+      },
+    };
+    expect(stripPod(crashing).status).toEqual({
+      phase: 'Running',
+      conditions: [{ type: 'Ready', status: 'False' }],
+      containerStatuses: [{ name: 'app', restartCount: 4, ready: false, state: { waiting: { reason: 'CrashLoopBackOff' } } }],
+    });
+  });
+
+  it('keeps only the revision labels of a pod whose labels exceed the bound', () => {
+    const labels = { 'pod-template-hash': '7d9f', big: 'x'.repeat(MAX_CACHED_POD_LABEL_CHARS) };
+    expect(stripPod({ ...pod, metadata: { ...pod.metadata, labels } }).metadata?.labels).toEqual({ 'pod-template-hash': '7d9f' });
   });
 });
 
@@ -99,5 +123,27 @@ describe('stripWorkload', () => {
     expect(stripped.metadata?.managedFields).toBeUndefined();
     expect(stripped.metadata?.annotations).toEqual({ [Annotations.injectNodejs]: 'true' });
     expect(stripped.spec).toEqual({ selector: { matchLabels: { app: 'web' } }, paused: true, template: { metadata: { labels: { app: 'web' }, annotations: { a: 'b' } } } });
+  });
+
+  it("keeps replicas, a StatefulSet's partition and the status its rollout's progress is read from", () => {
+    const statefulSet: V1StatefulSet = {
+      apiVersion: 'apps/v1',
+      kind: 'StatefulSet',
+      metadata: { name: 'db', namespace: 'shop', generation: 3 },
+      spec: {
+        replicas: 3,
+        serviceName: 'db',
+        selector: { matchLabels: { app: 'db' } },
+        updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 1, maxUnavailable: 1 } },
+        template: { metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'db', image: 'db:1' }] } },
+      },
+      status: {
+        observedGeneration: 3, replicas: 3, readyReplicas: 3, availableReplicas: 3, updatedReplicas: 2, currentRevision: 'a', updateRevision: 'b',
+        collisionCount: 0, conditions: [{ type: 'Other', status: 'True' }],
+      },
+    };
+    const stripped = stripWorkload(statefulSet);
+    expect(stripped.spec).toMatchObject({ replicas: 3, updateStrategy: { rollingUpdate: { partition: 1 } } });
+    expect(stripped.status).toEqual({ observedGeneration: 3, replicas: 3, readyReplicas: 3, availableReplicas: 3, updatedReplicas: 2, currentRevision: 'a', updateRevision: 'b' });
   });
 });

@@ -1,11 +1,17 @@
 // What the informer caches keep of each kind. A cluster-wide pod and ConfigMap cache is the operator's largest
 // memory cost, so objects are cut down to the fields the webhook and the reconcilers read.
-import type { V1ConfigMap, V1DaemonSet, V1Deployment, V1Namespace, V1ObjectMeta, V1Pod, V1StatefulSet } from '@kubernetes/client-node';
+import type { V1ConfigMap, V1ContainerStatus, V1DaemonSet, V1Deployment, V1Namespace, V1ObjectMeta, V1Pod, V1PodStatus, V1StatefulSet } from '@kubernetes/client-node';
 import { ANNOTATION_PREFIX, Env, Labels, MANAGED_BY_VALUE } from '../../../core/src/constants.js';
 import type { XRayTracing } from '../../../core/src/api/types.js';
 
 /** Pod labels the controller reads: which revision of its workload a pod belongs to. */
 const REVISION_LABELS: readonly string[] = [Labels.podTemplateHash, Labels.controllerRevisionHash];
+/**
+ * XRayTracing selectors match pod labels, so the controller counts and rolls from them: a pod's labels are kept
+ * while they total at most this many characters (Kubernetes bounds each label, not their number). Beyond it only
+ * the revision labels are kept, and such a pod is counted as if no selector matched it.
+ */
+export const MAX_CACHED_POD_LABEL_CHARS = 4096;
 /**
  * What the cache keeps of a ConfigMap is bounded whatever a tenant puts in it (a ConfigMap holds up to 1 MiB). The
  * engine reads ConfigMaps only through `envFrom`: whether a key is set (any env var it might add), and the value of
@@ -44,12 +50,17 @@ function metaWithoutManagedFields(meta: V1ObjectMeta | undefined): V1ObjectMeta 
   return { ...baseMeta(meta), labels: meta?.labels, annotations: meta?.annotations, ownerReferences: meta?.ownerReferences, finalizers: meta?.finalizers };
 }
 
+function boundedLabels(labels: Record<string, string> | undefined): Record<string, string> | undefined {
+  const size = Object.entries(labels ?? {}).reduce((sum, [key, value]) => sum + key.length + value.length, 0);
+  return size <= MAX_CACHED_POD_LABEL_CHARS ? labels : pick(labels, (key) => REVISION_LABELS.includes(key));
+}
+
 export function stripPod(pod: V1Pod): V1Pod {
   const meta = pod.metadata;
   return {
     metadata: {
       ...baseMeta(meta),
-      labels: pick(meta?.labels, (key) => REVISION_LABELS.includes(key)),
+      labels: boundedLabels(meta?.labels),
       annotations: pick(meta?.annotations, (key) => key.startsWith(ANNOTATION_PREFIX)),
       ownerReferences: meta?.ownerReferences?.map(({ apiVersion, kind, name, uid, controller }) => ({ apiVersion, kind, name, uid, controller })),
     },
@@ -57,7 +68,28 @@ export function stripPod(pod: V1Pod): V1Pod {
       containers: (pod.spec?.containers ?? []).map(({ name }) => ({ name })),
       initContainers: pod.spec?.initContainers?.map(({ name }) => ({ name })),
     },
-    status: { phase: pod.status?.phase },
+    status: podHealth(pod.status),
+  };
+}
+
+/**
+ * The phase, the Ready condition and the containers that restarted or wait (a crash loop), for the rollback decision.
+ * Containers that never restarted and run are left out: most pods' statuses then cost nothing.
+ */
+function podHealth(status: V1PodStatus | undefined): V1PodStatus {
+  const ready = status?.conditions?.find((condition) => condition.type === 'Ready');
+  const troubled = (status?.containerStatuses ?? [])
+    .filter((container) => container.restartCount > 0 || container.state?.waiting)
+    .map(({ name, restartCount, ready: containerReady, state }) => ({
+      name,
+      restartCount,
+      ready: containerReady,
+      ...(state?.waiting ? { state: { waiting: { reason: state.waiting.reason } } } : {}),
+    }) as V1ContainerStatus);
+  return {
+    phase: status?.phase,
+    ...(ready ? { conditions: [{ type: 'Ready', status: ready.status }] } : {}),
+    ...(troubled.length > 0 ? { containerStatuses: troubled } : {}),
   };
 }
 
@@ -99,9 +131,29 @@ export function stripNamespace(namespace: V1Namespace): V1Namespace {
 
 type Workload = V1Deployment | V1StatefulSet | V1DaemonSet;
 
-/** Workloads keep their metadata and pod-template metadata; the pod spec (containers, volumes) is dropped. */
+/** The status fields a rollout's progress is read from (core/src/rollout/progress.ts), whichever kind has them. */
+const ROLLOUT_STATUS_FIELDS = [
+  'observedGeneration', 'replicas', 'updatedReplicas', 'readyReplicas', 'availableReplicas', 'currentRevision', 'updateRevision',
+  'desiredNumberScheduled', 'updatedNumberScheduled', 'numberAvailable',
+] as const;
+
+function rolloutStatus(status: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  if (!status) return undefined;
+  const kept: Record<string, unknown> = {};
+  for (const field of ROLLOUT_STATUS_FIELDS) if (status[field] !== undefined) kept[field] = status[field];
+  const conditions = status.conditions as { type: string; status: string; reason?: string }[] | undefined;
+  const progressing = conditions?.find((condition) => condition.type === 'Progressing');
+  if (progressing) kept.conditions = [{ type: progressing.type, status: progressing.status, reason: progressing.reason }];
+  return kept;
+}
+
+/**
+ * Workloads keep their metadata, pod-template metadata, replicas and what their rollout's progress is read from; the
+ * pod spec (containers, volumes) is dropped.
+ */
 export function stripWorkload<W extends Workload>(workload: W): W {
-  const spec = workload.spec as (W['spec'] & { paused?: boolean }) | undefined;
+  const spec = workload.spec as (W['spec'] & { paused?: boolean; replicas?: number; updateStrategy?: { rollingUpdate?: { partition?: number } } }) | undefined;
+  const partition = spec?.updateStrategy?.rollingUpdate?.partition;
   return {
     apiVersion: workload.apiVersion,
     kind: workload.kind,
@@ -109,8 +161,11 @@ export function stripWorkload<W extends Workload>(workload: W): W {
     spec: spec && {
       selector: spec.selector,
       paused: spec.paused,
+      replicas: spec.replicas,
+      ...(partition === undefined ? {} : { updateStrategy: { rollingUpdate: { partition } } }),
       template: { metadata: { labels: spec.template.metadata?.labels, annotations: spec.template.metadata?.annotations } },
     },
+    status: rolloutStatus(workload.status as Record<string, unknown> | undefined),
   } as W;
 }
 

@@ -13,6 +13,7 @@ export interface ControllerMetrics {
   informerConnected: Gauge<'informer'>;
   workloadRollouts: Counter<'reason'>;
   fleetPods: Gauge<'namespace' | 'xraytracing' | 'state'>;
+  rollouts: Gauge<'namespace' | 'state'>;
 }
 
 /** One metric by name: the existing one when the registry has it (several controllers may share a registry). */
@@ -56,7 +57,7 @@ export function controllerMetrics(registry: Registry): ControllerMetrics {
     })),
     workloadRollouts: once(registry, 'xray_operator_workload_rollouts_total', () => new Counter({
       name: 'xray_operator_workload_rollouts_total',
-      help: 'Workloads the operator rolled, by reason (config-changed, missed-injection, opt-in-propagated)',
+      help: 'Workloads the operator rolled, by reason (config-changed, missed-injection, opt-in-propagated, rollback, rollback-cleared)',
       labelNames: ['reason'],
       registers,
     })),
@@ -64,6 +65,12 @@ export function controllerMetrics(registry: Registry): ControllerMetrics {
       name: 'xray_operator_pods',
       help: 'Pods an XRayTracing covers, by state (current, outdated, skipped, uninjected), as in its status.fleet',
       labelNames: ['namespace', 'xraytracing', 'state'],
+      registers,
+    })),
+    rollouts: once(registry, 'xray_operator_rollouts', () => new Gauge({
+      name: 'xray_operator_rollouts',
+      help: 'Operator-caused rollouts of a namespace, by state (in-progress: holding a place in the budget, queued: waiting for one)',
+      labelNames: ['namespace', 'state'],
       registers,
     })),
   };

@@ -7,6 +7,8 @@ export const ConditionTypes = {
   collectorConfigReady: 'CollectorConfigReady',
   samplingRulesSynced: 'SamplingRulesSynced',
   exportReady: 'ExportReady',
+  /** True while workloads injected from this XRayTracing are rolled back after their pods crashed (not part of Ready). */
+  rolledBack: 'RolledBack',
 } as const;
 
 export type ConditionInput = Omit<Condition, 'lastTransitionTime' | 'observedGeneration'>;

@@ -2,7 +2,7 @@
 // the collector ConfigMap and the X-Ray sampling rules match the spec, then writes status (only when it changed).
 import type { Logger } from 'pino';
 import { Annotations, API_GROUP, API_GROUP_VERSION, API_VERSION, FINALIZER, XRAY_TRACING_KIND, XRAY_TRACING_PLURAL } from '../../../../core/src/constants.js';
-import type { FleetStatus, ResolvedSpec, XRayTracing, XRayTracingStatus } from '../../../../core/src/api/types.js';
+import type { FleetStatus, ResolvedSpec, RolloutsStatus, XRayTracing, XRayTracingStatus } from '../../../../core/src/api/types.js';
 import { renderCollectorConfigYaml } from '../../../../core/src/collector/render.js';
 import { workloadOf } from '../../../../core/src/injection/index.js';
 import { allocateRuleBudget, type RuleBudget, type RuleDemand } from '../../../../core/src/sampling/budget.js';
@@ -19,9 +19,10 @@ import { backoffDelayMs, type BackoffPolicy } from '../../runtime/backoff.js';
 import { splitObjectKey } from '../keys.js';
 import type { ReconcileOutcome } from '../work-queue.js';
 import { collectorConfigMapName, collectorConfigMapUpToDate, desiredCollectorConfigMap } from './collector-configmap.js';
-import { conditionTransitions } from './conditions.js';
+import { ConditionTypes, conditionTransitions } from './conditions.js';
 import { classifySamplingError, type SamplingRulesPort } from './sampling-port.js';
-import { computeStatus, statusMergePatch, type SamplingObservation, type TracingObservation } from './status.js';
+import { computeStatus, statusMergePatch, type RolledBackWorkload, type SamplingObservation, type TracingObservation } from './status.js';
+import { WORKLOAD_KINDS } from '../workload/keys.js';
 import type { TracingConfigs } from './tracing-config.js';
 
 export interface TracingReconcilerDeps {
@@ -39,6 +40,8 @@ export interface TracingReconcilerDeps {
   metrics?: Pick<ControllerMetrics, 'fleetPods'>;
   /** The account's trace segment destination (whether Transaction Search is on), cached across XRayTracings. */
   traceDestination: { get(): Promise<AccountExportState> };
+  /** The rollout budget's view of a namespace (queued and running operator-caused rollouts); absent: not shown. */
+  rollouts?: { status(namespace: string): RolloutsStatus };
   now?: () => Date;
 }
 
@@ -104,6 +107,8 @@ export class TracingReconciler {
       sampling: sampling.observation,
       injectedWorkloads: this.countInjectedWorkloads(namespace, name),
       fleet: this.fleetOf(current, config.configHash),
+      rolledBack: this.rolledBackWorkloads(namespace, name),
+      ...(this.deps.rollouts ? { rollouts: this.deps.rollouts.status(namespace) } : {}),
     });
     if (!collectorConfigMap.ok) throw new RetryableReconcileError(collectorConfigMap.message, 'ConfigMapApply');
     if (sampling.retry) throw new RetryableReconcileError(sampling.retry.message, sampling.retry.reason);
@@ -292,6 +297,17 @@ export class TracingReconciler {
     for (const state of FLEET_STATES) this.deps.metrics?.fleetPods.remove({ namespace: tracing.metadata.namespace ?? '', xraytracing: tracing.metadata.name ?? '', state });
   }
 
+  /** Workloads of the namespace the workload controller rolled back from this XRayTracing's injection. */
+  private rolledBackWorkloads(namespace: string, tracingName: string): RolledBackWorkload[] {
+    return WORKLOAD_KINDS.flatMap((kind) =>
+      this.deps.caches.workloads[kind].list(namespace).flatMap((workload) => {
+        const annotations = workload.metadata?.annotations ?? {};
+        if (!annotations[Annotations.rolledBack]?.startsWith(`${tracingName}/`)) return [];
+        return [{ kind, name: workload.metadata?.name ?? '', reason: annotations[Annotations.rolledBackReason] ?? 'unknown' }];
+      }),
+    );
+  }
+
   private countInjectedWorkloads(namespace: string, tracingName: string): number {
     const workloads = new Set<string>();
     for (const pod of this.deps.caches.pods.list(namespace)) {
@@ -309,6 +325,8 @@ export class TracingReconciler {
     await this.patchStatus(tracing, desired);
     for (const transition of conditionTransitions(tracing.status?.conditions, desired.conditions ?? [])) {
       const { to } = transition;
+      // The workload controller records each rollback as it happens, on the workload and on this XRayTracing.
+      if (to.type === ConditionTypes.rolledBack) continue;
       if (to.type === 'Ready' && to.status === 'True') await this.deps.events.record(involved(tracing), 'Normal', 'Ready', to.message);
       else if (to.status === 'False' && (to.type !== 'Ready' || to.reason === 'InvalidSpec')) {
         await this.deps.events.record(involved(tracing), 'Warning', to.reason, to.message);

@@ -26,6 +26,7 @@ function valid(overrides: Partial<Extract<TracingObservation, { valid: true }>> 
       workloadList: [],
       moreWorkloads: 0,
     },
+    rolledBack: [],
     ...overrides,
   };
 }
@@ -61,7 +62,19 @@ describe('computeStatus', () => {
       ['CollectorConfigReady', 'True', 'Applied'],
       ['SamplingRulesSynced', 'True', 'Synced'],
       ['ExportReady', 'True', 'AutoXRay'],
+      ['RolledBack', 'False', 'NoneRolledBack'],
     ]);
+  });
+
+  it('counts rolled-back workloads in the fleet, names them in the RolledBack condition, and shows the rollout queue', () => {
+    const rollouts = { inProgress: 2, queued: 1, queuedList: [{ kind: 'Deployment', name: 'cart', reason: 'missed-injection' }], moreQueued: 0 };
+    const status = computeStatus(undefined, valid({ rolledBack: [{ kind: 'Deployment', name: 'web', reason: 'CrashLoop: container app restarted 4 times' }], rollouts }), 1, t0);
+    expect(status.fleet?.rolledBack).toBe(1);
+    expect(status.rollouts).toEqual(rollouts);
+    expect(conditionOf(status, 'RolledBack')).toMatchObject({ status: 'True', reason: 'InjectedPodsFailed' });
+    expect(conditionOf(status, 'RolledBack')?.message).toContain('Deployment web (CrashLoop: container app restarted 4 times)');
+    // A rollback does not make the XRayTracing itself unready.
+    expect(conditionOf(status, 'Ready')?.status).toBe('True');
   });
 
   it('reports an invalid spec in plain words and keeps what was last applied', () => {
@@ -122,7 +135,7 @@ describe('statusMergePatch', () => {
 describe('conditionTransitions', () => {
   it('reports new conditions and changes of status or reason, not unchanged ones', () => {
     const first = computeStatus(undefined, valid(), 1, t0);
-    expect(conditionTransitions(undefined, first.conditions ?? []).map((t) => t.type)).toEqual(['Ready', 'CollectorConfigReady', 'SamplingRulesSynced', 'ExportReady']);
+    expect(conditionTransitions(undefined, first.conditions ?? []).map((t) => t.type)).toEqual(['Ready', 'CollectorConfigReady', 'SamplingRulesSynced', 'ExportReady', 'RolledBack']);
     const throttled = computeStatus(first, valid({ sampling: { ok: false, reason: 'Throttled', message: 'slow down' } }), 1, t1);
     expect(conditionTransitions(first.conditions, throttled.conditions ?? []).map((t) => [t.type, t.from, t.to.status])).toEqual([
       ['Ready', 'True', 'False'],

@@ -1,7 +1,7 @@
 // The XRayTracing status from what one reconcile observed. Pure: the reconciler gathers observations, this decides
 // what they mean for users (`kubectl get xrt`, `kubectl describe xrt`).
 import { isDeepStrictEqual } from 'node:util';
-import type { Condition, FleetStatus, OwnedSamplingRule, ResolvedSpec, XRayTracingStatus } from '../../../../core/src/api/types.js';
+import type { Condition, FleetStatus, OwnedSamplingRule, ResolvedSpec, RolloutsStatus, XRayTracingStatus } from '../../../../core/src/api/types.js';
 import type { FieldError } from '../../../../core/src/api/validate.js';
 import type { ExportDecision } from '../../../../core/src/collector/export-decision.js';
 import { podsSummary } from '../../../../core/src/fleet/fleet-status.js';
@@ -22,6 +22,14 @@ export type SamplingObservation =
   | { ok: true; rules: OwnedSamplingRule[]; clusterName: string }
   | { ok: false; reason: SamplingFailureReason; message: string };
 
+/** A workload the controller rolled back from this XRayTracing's injection (its rolled-back annotations). */
+export interface RolledBackWorkload {
+  kind: string;
+  name: string;
+  /** rolled-back-reason: CrashLoop or NotReady, and what the pods did. */
+  reason: string;
+}
+
 export type TracingObservation =
   | { valid: false; errors: readonly FieldError[] }
   | {
@@ -33,6 +41,9 @@ export type TracingObservation =
       export: ExportDecision;
       injectedWorkloads: number;
       fleet: FleetStatus;
+      rolledBack: readonly RolledBackWorkload[];
+      /** The namespace's operator-caused rollouts; absent when the controller paces none. */
+      rollouts?: RolloutsStatus;
     };
 
 export function samplingSummary(spec: ResolvedSpec, ruleCount: number): string {
@@ -75,7 +86,21 @@ function validConditions(observation: Extract<TracingObservation, { valid: true 
   const ready: ConditionInput = failing
     ? { type: ConditionTypes.ready, status: 'False', reason: failing.reason, message: failing.message }
     : { type: ConditionTypes.ready, status: 'True', reason: 'Ready', message: 'Collector config and sampling rules are applied; opted-in pods get injected' };
-  return [ready, collector, samplingCondition, exportCondition];
+  return [ready, collector, samplingCondition, exportCondition, rolledBackCondition(observation.rolledBack)];
+}
+
+const LISTED_ROLLBACKS = 5;
+
+function rolledBackCondition(workloads: readonly RolledBackWorkload[]): ConditionInput {
+  if (workloads.length === 0) return { type: ConditionTypes.rolledBack, status: 'False', reason: 'NoneRolledBack', message: 'No workload was rolled back' };
+  const listed = workloads.slice(0, LISTED_ROLLBACKS).map((workload) => `${workload.kind} ${workload.name} (${workload.reason})`);
+  const more = workloads.length > LISTED_ROLLBACKS ? `; and ${workloads.length - LISTED_ROLLBACKS} more` : '';
+  return {
+    type: ConditionTypes.rolledBack,
+    status: 'True',
+    reason: 'InjectedPodsFailed',
+    message: `Rolled back to uninstrumented pods after injected ones failed: ${listed.join('; ')}${more}. Remove the xray-operator.dev/rolled-back annotation from a workload to inject it again`,
+  };
 }
 
 /**
@@ -92,6 +117,7 @@ export function computeStatus(previous: XRayTracingStatus | undefined, observati
     samplingRules: previous?.samplingRules ?? [],
     exportMode: previous?.exportMode,
     fleet: previous?.fleet,
+    rollouts: previous?.rollouts,
     pods: previous?.pods,
     clusterName: previous?.clusterName,
     injectedWorkloads: previous?.injectedWorkloads ?? 0,
@@ -102,7 +128,8 @@ export function computeStatus(previous: XRayTracingStatus | undefined, observati
   if (observation.valid) {
     status.configHash = observation.configHash;
     status.exportMode = observation.export.mode;
-    status.fleet = observation.fleet;
+    status.fleet = { ...observation.fleet, rolledBack: observation.rolledBack.length };
+    status.rollouts = observation.rollouts;
     status.pods = podsSummary(observation.fleet.pods);
     status.injectedWorkloads = observation.injectedWorkloads;
     if (observation.sampling.ok) {

@@ -44,6 +44,8 @@ describe('podFingerprint', () => {
     ['the injected annotation', { ...base, metadata: { ...base.metadata, annotations: { [Annotations.injected]: 'default/abc' } } }],
     ['termination', { ...base, status: { phase: 'Succeeded' } }],
     ['deletion', { ...base, metadata: { ...base.metadata, deletionTimestamp: new Date() } }],
+    ['readiness', { ...base, status: { phase: 'Pending', conditions: [{ type: 'Ready', status: 'False' }] } }],
+    ['a container restart', { ...base, status: { phase: 'Pending', containerStatuses: [{ name: 'app', restartCount: 1, ready: false, image: 'a', imageID: '' }] } }],
   ])('changes with %s', (_name, changed) => {
     expect(podFingerprint(changed)).not.toBe(podFingerprint(base));
   });

@@ -39,5 +39,8 @@ export function podFingerprint(pod: V1Pod): string {
     initContainer,
     podHasFinished(pod),
     pod.metadata?.deletionTimestamp !== undefined,
+    // Health, for the rollback decision: readiness and restarts.
+    pod.status?.conditions?.find((condition) => condition.type === 'Ready')?.status,
+    (pod.status?.containerStatuses ?? []).map((container) => `${container.name}:${container.restartCount}`),
   ]);
 }

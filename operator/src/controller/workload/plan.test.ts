@@ -6,6 +6,7 @@ const now = new Date('2026-01-01T12:00:00.000Z');
 const earlier = new Date('2026-01-01T11:00:00.000Z');
 const later = new Date('2026-01-01T11:30:00.000Z');
 const A = Annotations;
+const rollback = { enabled: true, maxRestarts: 3, readinessTimeoutSeconds: 300 };
 
 function facts(overrides: Partial<WorkloadFacts> = {}): WorkloadFacts {
   return {
@@ -13,14 +14,14 @@ function facts(overrides: Partial<WorkloadFacts> = {}): WorkloadFacts {
     templateAnnotations: {},
     paused: false,
     pods: [],
-    currentConfig: (name) => (name === 'default' ? { hash: 'new', restartOnChange: true } : undefined),
+    currentConfig: (name) => (name === 'default' ? { hash: 'new', restartOnChange: true, rollback } : undefined),
     now,
     ...overrides,
   };
 }
 
 function pod(overrides: Partial<PodFacts> = {}): PodFacts {
-  return { name: 'web-1', isInjected: true, shouldBeInjected: true, injected: 'default/new', ...overrides };
+  return { name: 'web-1', isInjected: true, shouldBeInjected: true, injected: 'default/new', ready: true, containers: [], ...overrides };
 }
 
 describe('planWorkload: opt-in propagation', () => {
@@ -34,8 +35,10 @@ describe('planWorkload: opt-in propagation', () => {
     ['never touches a template opt-in it did not propagate', {}, { [A.injectNodejs]: 'true' }, {}],
   ])('%s', (_name, annotations, templateAnnotations, expected) => {
     const plan = planWorkload(facts({ annotations, templateAnnotations }));
-    expect(plan.templateAnnotations).toEqual(expected);
-    expect(plan.rolls).toEqual([]);
+    const changes = Object.keys(expected).length > 0;
+    // Any pod template change rolls the workload: it carries the stamp the rollout budget counts.
+    expect(plan.templateAnnotations).toEqual(changes ? { ...expected, [A.restartedAt]: now.toISOString(), [A.restartReason]: expect.any(String) } : {});
+    expect(plan.rolls).toEqual(changes ? ['opt-in-propagated'] : []);
   });
 });
 
@@ -55,7 +58,7 @@ describe('planWorkload: rolling on config change', () => {
   });
 
   it.each([
-    ['restartOnChange is off', () => ({ hash: 'new', restartOnChange: false })],
+    ['restartOnChange is off', () => ({ hash: 'new', restartOnChange: false, rollback })],
     ['the XRayTracing is gone or invalid', () => undefined],
   ])('does not roll when %s', (_name, currentConfig) => {
     expect(isEmptyPlan(planWorkload(facts({ currentConfig, pods: [pod({ injected: 'default/old' })] })))).toBe(true);
@@ -109,4 +112,53 @@ describe('planWorkload: pods admitted without injection', () => {
 it('leaves a paused Deployment alone', () => {
   const plan = planWorkload(facts({ paused: true, annotations: { [A.injectNodejs]: 'true' }, pods: [pod({ injected: 'default/old' })] }));
   expect(isEmptyPlan(plan)).toBe(true);
+});
+
+describe('planWorkload: crash-loop rollback', () => {
+  const crashLoop = pod({ name: 'web-new', ready: false, containers: [{ name: 'app', restartCount: 4, waitingReason: 'CrashLoopBackOff' }] });
+  const healthyUninjected = pod({ name: 'web-old', injected: undefined, isInjected: false, shouldBeInjected: false });
+  const record = { [A.rolledBack]: 'default/new', [A.rolledBackAt]: earlier.toISOString(), [A.rolledBackReason]: 'CrashLoop: …' };
+
+  it('rolls back a workload whose injected pods crash-loop while its uninjected pod is Ready, records why and when, and goes first', () => {
+    const plan = planWorkload(facts({ pods: [crashLoop, healthyUninjected] }));
+    expect(plan.rolls).toEqual(['rollback']);
+    expect(plan.priority).toBe('rollback');
+    expect(plan.metadataAnnotations).toEqual({
+      [A.rolledBack]: 'default/new',
+      [A.rolledBackAt]: now.toISOString(),
+      [A.rolledBackReason]: 'CrashLoop: container app of injected pod web-new restarted 4 times, CrashLoopBackOff, while uninjected pod web-old is Ready',
+    });
+    expect(plan.templateAnnotations).toMatchObject({ [A.rolledBack]: 'default/new', [A.restartedAt]: now.toISOString() });
+    expect(plan.events).toMatchObject([{ type: 'Warning', reason: 'RolledBack' }]);
+  });
+
+  it('rolls back without also rolling for missed injection', () => {
+    const missed = pod({ name: 'web-missed', injected: undefined, isInjected: false, shouldBeInjected: true, ready: false });
+    expect(planWorkload(facts({ pods: [crashLoop, healthyUninjected, missed] })).rolls).toEqual(['rollback']);
+  });
+
+  it('does nothing more once rolled back, while the crashing pods are replaced', () => {
+    const plan = planWorkload(facts({ annotations: record, templateAnnotations: { [A.rolledBack]: 'default/new' }, pods: [crashLoop, healthyUninjected] }));
+    expect(isEmptyPlan(plan)).toBe(true);
+  });
+
+  it('rolls to inject again when a person removed the record from the workload', () => {
+    const plan = planWorkload(facts({ annotations: { [A.rolledBackAt]: earlier.toISOString() }, templateAnnotations: { [A.rolledBack]: 'default/new' }, pods: [healthyUninjected] }));
+    expect(plan.rolls).toEqual(['rollback-cleared']);
+    expect(plan.templateAnnotations).toMatchObject({ [A.rolledBack]: null });
+    expect(plan.metadataAnnotations).toEqual({ [A.rolledBack]: null, [A.rolledBackAt]: null, [A.rolledBackReason]: null });
+    expect(plan.events).toMatchObject([{ reason: 'RollbackCleared' }]);
+  });
+
+  it('drops the record and rolls when the config hash changed since the rollback', () => {
+    const plan = planWorkload(facts({ annotations: { ...record, [A.rolledBack]: 'default/old' }, templateAnnotations: { [A.rolledBack]: 'default/old' }, pods: [healthyUninjected] }));
+    expect(plan.rolls).toEqual(['rollback-cleared']);
+    expect(plan.templateAnnotations).toMatchObject({ [A.rolledBack]: null });
+    expect(plan.events).toMatchObject([{ reason: 'RollbackExpired' }]);
+  });
+
+  it('asks to look again when an injected pod reaches its readiness timeout', () => {
+    const starting = pod({ name: 'web-new', ready: false, createdAt: new Date(now.getTime() - 100_000).toISOString() });
+    expect(planWorkload(facts({ pods: [starting, healthyUninjected] })).recheckAfterMs).toBe(200_000);
+  });
 });

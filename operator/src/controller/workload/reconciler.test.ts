@@ -9,6 +9,7 @@ import type { KubeClients } from '../../k8s/clients.js';
 import type { EventRecorder } from '../../k8s/events.js';
 import { TracingConfigs } from '../tracing/tracing-config.js';
 import { WorkloadReconciler } from './reconciler.js';
+import type { RolloutPacer } from './rollout-pacer.js';
 
 /** A Deployment opted in on its metadata only: the reconciler copies the opt-in to its template (a rollout). */
 const optedInDeployment = (namespace: string, templateLabels: Record<string, string>): Workload => ({
@@ -16,9 +17,10 @@ const optedInDeployment = (namespace: string, templateLabels: Record<string, str
   spec: { selector: {}, template: { metadata: { labels: templateLabels } } },
 });
 
-function reconcilerFor(workload: Workload, cached: { pods?: V1Pod[]; tracings?: XRayTracing[]; webhookReady?: boolean } = {}) {
+function reconcilerFor(workload: Workload, cached: { pods?: V1Pod[]; tracings?: XRayTracing[]; webhookReady?: boolean; pacer?: RolloutPacer } = {}) {
   const patches: unknown[] = [];
   const events: string[] = [];
+  const configs = new TracingConfigs({ clusterName: 'c', nativeSidecarsSupported: true });
   const byName = (name: string, namespace?: string) => (workload.metadata?.name === name && workload.metadata.namespace === namespace ? workload : undefined);
   const caches = {
     workloads: { Deployment: { get: byName, list: () => [workload] } },
@@ -27,7 +29,7 @@ function reconcilerFor(workload: Workload, cached: { pods?: V1Pod[]; tracings?: 
     xrayTracings: { list: () => cached.tracings ?? [], get: (name: string) => cached.tracings?.find((t) => t.metadata.name === name) },
   } as unknown as ClusterCaches;
   const clients = { apps: { patchNamespacedDeployment: (params: unknown) => (patches.push(params), Promise.resolve({})) } } as unknown as KubeClients;
-  const recorder: EventRecorder = { record: (_object, _type, reason) => (events.push(reason), Promise.resolve()) };
+  const recorder: EventRecorder = { record: (object, _type, reason) => (events.push(`${object.kind}:${reason}`), Promise.resolve()) };
   // The chart's selection: kube-system, the release namespace and `monitoring` excluded; pods labelled skip left out.
   const selection = {
     namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn' as const, values: ['kube-system', 'xray-system', 'monitoring'] }] },
@@ -36,8 +38,9 @@ function reconcilerFor(workload: Workload, cached: { pods?: V1Pod[]; tracings?: 
   const reconciler = new WorkloadReconciler({
     clients,
     caches,
-    configs: new TracingConfigs({ clusterName: 'c', nativeSidecarsSupported: true }),
+    configs,
     events: recorder,
+    ...(cached.pacer ? { pacer: cached.pacer } : {}),
     logger: pino({ level: 'silent' }),
     serves: (namespace, labels) => webhookServes(selection, namespace, undefined, labels),
     ...(cached.webhookReady === undefined ? {} : { webhook: { ready: () => Promise.resolve(cached.webhookReady!) } }),
@@ -50,7 +53,7 @@ describe('WorkloadReconciler and the webhook\'s selection', () => {
     const { reconciler, patches, events } = reconcilerFor(optedInDeployment('shop', { app: 'web' }));
     await reconciler.reconcile('Deployment/shop/web');
     expect(patches).toHaveLength(1);
-    expect(events).toEqual(['OptInPropagated']);
+    expect(events).toEqual(['Deployment:OptInPropagated']);
   });
 
   it.each([
@@ -64,22 +67,26 @@ describe('WorkloadReconciler and the webhook\'s selection', () => {
   });
 });
 
+const tracing: XRayTracing = { apiVersion: 'tracing.xray-operator.dev/v1alpha1', kind: 'XRayTracing', metadata: { name: 'default', namespace: 'shop', uid: 't', generation: 1 }, spec: {} };
+/** A Deployment opted in on its pod template. */
+const templateOptedIn: Workload = {
+  metadata: { name: 'web', namespace: 'shop', uid: 'u1', resourceVersion: '7' },
+  spec: { selector: {}, template: { metadata: { labels: { app: 'web' }, annotations: { [Annotations.injectNodejs]: 'true' } } } },
+};
+/** A pod of templateOptedIn's ReplicaSet `web-<hash>`, created a minute ago. */
+const podOf = (name: string, hash: string, annotations: Record<string, string>, status: V1Pod['status'] = { phase: 'Running' }): V1Pod => ({
+  metadata: {
+    name: `web-${hash}-${name}`, namespace: 'shop', uid: name, creationTimestamp: new Date(Date.now() - 60_000),
+    annotations: { [Annotations.injectNodejs]: 'true', ...annotations },
+    labels: { 'pod-template-hash': hash },
+    ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `web-${hash}`, uid: hash, controller: true }],
+  },
+  spec: { containers: [{ name: 'app' }] },
+  status,
+});
+
 describe('WorkloadReconciler and pods the webhook skipped', () => {
-  const tracing: XRayTracing = { apiVersion: 'tracing.xray-operator.dev/v1alpha1', kind: 'XRayTracing', metadata: { name: 'default', namespace: 'shop', uid: 't', generation: 1 }, spec: {} };
-  const templateOptedIn: Workload = {
-    metadata: { name: 'web', namespace: 'shop', uid: 'u1', resourceVersion: '7' },
-    spec: { selector: {}, template: { metadata: { labels: { app: 'web' }, annotations: { [Annotations.injectNodejs]: 'true' } } } },
-  };
-  const podSkipped = (reason: string): V1Pod => ({
-    metadata: {
-      name: 'web-7d9f-abcde', namespace: 'shop', uid: 'p1',
-      annotations: { [Annotations.injectNodejs]: 'true', [Annotations.injectionSkipped]: reason },
-      labels: { 'pod-template-hash': '7d9f' },
-      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-7d9f', uid: 'rs', controller: true }],
-    },
-    spec: { containers: [{ name: 'app' }] },
-    status: { phase: 'Running' },
-  });
+  const podSkipped = (reason: string): V1Pod => podOf('abcde', '7d9f', { [Annotations.injectionSkipped]: reason });
 
   it('does not roll a workload whose pods were skipped for a reason of their own: the new pods would be skipped too', async () => {
     const { reconciler, patches } = reconcilerFor(templateOptedIn, { pods: [podSkipped('WindowsPod')], tracings: [tracing] });
@@ -91,7 +98,7 @@ describe('WorkloadReconciler and pods the webhook skipped', () => {
     const { reconciler, patches, events } = reconcilerFor(templateOptedIn, { pods: [podSkipped('NoXRayTracing')], tracings: [tracing] });
     await reconciler.reconcile('Deployment/shop/web');
     expect(patches).toHaveLength(1);
-    expect(events).toEqual(['RolledForMissedInjection']);
+    expect(events).toEqual(['Deployment:RolledForMissedInjection']);
   });
 });
 
@@ -106,5 +113,41 @@ describe('WorkloadReconciler and the webhook\'s reachability', () => {
     const { reconciler, patches } = reconcilerFor(optedInDeployment('shop', { app: 'web' }), { webhookReady: true });
     await reconciler.reconcile('Deployment/shop/web');
     expect(patches).toHaveLength(1);
+  });
+});
+
+describe('WorkloadReconciler and the rollout budget', () => {
+  it('queues a roll while the budget is used up, writes nothing, and asks again soon', async () => {
+    const asked: string[] = [];
+    const pacer = { request: (ref: { name: string }) => (asked.push(ref.name), false), withdraw: () => undefined, abandon: () => undefined } as unknown as RolloutPacer;
+    const { reconciler, patches, events } = reconcilerFor(optedInDeployment('shop', { app: 'web' }), { pacer });
+    expect(await reconciler.reconcile('Deployment/shop/web')).toEqual({ requeueAfterMs: 2_000 });
+    expect(asked).toEqual(['web']);
+    expect(patches).toEqual([]);
+    expect(events).toEqual([]);
+  });
+});
+
+describe('WorkloadReconciler and crash-looping injected pods', () => {
+  it('rolls the workload back to uninstrumented pods and records it on the workload and the XRayTracing', async () => {
+    const configs = new TracingConfigs({ clusterName: 'c', nativeSidecarsSupported: true });
+    const current = configs.of(tracing);
+    const hash = current.ok ? current.configHash : '';
+    const crashing = podOf('new', 'b2', { [Annotations.injected]: `default/${hash}` }, {
+      phase: 'Running',
+      conditions: [{ type: 'Ready', status: 'False' }],
+      containerStatuses: [{ name: 'app', restartCount: 3, ready: false, image: '', imageID: '', state: { waiting: { reason: 'CrashLoopBackOff' } } }],
+    });
+    const healthy = podOf('old', 'a1', {}, { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] });
+    const { reconciler, patches, events } = reconcilerFor(templateOptedIn, { pods: [crashing, healthy], tracings: [tracing] });
+    await reconciler.reconcile('Deployment/shop/web');
+    expect(patches).toHaveLength(1);
+    expect(patches[0]).toMatchObject({
+      body: {
+        metadata: { annotations: { [Annotations.rolledBack]: `default/${hash}` } },
+        spec: { template: { metadata: { annotations: { [Annotations.rolledBack]: `default/${hash}` } } } },
+      },
+    });
+    expect(events).toEqual(['Deployment:RolledBack', 'XRayTracing:RolledBack']);
   });
 });
