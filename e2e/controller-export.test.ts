@@ -1,6 +1,7 @@
 // X-Ray's OTLP endpoint: the collector the test bed builds runs the config the operator renders for the otlp export
 // and sends signed, gzipped OTLP to a fake endpoint that checks the signature with the real signing library; and
-// on the real API server, `exporter: auto` follows the account's trace segment destination.
+// on the real API server, `exporter: auto` follows the account's trace segment destination, and pods without a
+// collector are Ready only with Transaction Search (e2e/direct-export.test.ts runs such a pod).
 import { gunzipSync } from 'node:zlib';
 import http from 'node:http';
 import { mkdtempSync } from 'node:fs';
@@ -18,7 +19,7 @@ import type { ControlPlane } from './harness/control-plane.js';
 import { applyObjects, createNamespace, waitFor } from './harness/kube.js';
 import { freePort } from './harness/ports.js';
 import { startProcess } from './harness/processes.js';
-import { checkSigV4, type ReceivedRequest } from './harness/sigv4-check.js';
+import { checkSigV4, type ReceivedRequest } from '../instrumentation-image/test/support/sigv4-check.js';
 import { startControllerBed, startLeadingController, tracing, waitForCondition, type ControllerBed } from './controller-support.js';
 
 const credentials = { accessKeyId: 'AKIDE2EOTLP', secretAccessKey: 'e2e-otlp-secret' };
@@ -132,5 +133,18 @@ describe('controller e2e: exporter auto follows the account', () => {
     await applyObjects(controlPlane.kc, [tracing('explicit', 'default', { collector: { exporter: 'otlp' } })]);
     const refused = await waitForCondition(controlPlane.kc, 'explicit', 'default', 'Ready', 'False', 'TransactionSearchInactive');
     expect(refused.status?.exportMode).toBe('otlp');
+  });
+
+  it('fails Ready for pods without a collector while Transaction Search is off, whatever auto says, and clears once it is on', async () => {
+    fakeXRay.traceSegmentDestination = { Destination: 'XRay', Status: 'ACTIVE' };
+    await createNamespace(controlPlane.kc, 'no-collector');
+    await applyObjects(controlPlane.kc, [tracing('no-collector', 'default', { collector: { mode: 'none' } })]);
+    const refused = await waitForCondition(controlPlane.kc, 'no-collector', 'default', 'Ready', 'False', 'TransactionSearchInactive');
+    expect(refused.status?.exportMode).toBe('otlp');
+    expect(refused.status?.conditions?.find((c) => c.type === 'ExportReady')?.message).toContain('collector.mode none');
+
+    fakeXRay.traceSegmentDestination = { Destination: 'CloudWatchLogs', Status: 'ACTIVE' };
+    await waitForCondition(controlPlane.kc, 'no-collector', 'default', 'ExportReady', 'True', 'DirectOTLP');
+    await waitForCondition(controlPlane.kc, 'no-collector', 'default', 'Ready', 'True');
   });
 });

@@ -105,6 +105,9 @@ export const CollectorPorts = {
 /** Env var the sidecar reads its config from (`--config=env:…`). */
 export const COLLECTOR_CONFIG_ENV = 'XRAY_OPERATOR_COLLECTOR_CONFIG';
 
+/** The value of Env.exportMode for pods without a collector. */
+export const DIRECT_EXPORT = 'direct';
+
 /** Operator-owned sampling rules match this attribute; the preload's sampler supplies it from the resource (not on spans). */
 export const SAMPLING_NAMESPACE_ATTRIBUTE = 'k8s.namespace.name';
 
@@ -134,6 +137,15 @@ export const Env = {
   sdkDisabled: 'OTEL_SDK_DISABLED',
   /** "w3c": the preload makes random W3C trace IDs instead of X-Ray's timestamped ones (default "xray"). */
   traceIds: 'XRAY_OPERATOR_TRACE_IDS',
+  /**
+   * "direct" (collector.mode none): the preload exports to X-Ray's OTLP endpoint and polls the X-Ray sampling API
+   * itself, SigV4-signed with the pod's credentials (the AWS SDK's default chain).
+   */
+  exportMode: 'XRAY_OPERATOR_EXPORT',
+  /** Direct export: the X-Ray region (collector.region); unset, the preload uses AWS_REGION, then AWS_DEFAULT_REGION. */
+  xrayRegion: 'XRAY_OPERATOR_XRAY_REGION',
+  /** Direct export: the X-Ray endpoint (collector.awsEndpoint); unset, https://xray.<region>.amazonaws.com. */
+  xrayEndpoint: 'XRAY_OPERATOR_XRAY_ENDPOINT',
   /** Preload override for the ESM loader hook: "auto" (default: when the app's main is or may be ESM), "always", "never". */
   esmHook: 'XRAY_OPERATOR_ESM_HOOK',
 } as const;

@@ -5,6 +5,7 @@
 //   <line>/sdk.js            the OpenTelemetry SDK + instrumentations, one bundle per OpenTelemetry line
 //   <line>/hook.mjs          import-in-the-middle's ESM loader hook
 //   <line>/lib/register.js   the hook registry both of the above load (must be one real file; see esm-hook.mjs)
+//   aws-signing.js           SigV4 + the AWS SDK's credential chain, loaded only by pods without a collector
 // Usage: node scripts/build.mjs [--skip-test-fixtures] [--force]
 // Skipped when build/.inputs-sha256 matches a hash of everything the bundles are made from, so `npm test` can call it
 // every time: a fresh clone builds, an unchanged tree costs a hash of the sources.
@@ -136,6 +137,19 @@ await esbuild.build({
   // Parsed by whatever Node.js the app runs, supported or not: it must only say "not supported" there.
   target: 'node8',
   minify: false,
+});
+
+// One signing chunk for both lines (it uses no OpenTelemetry), for the oldest runtime either line supports. Its name
+// is SIGNING_CHUNK in src/aws-signing/types.ts.
+await esbuild.build({
+  ...common,
+  entryPoints: [join(srcDir, 'aws-signing', 'index.ts')],
+  outfile: join(outDir, 'aws-signing.js'),
+  format: 'cjs',
+  target: LINES.legacy,
+  // The SDK's nested STS client (IRSA) warns on Node.js < 22 about its own future versions: versions of ours that the
+  // app did not choose, in the app's log. Switched off in this bundle only; the app's own SDK still reads the variable.
+  define: { 'process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED': '"true"' },
 });
 
 for (const [line, target] of Object.entries(LINES)) {

@@ -4,6 +4,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InjectedNames, InstrumentationImagePaths } from '../../core/src/constants.js';
+import { SIGNING_CHUNK } from '../src/aws-signing/types.js';
 import { BUILD_DIR, IMAGE_ROOT, requireBuild } from './support/paths.js';
 
 interface Instruction {
@@ -61,11 +62,12 @@ describe('instrumentation-image/Dockerfile', () => {
 });
 
 describe('build output (what /autoinstrumentation holds)', () => {
-  it('has the loader, a bundle, ESM hook and hook registry per line, within 8 MB in at most 10 files', () => {
+  it('has the loader, a bundle, ESM hook and hook registry per line, and the signing chunk, within 8 MB in at most 10 files', () => {
     requireBuild();
     const files = listFiles(BUILD_DIR).map((f) => f.slice(BUILD_DIR.length + 1)).sort();
     expect(files).toEqual([
       InstrumentationImagePaths.loaderFile,
+      SIGNING_CHUNK,
       'current/hook.mjs',
       'current/lib/register.js',
       'current/sdk.js',
@@ -74,6 +76,7 @@ describe('build output (what /autoinstrumentation holds)', () => {
       'legacy/sdk.js',
       'package.json',
     ]);
+    expect(files.length).toBeLessThanOrEqual(10);
     const bytes = files.reduce((sum, f) => sum + statSync(join(BUILD_DIR, f)).size, 0);
     expect(bytes).toBeLessThanOrEqual(8 * 1024 * 1024);
     expect(JSON.parse(readFileSync(join(BUILD_DIR, 'package.json'), 'utf8'))).toEqual({ type: 'commonjs' });

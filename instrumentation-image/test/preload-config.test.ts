@@ -40,7 +40,7 @@ describe('readPreloadConfig', () => {
       OTEL_TRACES_SAMPLER: 'xray',
       OTEL_TRACES_SAMPLER_ARG: 'endpoint=http://localhost:2000/,polling_interval=60',
     });
-    expect(config.sampler).toEqual({ kind: 'xray', endpoint: 'http://localhost:2000', pollingIntervalSeconds: 60 });
+    expect(config.sampler).toEqual({ kind: 'xray', endpoint: 'http://localhost:2000', pollingIntervalSeconds: 60, signed: false });
   });
 
   it('reads a standard ratio sampler and falls back to parentbased_always_on for unknown names', () => {
@@ -56,7 +56,7 @@ describe('readPreloadConfig', () => {
 
   it('reports a bad polling interval and keeps the sampler default', () => {
     const config = readPreloadConfig({ OTEL_TRACES_SAMPLER: 'xray', OTEL_TRACES_SAMPLER_ARG: 'polling_interval=soon' });
-    expect(config.sampler).toEqual({ kind: 'xray', endpoint: 'http://localhost:2000', pollingIntervalSeconds: undefined });
+    expect(config.sampler).toEqual({ kind: 'xray', endpoint: 'http://localhost:2000', pollingIntervalSeconds: undefined, signed: false });
     expect(config.warnings.join()).toContain('polling_interval "soon"');
   });
 
@@ -72,6 +72,42 @@ describe('readPreloadConfig', () => {
     expect(config.traceExporters).toEqual([]);
     expect(config.batch).toEqual({ scheduledDelayMillis: 250 });
     expect(config.warnings.join()).toContain('OTEL_BSP_MAX_QUEUE_SIZE');
+  });
+});
+
+describe('readPreloadConfig without a collector (XRAY_OPERATOR_EXPORT=direct)', () => {
+  const direct = { XRAY_OPERATOR_EXPORT: 'direct', OTEL_TRACES_SAMPLER: 'xray', OTEL_TRACES_SAMPLER_ARG: 'polling_interval=30' };
+
+  it.each([
+    ['the pod\'s AWS_REGION', { AWS_REGION: 'eu-west-1', AWS_DEFAULT_REGION: 'us-east-1' }, 'eu-west-1', 'https://xray.eu-west-1.amazonaws.com'],
+    ['AWS_DEFAULT_REGION when AWS_REGION is unset', { AWS_DEFAULT_REGION: 'ap-south-1' }, 'ap-south-1', 'https://xray.ap-south-1.amazonaws.com'],
+    ['the XRayTracing\'s region over the pod\'s', { XRAY_OPERATOR_XRAY_REGION: 'us-west-2', AWS_REGION: 'eu-west-1' }, 'us-west-2', 'https://xray.us-west-2.amazonaws.com'],
+    ['the XRayTracing\'s endpoint, without a trailing slash', { AWS_REGION: 'eu-west-1', XRAY_OPERATOR_XRAY_ENDPOINT: 'https://vpce.example/' }, 'eu-west-1', 'https://vpce.example'],
+  ])('finds X-Ray from %s, and the sampler asks it, signed', (_name, env, region, endpoint) => {
+    const config = readPreloadConfig({ ...direct, ...env });
+    expect(config.direct).toEqual({ region, endpoint });
+    expect(config.sampler).toEqual({ kind: 'xray', endpoint, pollingIntervalSeconds: 30, signed: true });
+    expect(config.traceExporters).toEqual(['otlp']);
+    expect(config.warnings).toEqual([]);
+  });
+
+  it('keeps a sampling endpoint the user names, unsigned', () => {
+    const config = readPreloadConfig({ ...direct, AWS_REGION: 'eu-west-1', OTEL_TRACES_SAMPLER_ARG: 'endpoint=http://proxy:2000' });
+    expect(config.sampler).toMatchObject({ endpoint: 'http://proxy:2000', signed: false });
+  });
+
+  it('exports nothing, and says why, when no region is known', () => {
+    const config = readPreloadConfig({ ...direct, XRAY_OPERATOR_DEBUG: 'true' });
+    expect(config.direct).toBeUndefined();
+    expect(config.traceExporters).toEqual(['console']);
+    expect(config.warnings.join()).toMatch(/Spans are not exported: .* no region/);
+  });
+
+  it('reports an unknown export mode and exports as configured', () => {
+    const config = readPreloadConfig({ XRAY_OPERATOR_EXPORT: 'sideways', AWS_REGION: 'eu-west-1' });
+    expect(config.direct).toBeUndefined();
+    expect(config.traceExporters).toEqual(['otlp']);
+    expect(config.warnings.join()).toContain('Unknown XRAY_OPERATOR_EXPORT "sideways"');
   });
 });
 

@@ -85,8 +85,14 @@ const resourceAttributeKeys: Check = ({ resourceAttributes }) => {
 
 /** The awsxray exporter (PutTraceSegments) refuses trace IDs without X-Ray's timestamp. */
 const w3cIdsNeedOtlp: Check = ({ instrumentation, collector }) =>
-  instrumentation?.traceIds === 'w3c' && collector?.exporter !== 'otlp'
-    ? at('instrumentation.traceIds', 'w3c trace IDs need collector.exporter otlp: the awsxray exporter, which auto may choose, refuses them')
+  instrumentation?.traceIds === 'w3c' && collector?.exporter !== 'otlp' && collector?.mode !== 'none'
+    ? at('instrumentation.traceIds', 'w3c trace IDs need collector.exporter otlp or collector.mode none: the awsxray exporter, which auto may choose, refuses them')
+    : [];
+
+/** Without a collector the preload is the exporter, and it only speaks OTLP. */
+const noCollectorExportsOtlp: Check = ({ collector }) =>
+  collector?.mode === 'none' && collector.exporter === 'xray'
+    ? at('collector.exporter', "collector.mode none exports to X-Ray's OTLP endpoint: collector.exporter cannot be xray")
     : [];
 
 const envNames: Check = ({ instrumentation }) =>
@@ -104,6 +110,7 @@ const CHECKS: readonly Check[] = [
   envNames,
   w3cIdsNeedOtlp,
   monitoringErrors,
+  noCollectorExportsOtlp,
 ];
 
 /** Every cross-field error of a schema-valid spec. */

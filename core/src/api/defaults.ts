@@ -1,8 +1,12 @@
 import { DEFAULT_COLLECTOR_IMAGE, DEFAULT_INSTRUMENTATION_IMAGE, NamespaceAnnotation } from '../constants.js';
-import type { ExporterChoice, ExportMode, ResolvedSpec, XRayTracingSpec } from './types.js';
+import type { CollectorMode, ExporterChoice, ExportMode, ResolvedSpec, XRayTracingSpec } from './types.js';
 
-/** An explicit choice stands; auto follows the account, and is xray until the controller has seen the account. */
-export function resolveExport(choice: ExporterChoice, accountExport: ExportMode | undefined): ExportMode {
+/**
+ * An explicit choice stands; auto follows the account, and is xray until the controller has seen the account. Pods
+ * without a collector (mode none) can only export OTLP: the preload has no awsxray exporter.
+ */
+export function resolveExport(choice: ExporterChoice, accountExport: ExportMode | undefined, mode: CollectorMode): ExportMode {
+  if (mode === 'none') return 'otlp';
   return choice === 'auto' ? (accountExport ?? 'xray') : choice;
 }
 
@@ -87,7 +91,7 @@ export function resolveSpec(spec: XRayTracingSpec | undefined, operatorDefaults:
       resources: s.collector?.resources ?? d.collector.resources,
       indexedAttributes: indexedAttributes(s),
       batch: { ...d.collector.batch, ...s.collector?.batch },
-      export: resolveExport(s.collector?.exporter ?? d.collector.exporter, accountExport),
+      export: resolveExport(s.collector?.exporter ?? d.collector.exporter, accountExport, s.collector?.mode ?? d.collector.mode),
     },
     sampling: { ...d.sampling, ...s.sampling, rules: [...(s.sampling?.rules ?? [])] },
     rollout: { ...d.rollout, ...s.rollout, rollback: { ...d.rollout.rollback, ...s.rollout?.rollback } },

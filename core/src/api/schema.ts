@@ -114,7 +114,10 @@ const instrumentationSchema = obj(
 const collectorSchema = obj(
   'The ADOT collector that receives spans from the pods and sends them to X-Ray.',
   {
-    mode: str('sidecar: an ADOT collector in every pod. gateway: pods export to `endpoint`, no sidecar.', { enum: ['sidecar', 'gateway'], default: 'sidecar' }),
+    mode: str(
+      "sidecar: an ADOT collector in every pod. gateway: pods export to `endpoint`, no sidecar. none: no collector; the preload exports straight to X-Ray's OTLP endpoint and polls the X-Ray sampling API, signing with the pod's own AWS credentials (the account needs Transaction Search).",
+      { enum: ['sidecar', 'gateway', 'none'], default: 'sidecar' },
+    ),
     endpoint: str(
       'OTLP/HTTP endpoint of a shared (gateway) collector, e.g. http://adot.observability:4318. Gateway mode: where every pod exports (required). Sidecar mode: where pods without a sidecar export (hostNetwork, a port the collector needs already taken, run-to-completion pods without native sidecars, inject-sidecar "false"); unset, such pods are not injected, except that inject-sidecar "false" pods then export to localhost.',
       {
@@ -132,7 +135,7 @@ const collectorSchema = obj(
       default: true,
     }),
     region: str('AWS region for X-Ray. Default: the AWS_REGION of the pod (set by EKS).', { maxLength: 32, pattern: '^[a-z]{2}(-[a-z]+)+-[0-9]+$' }),
-    awsEndpoint: str('Override of the X-Ray API endpoint (VPC endpoint, FIPS, local emulator) for the exporter and the sampling proxy. https, or http to a loopback address, unless the installation allows other endpoints (Helm aws.endpointAllowPattern), which then must match that pattern.', {
+    awsEndpoint: str('Override of the X-Ray API endpoint (VPC endpoint, FIPS, local emulator) for the exporter and the sampling proxy (with mode none: for the preload\'s OTLP export and sampling calls). https, or http to a loopback address, unless the installation allows other endpoints (Helm aws.endpointAllowPattern), which then must match that pattern.', {
       maxLength: 512,
       pattern: URL_PATTERN,
     }),
@@ -155,7 +158,7 @@ const collectorSchema = obj(
     legacyXRayReceiver: bool('Also receive legacy X-Ray SDK segments on UDP localhost:2000.', { default: true }),
     debug: bool('Debug exporter, verbose collector logs and console spans in the app.', { default: false }),
     exporter: str(
-      "Where the collector sends spans. otlp: X-Ray's OTLP endpoint (https://xray.<region>.amazonaws.com/v1/traces, SigV4; the account needs Transaction Search). xray: the awsxray exporter (PutTraceSegments). auto: otlp when the account's Transaction Search is active, xray otherwise (status.exportMode says which).",
+      "Where the collector sends spans. otlp: X-Ray's OTLP endpoint (https://xray.<region>.amazonaws.com/v1/traces, SigV4; the account needs Transaction Search). xray: the awsxray exporter (PutTraceSegments). auto: otlp when the account's Transaction Search is active, xray otherwise (status.exportMode says which). With mode none the pods export otlp themselves: auto or otlp only.",
       { enum: ['auto', 'otlp', 'xray'], default: 'auto' },
     ),
   },
@@ -166,6 +169,12 @@ const collectorSchema = obj(
         message: 'collector.endpoint is required when collector.mode is gateway',
         fieldPath: '.endpoint',
         reason: 'FieldValueRequired',
+      },
+      {
+        rule: "!has(self.mode) || self.mode != 'none' || !has(self.exporter) || self.exporter != 'xray'",
+        message: "collector.mode none exports to X-Ray's OTLP endpoint: collector.exporter cannot be xray",
+        fieldPath: '.exporter',
+        reason: 'FieldValueInvalid',
       },
     ],
   },
@@ -324,8 +333,8 @@ export const specSchema: JSONSchema = obj(
       },
       {
         rule:
-          "!has(self.instrumentation) || !has(self.instrumentation.traceIds) || self.instrumentation.traceIds != 'w3c' || (has(self.collector) && has(self.collector.exporter) && self.collector.exporter == 'otlp')",
-        message: 'w3c trace IDs need collector.exporter otlp: the awsxray exporter, which auto may choose, refuses them',
+          "!has(self.instrumentation) || !has(self.instrumentation.traceIds) || self.instrumentation.traceIds != 'w3c' || (has(self.collector) && ((has(self.collector.exporter) && self.collector.exporter == 'otlp') || (has(self.collector.mode) && self.collector.mode == 'none')))",
+        message: 'w3c trace IDs need collector.exporter otlp or collector.mode none: the awsxray exporter, which auto may choose, refuses them',
         fieldPath: '.instrumentation.traceIds',
         reason: 'FieldValueInvalid',
       },
@@ -379,7 +388,7 @@ export function xrayTracingCrd(): Record<string, unknown> {
             { name: 'Uninjected', type: 'integer', jsonPath: '.status.fleet.pods.uninjected', priority: 1, description: 'Opted-in pods admitted while the webhook was unreachable' },
             { name: 'Queued', type: 'integer', jsonPath: '.status.rollouts.queued', priority: 1, description: 'Workloads waiting for a place in the rollout budget' },
             { name: 'RolledBack', type: 'integer', jsonPath: '.status.fleet.rolledBack', priority: 1, description: 'Workloads rolled back to uninstrumented after their injected pods crashed' },
-            { name: 'Export', type: 'string', jsonPath: '.status.exportMode', description: 'Exporter the injected collectors use: otlp (X-Ray OTLP endpoint) or xray' },
+            { name: 'Export', type: 'string', jsonPath: '.status.exportMode', description: 'Exporter the injected pods use: otlp (X-Ray OTLP endpoint, from the collector or, with collector.mode none, the preload) or xray' },
             { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
           ],
           schema: { openAPIV3Schema },

@@ -115,7 +115,7 @@ export const statusSchema: JSONSchema = obj('Observed state, written by the oper
   observedGeneration: int('The metadata.generation the status was computed from.', { minimum: 0 }),
   conditions: list('Current conditions.', conditionSchema, 16, { 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['type'] }),
   samplingRules: list('X-Ray sampling rules the operator owns for this XRayTracing.', ownedRuleSchema, 32),
-  exportMode: str('The exporter injected pods use: collector.exporter, with auto resolved from the account.', { enum: ['otlp', 'xray'] }),
+  exportMode: str('The exporter injected pods use: collector.exporter, with auto resolved from the account (always otlp with collector.mode none).', { enum: ['otlp', 'xray'] }),
   clusterName: str('Cluster name the owned X-Ray sampling rules are tagged with (the operator refuses to change it silently).'),
   injectedWorkloads: int('Workloads whose pods run with the injection of this XRayTracing.', { minimum: 0 }),
   fleet: fleetSchema,

@@ -45,8 +45,12 @@ export interface BatchSpec {
 }
 
 export interface CollectorSpec {
-  /** sidecar: an ADOT collector in every pod. gateway: pods export to `endpoint`, no sidecar. */
-  mode?: 'sidecar' | 'gateway';
+  /**
+   * sidecar: an ADOT collector in every pod. gateway: pods export to `endpoint`, no sidecar. none: no collector at all;
+   * the preload exports straight to X-Ray's OTLP endpoint and polls the X-Ray sampling API, signing with the pod's own
+   * AWS credentials (needs Transaction Search).
+   */
+  mode?: CollectorMode;
   /**
    * OTLP/HTTP endpoint of a shared (gateway) collector. Gateway mode: where every pod exports (required). Sidecar mode:
    * where pods without a sidecar export (hostNetwork, a port clash, run-to-completion pods without native sidecars,
@@ -65,7 +69,7 @@ export interface CollectorSpec {
   /** Native sidecar (init container with restartPolicy Always, Kubernetes ≥ 1.29). false: a regular container. */
   nativeSidecar?: boolean;
   region?: string;
-  /** Override of the X-Ray API endpoint (VPC endpoints, FIPS, local emulators) for the exporter and the sampling proxy. */
+  /** Override of the X-Ray API endpoint (VPC endpoints, FIPS, local emulators) for the exporter and the sampling proxy, or the preload (mode none). */
   awsEndpoint?: string;
   resources?: ResourceRequirements;
   indexedAttributes?: string[];
@@ -82,6 +86,7 @@ export interface CollectorSpec {
   exporter?: ExporterChoice;
 }
 
+export type CollectorMode = 'sidecar' | 'gateway' | 'none';
 export type ExporterChoice = 'auto' | 'otlp' | 'xray';
 /** The exporter a pod's collector actually uses: `exporter`, with auto decided by the account's state. */
 export type ExportMode = 'otlp' | 'xray';

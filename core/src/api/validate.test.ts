@@ -68,7 +68,7 @@ describe('validateXRayTracing', () => {
     { name: 'wrong apiVersion', obj: tracing({}, { apiVersion: 'v1' }), path: 'apiVersion', message: /tracing.xray-operator.dev\/v1alpha1/ },
     { name: 'no name', obj: tracing({}, { metadata: {} }), path: 'metadata.name', message: /is required/ },
     { name: 'unknown field (kubectl strict validation)', obj: tracing({ colector: {} }), path: 'spec.colector', message: /unknown field; allowed fields: .*collector/ },
-    { name: 'unknown mode', obj: tracing({ collector: { mode: 'daemonset' } }), path: 'spec.collector.mode', message: /one of "sidecar", "gateway"/ },
+    { name: 'unknown mode', obj: tracing({ collector: { mode: 'daemonset' } }), path: 'spec.collector.mode', message: /one of "sidecar", "gateway", "none"/ },
     { name: 'fixedRate above 1', obj: tracing({ sampling: { fixedRate: 1.5 } }), path: 'spec.sampling.fixedRate', message: /<= 1 \(got 1.5\)/ },
     { name: 'polling below 10 s', obj: tracing({ sampling: { pollingIntervalSeconds: 5 } }), path: 'spec.sampling.pollingIntervalSeconds', message: />= 10/ },
     {

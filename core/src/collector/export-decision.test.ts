@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ExporterChoice, ExportMode } from '../api/types.js';
+import type { CollectorMode, ExporterChoice, ExportMode } from '../api/types.js';
 import { decideAccountExport, type AccountExportState } from './export-decision.js';
 
 const searchOn: AccountExportState = { known: true, destination: 'CloudWatchLogs', status: 'ACTIVE', transactionSearch: true };
@@ -22,5 +22,18 @@ describe('decideAccountExport', () => {
     const decision = decideAccountExport(choice, account, previous);
     expect(decision).toMatchObject({ mode, blocking, condition: { status, reason } });
     expect(decision.condition.message.length).toBeGreaterThan(20);
+  });
+
+  it.each<[string, ExporterChoice, AccountExportState | undefined, string, string, boolean]>([
+    ['auto with Transaction Search', 'auto', searchOn, 'True', 'DirectOTLP', false],
+    ['otlp with Transaction Search', 'otlp', searchOn, 'True', 'DirectOTLP', false],
+    ['auto on an X-Ray-only account: nothing to fall back to, spans would be refused', 'auto', xrayOnly, 'False', 'TransactionSearchInactive', true],
+    ['auto while Transaction Search is pending', 'auto', searchPending, 'False', 'TransactionSearchInactive', true],
+    ['auto without permission to read the account', 'auto', denied, 'Unknown', 'AccountStateUnknown', false],
+  ])('without a collector, %s', (_name, choice, account, status, reason, blocking) => {
+    const collectorMode: CollectorMode = 'none';
+    const decision = decideAccountExport(choice, account, 'xray', collectorMode);
+    expect(decision).toMatchObject({ mode: 'otlp', blocking, condition: { status, reason } });
+    expect(decision.condition.message).toContain('collector.mode none');
   });
 });

@@ -1,7 +1,7 @@
 // The environment of an instrumented container: the user's entries in their order (NODE_OPTIONS and
 // OTEL_RESOURCE_ATTRIBUTES extended), then ours for every variable the user did not set.
 import type { V1EnvVar } from '@kubernetes/client-node';
-import { CollectorPorts, Env } from '../constants.js';
+import { CollectorPorts, DIRECT_EXPORT, Env } from '../constants.js';
 import type { ResolvedSpec } from '../api/types.js';
 import type { ConfigMapLike } from '../ports.js';
 import { effectiveEnv, literal } from './env-sources.js';
@@ -26,6 +26,14 @@ export type AppEnvResult = { ok: true; env: V1EnvVar[]; warnings: string[] } | {
 
 const fieldRef = (name: string, fieldPath: string): V1EnvVar => ({ name, valueFrom: { fieldRef: { fieldPath } } });
 
+/** Where spans go: the collector's OTLP endpoint, or (no collector) the direct export and where X-Ray is. */
+function exportTarget(spec: ResolvedSpec, plan: ExportPlan): V1EnvVar[] {
+  if (!plan.direct) return [literal(Env.otlpEndpoint, plan.otlpEndpoint)];
+  const env = [literal(Env.exportMode, DIRECT_EXPORT)];
+  if (spec.collector.region) env.push(literal(Env.xrayRegion, spec.collector.region));
+  if (spec.collector.awsEndpoint) env.push(literal(Env.xrayEndpoint, spec.collector.awsEndpoint));
+  return env;
+}
 
 /** Our variables other than NODE_OPTIONS, in output order; the CR's env wins over derived ones. */
 function derivedEnv(input: AppEnvInput, resourceAttributes: V1EnvVar[], sampler: V1EnvVar[]): V1EnvVar[] {
@@ -38,7 +46,7 @@ function derivedEnv(input: AppEnvInput, resourceAttributes: V1EnvVar[], sampler:
     ...resourceAttributes,
     literal(Env.propagators, spec.propagators.join(',')),
     ...sampler,
-    literal(Env.otlpEndpoint, plan.otlpEndpoint),
+    ...exportTarget(spec, plan),
     literal(Env.otlpProtocol, 'http/protobuf'),
     literal(Env.tracesExporter, 'otlp'),
     literal(Env.metricsExporter, 'none'),

@@ -1,18 +1,32 @@
-// Where a pod's spans go: the sidecar on loopback, or the gateway. hostNetwork pods share the node's ports, so a
+// Where a pod's spans go: the sidecar on loopback, the gateway, or (no collector) X-Ray itself. hostNetwork pods share the node's ports, so a
 // sidecar there would collide with every other such pod on the node.
 import { Annotations, CollectorPorts } from '../constants.js';
 import type { ResolvedSpec } from '../api/types.js';
 import { LEGACY_RECEIVER_PROXY_PORT } from '../collector/render.js';
 import type { V1PodLike } from './types.js';
 
-/** Where the app sends spans and asks for sampling rules; decided once per pod. */
-export interface ExportPlan {
+/** Where the app sends spans and asks for sampling rules, through a collector; decided once per pod. */
+export interface CollectorExportPlan {
+  direct: false;
   otlpEndpoint: string;
   /** The X-Ray sampling proxy; undefined when the pod can reach none (it then samples locally). */
   samplingEndpoint: string | undefined;
   /** The ADOT sidecar runs in the pod (so the legacy X-Ray daemon address points at it). */
   sidecar: boolean;
 }
+
+/**
+ * No collector (collector.mode none): the preload signs its own requests to X-Ray's OTLP endpoint and sampling API,
+ * which it finds from the region (or `awsEndpoint`) at run time.
+ */
+export interface DirectExportPlan {
+  direct: true;
+  sidecar: false;
+}
+
+export type ExportPlan = CollectorExportPlan | DirectExportPlan;
+
+const DIRECT_PLAN: DirectExportPlan = Object.freeze({ direct: true, sidecar: false });
 
 const LOCAL_SAMPLING_ENDPOINT = `http://localhost:${CollectorPorts.xray}`;
 const LOCAL_OTLP_ENDPOINT = `http://localhost:${CollectorPorts.otlpHttp}`;
@@ -24,11 +38,12 @@ export type ExportDecision = { ok: true; plan: ExportPlan; warnings: string[] } 
  * sampling proxy. (Without `collector.endpoint` they use localhost: an `inject-sidecar: "false"` pod's own collector.)
  */
 export function sidecarlessPodsLackSamplingProxy(spec: ResolvedSpec): boolean {
-  return spec.collector.endpoint !== undefined && spec.collector.samplingEndpoint === undefined;
+  return spec.collector.mode !== 'none' && spec.collector.endpoint !== undefined && spec.collector.samplingEndpoint === undefined;
 }
 
-function gatewayPlan(spec: ResolvedSpec): ExportPlan {
+function gatewayPlan(spec: ResolvedSpec): CollectorExportPlan {
   return {
+    direct: false,
     otlpEndpoint: spec.collector.endpoint ?? LOCAL_OTLP_ENDPOINT,
     samplingEndpoint: sidecarlessPodsLackSamplingProxy(spec) ? undefined : (spec.collector.samplingEndpoint ?? LOCAL_SAMPLING_ENDPOINT),
     sidecar: false,
@@ -74,14 +89,15 @@ function sidecarMisfit(pod: V1PodLike, spec: ResolvedSpec, nativeSidecar: boolea
 }
 
 /**
- * Sidecar, gateway, or neither. `nativeSidecar`: the sidecar would be a native one (the XRayTracing asks for it and the
+ * Sidecar, gateway, no collector, or none fits. `nativeSidecar`: the sidecar would be a native one (the XRayTracing asks for it and the
  * cluster supports it).
  */
 export function decideExport(pod: V1PodLike, spec: ResolvedSpec, nativeSidecar: boolean): ExportDecision {
+  if (spec.collector.mode === 'none') return { ok: true, plan: DIRECT_PLAN, warnings: [] };
   if (spec.collector.mode === 'gateway') return { ok: true, plan: gatewayPlan(spec), warnings: [] };
   const sidecarAnnotation = pod.metadata?.annotations?.[Annotations.injectSidecar]?.trim().toLowerCase();
   if (sidecarAnnotation === 'false') return { ok: true, plan: gatewayPlan(spec), warnings: [] };
-  const sidecarPlan: ExportPlan = { otlpEndpoint: LOCAL_OTLP_ENDPOINT, samplingEndpoint: LOCAL_SAMPLING_ENDPOINT, sidecar: true };
+  const sidecarPlan: CollectorExportPlan = { direct: false, otlpEndpoint: LOCAL_OTLP_ENDPOINT, samplingEndpoint: LOCAL_SAMPLING_ENDPOINT, sidecar: true };
   const misfit = sidecarAnnotation === 'true' ? undefined : sidecarMisfit(pod, spec, nativeSidecar);
   if (!misfit) return { ok: true, plan: sidecarPlan, warnings: [] };
   if (spec.collector.endpoint) {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { resolveSpec } from '../api/defaults.js';
 import { samplerEnv } from './sampler-env.js';
 
-const sidecarless = { otlpEndpoint: 'http://gw:4318', sidecar: false };
+const sidecarless = { direct: false, otlpEndpoint: 'http://gw:4318', sidecar: false } as const;
 
 describe('sampler env', () => {
   it('polls the sampling proxy of the plan in centralized mode', () => {
@@ -28,6 +28,15 @@ describe('sampler env', () => {
   it('uses the local ratio without a warning in local mode', () => {
     const { env, warnings } = samplerEnv(resolveSpec({ sampling: { mode: 'local', fixedRate: 0.5 } }), { ...sidecarless, samplingEndpoint: undefined });
     expect(env.map((e) => e.value)).toEqual(['parentbased_traceidratio', '0.5']);
+    expect(warnings).toEqual([]);
+  });
+
+  it('without a collector, names no endpoint: the preload polls the X-Ray API itself', () => {
+    const { env, warnings } = samplerEnv(resolveSpec({ collector: { mode: 'none' }, sampling: { pollingIntervalSeconds: 30 } }), { direct: true, sidecar: false });
+    expect(env).toEqual([
+      { name: 'OTEL_TRACES_SAMPLER', value: 'xray' },
+      { name: 'OTEL_TRACES_SAMPLER_ARG', value: 'polling_interval=30' },
+    ]);
     expect(warnings).toEqual([]);
   });
 });

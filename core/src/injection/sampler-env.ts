@@ -1,5 +1,5 @@
-// OTEL_TRACES_SAMPLER(_ARG) of an instrumented container: the X-Ray remote sampler polling a sampling proxy, or a
-// parent-based ratio (local mode, or no proxy the pod can reach).
+// OTEL_TRACES_SAMPLER(_ARG) of an instrumented container: the X-Ray remote sampler polling a sampling proxy (or,
+// without a collector, the X-Ray API), or a parent-based ratio (local mode, or no proxy the pod can reach).
 import type { V1EnvVar } from '@kubernetes/client-node';
 import { CollectorPorts, Env } from '../constants.js';
 import type { ResolvedSpec } from '../api/types.js';
@@ -29,7 +29,10 @@ function withoutProxy(spec: ResolvedSpec): SamplerEnv {
 
 export function samplerEnv(spec: ResolvedSpec, plan: ExportPlan): SamplerEnv {
   if (spec.sampling.mode === 'local') return { env: localRatio(spec), warnings: [] };
+  const interval = `polling_interval=${spec.sampling.pollingIntervalSeconds}`;
+  // Without a collector the preload asks the X-Ray API itself (signed); no endpoint here means exactly that.
+  if (plan.direct) return { env: [literal(Env.tracesSampler, 'xray'), literal(Env.tracesSamplerArg, interval)], warnings: [] };
   if (plan.samplingEndpoint === undefined) return withoutProxy(spec);
-  const arg = `endpoint=${plan.samplingEndpoint},polling_interval=${spec.sampling.pollingIntervalSeconds}`;
+  const arg = `endpoint=${plan.samplingEndpoint},${interval}`;
   return { env: [literal(Env.tracesSampler, 'xray'), literal(Env.tracesSamplerArg, arg)], warnings: [] };
 }

@@ -1,5 +1,5 @@
 // The preload's settings, read once from the env the injection engine writes (see docs/preload.md).
-import { Env } from '../../../core/src/constants.js';
+import { DIRECT_EXPORT, Env } from '../../../core/src/constants.js';
 
 export const STANDARD_SAMPLERS = [
   'always_on',
@@ -12,7 +12,8 @@ export const STANDARD_SAMPLERS = [
 export type StandardSamplerName = (typeof STANDARD_SAMPLERS)[number];
 
 export type SamplerConfig =
-  | { readonly kind: 'xray'; readonly endpoint: string; readonly pollingIntervalSeconds: number | undefined }
+  /** `signed`: the endpoint is the X-Ray API itself (no collector), so requests carry SigV4 signatures. */
+  | { readonly kind: 'xray'; readonly endpoint: string; readonly pollingIntervalSeconds: number | undefined; readonly signed: boolean }
   /** A standard OTEL_TRACES_SAMPLER; `ratio` is OTEL_TRACES_SAMPLER_ARG for the traceidratio ones. */
   | { readonly kind: 'standard'; readonly name: StandardSamplerName; readonly ratio: number };
 
@@ -28,8 +29,17 @@ export interface BatchSettings {
   readonly maxExportBatchSize?: number;
 }
 
+/** Pods without a collector (Env.exportMode "direct"): where X-Ray's API is, for the signed export and sampling. */
+export interface DirectExportConfig {
+  readonly region: string;
+  /** Base URL: the OTLP traces path and the sampling operations hang off it. */
+  readonly endpoint: string;
+}
+
 export interface PreloadConfig {
   readonly debug: boolean;
+  /** Set when the preload exports to X-Ray itself; undefined with a collector (or when the region is unknown). */
+  readonly direct: DirectExportConfig | undefined;
   readonly sampler: SamplerConfig;
   /** OTEL_PROPAGATORS entries, in order, lower-cased. */
   readonly propagators: readonly string[];
@@ -60,9 +70,12 @@ function list(value: string | undefined): string[] {
     .filter((item) => item.length > 0);
 }
 
-/** ADOT's OTEL_TRACES_SAMPLER_ARG format for `xray`: `endpoint=http://localhost:2000,polling_interval=60`. */
-export function parseXRaySamplerArg(arg: string | undefined, warnings: string[]): SamplerConfig {
-  let endpoint = DEFAULT_XRAY_SAMPLER_ENDPOINT;
+/**
+ * ADOT's OTEL_TRACES_SAMPLER_ARG format for `xray`: `endpoint=http://localhost:2000,polling_interval=60`. Without an
+ * endpoint: the X-Ray API itself when the preload exports directly, else the sidecar's proxy on localhost:2000.
+ */
+export function parseXRaySamplerArg(arg: string | undefined, direct: DirectExportConfig | undefined, warnings: string[]): SamplerConfig {
+  let endpoint: string | undefined;
   let pollingIntervalSeconds: number | undefined;
   for (const pair of (arg ?? '').split(',')) {
     const eq = pair.indexOf('=');
@@ -76,7 +89,10 @@ export function parseXRaySamplerArg(arg: string | undefined, warnings: string[])
       else warnings.push(`Ignored ${Env.tracesSamplerArg} polling_interval "${value}": not a positive number of seconds`);
     } else warnings.push(`Ignored unknown ${Env.tracesSamplerArg} key "${key}"`);
   }
-  return { kind: 'xray', endpoint, pollingIntervalSeconds };
+  if (endpoint !== undefined) return { kind: 'xray', endpoint, pollingIntervalSeconds, signed: false };
+  return direct
+    ? { kind: 'xray', endpoint: direct.endpoint, pollingIntervalSeconds, signed: true }
+    : { kind: 'xray', endpoint: DEFAULT_XRAY_SAMPLER_ENDPOINT, pollingIntervalSeconds, signed: false };
 }
 
 function otlpProtocol(env: EnvLike, warnings: string[]): OtlpProtocol {
@@ -136,9 +152,9 @@ function standardSampler(name: string, arg: string | undefined, warnings: string
   return { kind: 'standard', name: known ? (name as StandardSamplerName) : 'parentbased_always_on', ratio };
 }
 
-function samplerConfig(env: EnvLike, warnings: string[]): SamplerConfig {
+function samplerConfig(env: EnvLike, direct: DirectExportConfig | undefined, warnings: string[]): SamplerConfig {
   const name = (env[Env.tracesSampler] ?? '').trim().toLowerCase();
-  if (name === 'xray') return parseXRaySamplerArg(env[Env.tracesSamplerArg], warnings);
+  if (name === 'xray') return parseXRaySamplerArg(env[Env.tracesSamplerArg], direct, warnings);
   const isRatio = name.endsWith('traceidratio');
   return standardSampler(name, isRatio ? env[Env.tracesSamplerArg] : undefined, warnings);
 }
@@ -150,16 +166,41 @@ function traceIdFormat(env: EnvLike, warnings: string[]): 'xray' | 'w3c' {
   return 'xray';
 }
 
+/**
+ * The X-Ray endpoint for the direct export: Env.xrayEndpoint, else the region's public one. The region is the
+ * XRayTracing's, else the pod's (EKS sets AWS_REGION with IRSA). No region: nothing to sign for, nowhere to send.
+ */
+function directExport(env: EnvLike, warnings: string[]): DirectExportConfig | undefined {
+  const mode = (env[Env.exportMode] ?? '').trim().toLowerCase();
+  if (mode === '') return undefined;
+  if (mode !== DIRECT_EXPORT) {
+    warnings.push(`Unknown ${Env.exportMode} "${mode}"; exporting as configured by ${Env.otlpEndpoint}`);
+    return undefined;
+  }
+  const region = [env[Env.xrayRegion], env.AWS_REGION, env.AWS_DEFAULT_REGION].map((value) => value?.trim()).find((value) => value);
+  if (!region) {
+    warnings.push(`Spans are not exported: ${Env.exportMode} is "${DIRECT_EXPORT}" but no region is set (${Env.xrayRegion}, AWS_REGION or AWS_DEFAULT_REGION)`);
+    return undefined;
+  }
+  const endpoint = (env[Env.xrayEndpoint]?.trim() || `https://xray.${region}.amazonaws.com`).replace(/\/+$/, '');
+  return { region, endpoint };
+}
+
 export function readPreloadConfig(env: EnvLike): PreloadConfig {
   const warnings: string[] = [];
   const debug = (env[Env.debug] ?? '').trim().toLowerCase() === 'true';
   const propagators = list(env[Env.propagators]);
   const enabled = list(env[Env.enabledInstrumentations]);
+  const direct = directExport(env, warnings);
+  const exporters = traceExporters(env, debug, warnings);
+  // A direct export without a region has no destination; OTLP to localhost would fail on every batch.
+  const unroutable = direct === undefined && (env[Env.exportMode] ?? '').trim().toLowerCase() === DIRECT_EXPORT;
   return Object.freeze({
     debug,
-    sampler: samplerConfig(env, warnings),
+    direct,
+    sampler: samplerConfig(env, direct, warnings),
     propagators: propagators.length > 0 ? propagators : [...DEFAULT_PROPAGATORS],
-    traceExporters: traceExporters(env, debug, warnings),
+    traceExporters: unroutable ? exporters.filter((name) => name !== 'otlp') : exporters,
     otlpProtocol: otlpProtocol(env, warnings),
     batch: batchSettings(env, warnings),
     esmHook: esmHookMode(env, warnings),

@@ -11,19 +11,21 @@ import {
 } from '@opentelemetry/sdk-trace';
 import type { BatchSettings, OtlpProtocol, TraceExporterName } from './config.js';
 
-function otlpExporter(protocol: OtlpProtocol): SpanExporter {
+/** The OTLP exporter to a collector, by OTEL_EXPORTER_OTLP_PROTOCOL. */
+export function collectorOtlpExporter(protocol: OtlpProtocol): SpanExporter {
   if (protocol === 'http/json') return new OtlpJsonExporter();
   return new OtlpProtoExporter();
 }
 
+/** `otlpExporter` makes the exporter for the `otlp` name: to a collector, or (no collector) to X-Ray, signed. */
 export function createSpanProcessors(
   exporters: readonly TraceExporterName[],
-  protocol: OtlpProtocol,
+  otlpExporter: () => SpanExporter,
   batch: BatchSettings,
 ): SpanProcessor[] {
   return exporters.map((name) =>
     name === 'otlp'
-      ? new BatchSpanProcessor({ ...batch, exporter: otlpExporter(protocol) })
+      ? new BatchSpanProcessor({ ...batch, exporter: otlpExporter() })
       : new SimpleSpanProcessor({ exporter: new ConsoleSpanExporter() }),
   );
 }

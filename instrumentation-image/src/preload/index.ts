@@ -2,13 +2,15 @@
 import { diag, DiagConsoleLogger, DiagLogLevel, type Attributes } from '@opentelemetry/api';
 import { diagLogLevelFromString } from '@opentelemetry/core';
 import { AWSXRayIdGenerator } from '@opentelemetry/id-generator-aws-xray';
-import type { Sampler } from '@opentelemetry/sdk-trace';
+import type { Sampler, SpanExporter } from '@opentelemetry/sdk-trace';
 import { Env } from '../../../core/src/constants.js';
+import type { SignedPost } from '../aws-signing/types.js';
 import { writeLine } from '../log.js';
 import type { OtelLine } from '../runtime.js';
 import { readPreloadConfig, type PreloadConfig } from './config.js';
 import { registerEsmHook, type EsmHookState } from './esm.js';
-import { createSpanProcessors } from './exporters.js';
+import { createSignedOtlpExporter, loadSignedPost, OTLP_TRACES_PATH } from './direct-export.js';
+import { collectorOtlpExporter, createSpanProcessors } from './exporters.js';
 import { createInstrumentations, instrumentedModuleNames } from './instrumentations.js';
 import { createPropagator } from './propagators.js';
 import { envResource, resourceDetectors } from './resource.js';
@@ -33,13 +35,25 @@ function setUpDiagnostics(config: PreloadConfig, logLevel: string | undefined): 
   for (const warning of config.warnings) diag.warn(warning);
 }
 
-function createSampler(config: PreloadConfig): Sampler {
+function createSampler(config: PreloadConfig, signedPost: SignedPost | undefined): Sampler {
   if (config.sampler.kind === 'standard') return createStandardSampler(config.sampler.name, config.sampler.ratio);
   return createXRaySampler({
     resource: envResource(),
     endpoint: config.sampler.endpoint,
     pollingIntervalSeconds: config.sampler.pollingIntervalSeconds,
+    signedPost: config.sampler.signed ? signedPost : undefined,
   });
+}
+
+/** Without a collector, the OTLP exporter and the sampler sign their requests; the signing chunk loads only then. */
+function otlpExporterFactory(config: PreloadConfig, signedPost: SignedPost | undefined): () => SpanExporter {
+  const { direct } = config;
+  return direct && signedPost ? () => createSignedOtlpExporter(signedPost, direct) : () => collectorOtlpExporter(config.otlpProtocol);
+}
+
+function exportTarget(config: PreloadConfig, env: PreloadStartOptions['env']): string {
+  if (config.direct) return `direct ${config.direct.endpoint}${OTLP_TRACES_PATH} (SigV4, ${config.direct.region})`;
+  return `otlp=${config.otlpProtocol} ${env[Env.otlpEndpoint] ?? 'http://localhost:4318'}`;
 }
 
 function describe(config: PreloadConfig, options: PreloadStartOptions, esm: EsmHookState, resource: Attributes): string {
@@ -48,21 +62,21 @@ function describe(config: PreloadConfig, options: PreloadStartOptions, esm: EsmH
     : config.sampler.name;
   return `Tracing started: service=${String(resource['service.name'])} namespace=${String(resource['k8s.namespace.name'])} ` +
     `node=${process.versions.node} line=${options.line} sampler=${sampler} propagators=${config.propagators.join(',')} ` +
-    `exporters=${config.traceExporters.join(',') || 'none'} otlp=${config.otlpProtocol} ` +
-    `${options.env[Env.otlpEndpoint] ?? 'http://localhost:4318'} esm-hook=${esm}`;
+    `exporters=${config.traceExporters.join(',') || 'none'} ${exportTarget(config, options.env)} esm-hook=${esm}`;
 }
 
 export const start: PreloadStart = (options) => {
   const config = readPreloadConfig(options.env);
   setUpDiagnostics(config, options.env[Env.logLevel]);
   const instrumentations = createInstrumentations(config);
+  const signedPost = config.direct ? loadSignedPost(options.lineDir, config.direct) : undefined;
   const tracing = startTracing({
     instrumentations,
     resourceDetectors: resourceDetectors(config.resourceDetectorsFromEnv),
     propagator: createPropagator(config.propagators),
-    sampler: createSampler(config),
+    sampler: createSampler(config, signedPost),
     idGenerator: config.traceIds === 'xray' ? new AWSXRayIdGenerator() : undefined,
-    spanProcessors: createSpanProcessors(config.traceExporters, config.otlpProtocol, config.batch),
+    spanProcessors: createSpanProcessors(config.traceExporters, otlpExporterFactory(config, signedPost), config.batch),
   });
   const esm = registerEsmHook(config.esmHook, options.mainPath, options.lineDir, instrumentedModuleNames(instrumentations));
   installShutdownHandlers(tracing, (error) => diag.error('Flushing spans at shutdown failed', error));

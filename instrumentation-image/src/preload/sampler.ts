@@ -16,7 +16,9 @@ import {
 } from '@opentelemetry/sdk-trace';
 import { AWSXRayRemoteSampler } from '@opentelemetry/sampler-aws-xray';
 import { SAMPLING_NAMESPACE_ATTRIBUTE } from '../../../core/src/constants.js';
+import type { SignedPost } from '../aws-signing/types.js';
 import type { StandardSamplerName } from './config.js';
+import { createSignedRemoteSampler, SignedSamplingClient } from './direct-sampler.js';
 
 export class NamespaceScopedSampler implements Sampler {
   constructor(
@@ -48,15 +50,19 @@ export interface XRaySamplerOptions {
   readonly resource: Resource;
   readonly endpoint: string;
   readonly pollingIntervalSeconds: number | undefined;
+  /** Set when `endpoint` is the X-Ray API itself (no collector): requests are signed with it. */
+  readonly signedPost?: SignedPost;
 }
 
-/** The ADOT-style `xray` sampler: rules and targets from the sidecar's sampling proxy, scoped by namespace. */
+/**
+ * The ADOT-style `xray` sampler: rules and targets from the sidecar's sampling proxy (or, without a collector, from
+ * the X-Ray API, signed), scoped by namespace.
+ */
 export function createXRaySampler(options: XRaySamplerOptions): Sampler {
-  const remote = new AWSXRayRemoteSampler({
-    resource: options.resource,
-    endpoint: options.endpoint,
-    pollingInterval: options.pollingIntervalSeconds,
-  }) as unknown as Sampler;
+  const config = { resource: options.resource, endpoint: options.endpoint, pollingInterval: options.pollingIntervalSeconds };
+  const remote = options.signedPost
+    ? createSignedRemoteSampler(config, new SignedSamplingClient(options.endpoint, options.signedPost))
+    : (new AWSXRayRemoteSampler(config) as unknown as Sampler);
   const namespace = options.resource.attributes[SAMPLING_NAMESPACE_ATTRIBUTE];
   return typeof namespace === 'string' && namespace.length > 0 ? new NamespaceScopedSampler(remote, namespace) : remote;
 }

@@ -122,7 +122,7 @@ export class TracingReconciler {
     const choice = config.spec.collector.exporter;
     const account = choice === 'xray' ? undefined : await this.deps.traceDestination.get();
     await this.writeStatus(current, {
-      export: decideAccountExport(choice, account, current.status?.exportMode),
+      export: decideAccountExport(choice, account, current.status?.exportMode, config.spec.collector.mode),
       valid: true,
       spec: config.spec,
       configHash: config.configHash,

@@ -1,26 +1,9 @@
 // Checks an AWS SigV4 signature the way the service would: re-sign the received request (method, path, query, the
-// signed headers, the body) with the same credentials and compare. The signing library is the real one.
-import { createHash, createHmac } from 'node:crypto';
+// signed headers, the body) with the same credentials and compare. The signing library is the real one (its hash is
+// the preload's node:crypto one; e2e/controller-export.test.ts checks the collector's Go signatures with it too).
 import type { IncomingHttpHeaders } from 'node:http';
 import { SignatureV4 } from '@smithy/signature-v4';
-
-/** A Sha256 for the signer, over node:crypto (HMAC when given a secret). */
-type SourceData = string | ArrayBuffer | ArrayBufferView;
-const bytes = (data: SourceData): string | Uint8Array =>
-  typeof data === 'string' ? data : data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-
-class NodeSha256 {
-  private readonly hash;
-  constructor(secret?: SourceData) {
-    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret));
-  }
-  update(data: SourceData): void {
-    this.hash.update(bytes(data));
-  }
-  digest(): Promise<Uint8Array> {
-    return Promise.resolve(new Uint8Array(this.hash.digest()));
-  }
-}
+import { NodeSha256 } from '../../src/aws-signing/node-sha256.js';
 
 export interface ReceivedRequest {
   method: string;
