@@ -119,6 +119,8 @@ export const Env = {
   sdkDisabled: 'OTEL_SDK_DISABLED',
   /** "w3c": the preload makes random W3C trace IDs instead of X-Ray's timestamped ones (default "xray"). */
   traceIds: 'XRAY_OPERATOR_TRACE_IDS',
+  /** "true": the preload makes spans of Express middleware/router layers and Fastify hooks (default: none). */
+  middlewareSpans: 'XRAY_OPERATOR_MIDDLEWARE_SPANS',
   /** Preload override for the ESM loader hook: "auto" (default: when the app's main is or may be ESM), "always", "never". */
   esmHook: 'XRAY_OPERATOR_ESM_HOOK',
 } as const;

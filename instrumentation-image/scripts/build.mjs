@@ -6,6 +6,7 @@
 //   <line>/hook.mjs          import-in-the-middle's ESM loader hook
 //   <line>/lib/register.js   the hook registry both of the above load (must be one real file; see esm-hook.mjs)
 // Usage: node scripts/build.mjs [--skip-test-fixtures] [--force]
+// PRELOAD_UNMINIFIED=1 builds the bundles unminified, for CPU profiles with readable function names.
 // Skipped when build/.inputs-sha256 matches a hash of everything the bundles are made from, so `npm test` can call it
 // every time: a fresh clone builds, an unchanged tree costs a hash of the sources.
 import { execFileSync } from 'node:child_process';
@@ -22,6 +23,7 @@ const LINES = { current: 'node22.15', legacy: 'node18.19' };
 const skipTestFixtures = process.argv.includes('--skip-test-fixtures');
 const force = process.argv.includes('--force');
 const stampFile = join(root, 'build', '.inputs-sha256');
+const minify = process.env.PRELOAD_UNMINIFIED !== '1';
 // Majors for the compatibility tests, plus 22.15.0: the first release of the current line, where ESM hooks are
 // still the off-thread kind.
 const NODE_TEST_VERSIONS = ['18', '22.15.0', '22', '24'];
@@ -75,7 +77,7 @@ function inputsHash() {
     join(root, '..', 'core', 'src', 'constants.ts'),
   ];
   for (const file of files) hash.update(relative(root, file)).update('\0').update(readFileSync(file)).update('\0');
-  return hash.update(`${process.platform}-${process.arch}`).digest('hex');
+  return hash.update(`${process.platform}-${process.arch}${minify ? '' : '-unminified'}`).digest('hex');
 }
 
 const inputs = inputsHash();
@@ -122,7 +124,7 @@ function otelLinePlugin(lineDir, { asRequire }) {
 // access from CommonJS code went through two getter calls (esbuild's ESM namespace + its CommonJS interop).
 // No keepNames: it wraps every named function expression in a `__name()` defineProperty call, also the closures
 // the context manager creates for each listener on each request. Minified class names only show in diag messages.
-const common = { tsconfigRaw: {}, conditions: [], bundle: true, platform: 'node', minify: true, logLevel: 'warning', legalComments: 'eof' };
+const common = { tsconfigRaw: {}, conditions: [], bundle: true, platform: 'node', minify, logLevel: 'warning', legalComments: 'eof' };
 
 rmSync(outDir, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
