@@ -11,6 +11,8 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY core ./core
 COPY webhook ./webhook
 COPY operator ./operator
+COPY scripts/bundle-operator.mjs ./scripts/bundle-operator.mjs
+# tsc, then the bundle bin/xray-operator.js runs (dist/xray-operator.mjs: only the client-node APIs the operator uses).
 RUN npm run build \
  && npm prune --omit=dev --ignore-scripts --no-audit --no-fund
 

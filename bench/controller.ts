@@ -3,11 +3,12 @@
 // API server takes to accept the objects (the baseline), how long after that until every XRayTracing is Ready for
 // its generation and every pod is stored injected, reconciles/s, and the operator's RSS. One fresh control plane
 // per sampling mode. Writes bench/results/controller.json and prints a table.
-// Usage: npm run bench:controller [-- --namespaces 500 --modes centralized,local --cpu-prof]
+// Usage: npm run bench:controller [-- --namespaces 500 --modes centralized,local --launchers bundle,modules --cpu-prof]
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { OPERATOR_CLI, OPERATOR_CLI_UNBUNDLED } from '../e2e/harness/operator.js';
 import { repoRoot } from '../e2e/harness/paths.js';
 import type { SamplingMode } from './controller/objects.js';
 import { operatorImageNodeFlags } from './controller/image-flags.js';
@@ -28,6 +29,7 @@ const { values } = parseArgs({
     'wait-pods': { type: 'string', default: 'true' },
     'operator-node-args': { type: 'string', default: '' },
     'node-flags': { type: 'string', default: 'image' },
+    launchers: { type: 'string', default: 'bundle' },
   },
 });
 
@@ -38,7 +40,13 @@ const profileDir = values['cpu-prof'] ? mkdtempSync(join(tmpdir(), 'xo-bench-con
 // image: the Node.js flags of the operator image's ENTRYPOINT; none: plain `node` (what V8 does untuned).
 const flagSets = (values['node-flags'] ?? '').split(',').filter((set): set is 'image' | 'none' => set === 'image' || set === 'none');
 if (flagSets.length === 0) throw new Error(`--node-flags must list image and/or none, got "${values['node-flags']}"`);
-type BenchRun = RunResult & { nodeFlags: 'image' | 'none' };
+// bundle: bin/xray-operator.js, which runs the esbuild bundle (as shipped); modules: the tsc output as it is, every
+// import loaded from node_modules (what the operator was before the bundle: client-node's every API and model).
+const LAUNCHERS = { bundle: OPERATOR_CLI, modules: OPERATOR_CLI_UNBUNDLED } as const;
+type Launcher = keyof typeof LAUNCHERS;
+const launchers = (values.launchers ?? '').split(',').filter((name): name is Launcher => name in LAUNCHERS);
+if (launchers.length === 0) throw new Error(`--launchers must list bundle and/or modules, got "${values.launchers}"`);
+type BenchRun = RunResult & { nodeFlags: 'image' | 'none'; launcher: Launcher };
 
 const verdict = (run: RunResult): { readyWithinTarget: boolean; rssWithinTarget: boolean } => ({
   readyWithinTarget: run.readyAfterCreationSeconds !== null && run.readyAfterCreationSeconds <= TARGET.readyAfterCreationSeconds,
@@ -51,7 +59,7 @@ const resultOf = (runs: readonly BenchRun[]) => ({
   machine: { nproc: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: round(totalmem() / 1024 ** 3, 1), node: process.version, platform: process.platform },
   setup: {
     apiServer: 'kube-apiserver v1.34 + etcd + kube-controller-manager on loopback (no scheduler, no kubelet: pods stay Pending)',
-    operator: 'node [flags] bin/xray-operator.js run with the chart Deployment\'s flags, --log-level=info, leader election on; nodeFlags image = the Dockerfile ENTRYPOINT\'s Node.js flags, none = plain node',
+    operator: 'node [flags] <launcher> run with the chart Deployment\'s flags, --log-level=info, leader election on; nodeFlags image = the Dockerfile ENTRYPOINT\'s Node.js flags, none = plain node; launcher bundle = bin/xray-operator.js (the esbuild bundle, as shipped), modules = dist/operator/src/cli/main.js (tsc output, every module from node_modules)',
     xray: 'fake X-Ray API on loopback (operator/src/test-support/fake-xray.ts), GetSamplingRules pages of 10',
     clientConcurrency: Number(values.concurrency),
     deploymentsPerNamespace: Number(values.deployments),
@@ -73,8 +81,9 @@ function writeResults(runs: readonly BenchRun[]): void {
 }
 
 const runs: BenchRun[] = [];
-for (const [mode, nodeFlags] of modes.flatMap((mode) => flagSets.map((set) => [mode, set] as const))) {
-  process.stderr.write(`controller benchmark: ${values.namespaces} namespaces, sampling ${mode}, node flags ${nodeFlags}\n`);
+const combinations = modes.flatMap((mode) => flagSets.flatMap((set) => launchers.map((launcher) => [mode, set, launcher] as const)));
+for (const [mode, nodeFlags, launcher] of combinations) {
+  process.stderr.write(`controller benchmark: ${values.namespaces} namespaces, sampling ${mode}, node flags ${nodeFlags}, launcher ${launcher}\n`);
   const run = await runControllerBenchmark({
     mode,
     namespaces: Number(values.namespaces),
@@ -85,11 +94,12 @@ for (const [mode, nodeFlags] of modes.flatMap((mode) => flagSets.map((set) => [m
     operatorNodeArgs: [
       ...(nodeFlags === 'image' ? operatorImageNodeFlags() : []),
       ...(values['operator-node-args'] ?? '').split(' ').filter(Boolean),
-      ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, `${mode}-${nodeFlags}`)}`] : []),
+      ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, `${mode}-${nodeFlags}-${launcher}`)}`] : []),
     ],
+    operatorCli: LAUNCHERS[launcher],
     waitForPods: values['wait-pods'] !== 'false',
   });
-  runs.push({ ...run, nodeFlags });
+  runs.push({ ...run, nodeFlags, launcher });
   writeResults(runs);
 }
 
@@ -112,6 +122,7 @@ const width = Math.max(...rows.map(([label]) => label.length));
 console.log(`\nController benchmark, ${values.namespaces} namespaces × (1 XRayTracing + ${values.deployments} Deployments), ${cpus().length} CPUs, Node ${process.version}`);
 console.log(`${''.padEnd(width)}  ${runs.map((run) => run.mode.padStart(12)).join('  ')}`);
 console.log(`${'node flags'.padEnd(width)}  ${runs.map((run) => run.nodeFlags.padStart(12)).join('  ')}`);
+console.log(`${'launcher'.padEnd(width)}  ${runs.map((run) => run.launcher.padStart(12)).join('  ')}`);
 for (const [label, pick] of rows) console.log(`${label.padEnd(width)}  ${runs.map((run) => show(pick(run)).padStart(12)).join('  ')}`);
 console.log(`target: Ready ≤ ${TARGET.readyAfterCreationSeconds} s after creation, peak RSS ≤ ${TARGET.peakRssMiB} MiB`);
 if (profileDir) console.log(`operator CPU profiles: ${profileDir}`);

@@ -1,6 +1,8 @@
-// npm run bench:preload — what the Node.js preload costs a hello-world HTTP app, against no preload and against the
-// upstream `--require @opentelemetry/auto-instrumentations-node/register` (unbundled, same OpenTelemetry line),
-// both exporting every span over OTLP http/protobuf to a local sink. Writes bench/results/preload.json.
+// npm run bench:preload — what the Node.js preload costs two apps (a hello-world HTTP server, and an Express 5 service
+// with JSON middleware, a middleware of its own and an outgoing call per request), against no preload, against the
+// upstream `--require @opentelemetry/auto-instrumentations-node/register` (unbundled, same OpenTelemetry line), and
+// against the floor: our preload with nothing sampled (context extracted, carried and injected with the not-sampled
+// decision, no span recorded). Spans go over OTLP http/protobuf to a local sink. Writes bench/results/preload.json.
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -16,7 +18,11 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const IMAGE = join(ROOT, 'instrumentation-image');
 const BUILD_DIR = join(IMAGE, 'build', 'autoinstrumentation');
 const LOADER = join(BUILD_DIR, InstrumentationImagePaths.loaderFile);
-const APP = join(IMAGE, 'test', 'apps', 'hello-app.cjs');
+const APPS = {
+  hello: { file: join(IMAGE, 'test', 'apps', 'hello-app.cjs'), path: '/' },
+  'express-service': { file: join(IMAGE, 'test', 'apps', 'express-service.cjs'), path: '/api/items/42' },
+} as const;
+type AppName = keyof typeof APPS;
 const imageRequire = createRequire(join(IMAGE, 'package.json'));
 const UPSTREAM_REGISTER = imageRequire.resolve('@opentelemetry/auto-instrumentations-node/register');
 
@@ -35,6 +41,8 @@ const VARIANTS: Variant[] = [
   { name: 'none', nodeOptions: undefined },
   { name: 'xray-operator', nodeOptions: `--require ${LOADER}` },
   { name: 'upstream-register', nodeOptions: `--require ${UPSTREAM_REGISTER}` },
+  // Our preload sampling nothing, whatever the sampling setting: what propagating context alone costs.
+  { name: 'floor', nodeOptions: `--require ${LOADER}` },
 ];
 
 async function startSink(): Promise<{ server: Server; endpoint: string; requests: () => number }> {
@@ -58,6 +66,7 @@ async function startSink(): Promise<{ server: Server; endpoint: string; requests
 type Sampling = 'all' | 'default';
 
 function samplerEnv(variant: Variant, sampling: Sampling): NodeJS.ProcessEnv {
+  if (variant.name === 'floor') return { [Env.tracesSampler]: 'parentbased_always_off' };
   if (sampling === 'all') return { [Env.tracesSampler]: 'parentbased_always_on' };
   if (variant.name === 'xray-operator') return { [Env.tracesSampler]: 'xray', [Env.tracesSamplerArg]: 'endpoint=http://127.0.0.1:9,polling_interval=60' };
   return { [Env.tracesSampler]: 'parentbased_traceidratio', [Env.tracesSamplerArg]: '0.05' };
@@ -66,6 +75,7 @@ function samplerEnv(variant: Variant, sampling: Sampling): NodeJS.ProcessEnv {
 function appEnv(variant: Variant, otlpEndpoint: string, sampling: Sampling): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH,
+    DOWNSTREAM_URL: downstreamUrl,
     [Env.serviceName]: 'bench',
     [Env.resourceAttributes]: 'k8s.namespace.name=bench,cloud.platform=aws_eks',
     ...samplerEnv(variant, sampling),
@@ -77,6 +87,16 @@ function appEnv(variant: Variant, otlpEndpoint: string, sampling: Sampling): Nod
     OTEL_NODE_RESOURCE_DETECTORS: 'env,host,os,process,container',
     ...(variant.nodeOptions ? { [Env.nodeOptions]: variant.nodeOptions } : {}),
   };
+}
+
+/** The service the express app calls: not instrumented, keep-alive, a small JSON answer. */
+let downstreamUrl = '';
+async function startDownstream(): Promise<Server> {
+  const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true,"items":[1,2,3]}'));
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  downstreamUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return server;
 }
 
 function get(port: number): Promise<void> {
@@ -95,9 +115,9 @@ interface Started {
 }
 
 /** Spawn → first HTTP response, in milliseconds. */
-function startApp(variant: Variant, otlpEndpoint: string, sampling: Sampling = 'all'): Promise<Started> {
+function startApp(variant: Variant, otlpEndpoint: string, sampling: Sampling = 'all', app: AppName = 'hello'): Promise<Started> {
   const began = process.hrtime.bigint();
-  const child = spawn(process.execPath, [APP], { env: appEnv(variant, otlpEndpoint, sampling), stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [APPS[app].file], { env: appEnv(variant, otlpEndpoint, sampling), stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${variant.name}: app did not start in 30 s`)), 30_000);
     let out = '';
@@ -147,25 +167,31 @@ interface LoadResult {
   readonly cpuMicrosPerRequest: number;
 }
 
-async function warmUp(port: number): Promise<void> {
-  await autocannon({ url: `http://127.0.0.1:${port}/`, connections: CONNECTIONS, amount: WARMUP_REQUESTS });
+async function warmUp(port: number, app: AppName): Promise<void> {
+  await autocannon({ url: `http://127.0.0.1:${port}${APPS[app].path}`, connections: CONNECTIONS, amount: WARMUP_REQUESTS });
 }
 
-async function load(pid: number, port: number, seconds: number): Promise<LoadResult> {
+async function load(pid: number, port: number, seconds: number, app: AppName): Promise<LoadResult> {
   const cpuBefore = cpuMicros(pid);
-  const result = await autocannon({ url: `http://127.0.0.1:${port}/`, connections: CONNECTIONS, duration: seconds });
+  const result = await autocannon({ url: `http://127.0.0.1:${port}${APPS[app].path}`, connections: CONNECTIONS, duration: seconds });
   return { requestsPerSecond: result.requests.average, cpuMicrosPerRequest: (cpuMicros(pid) - cpuBefore) / result.requests.total };
 }
 
-interface VariantResult {
-  startupMsMedian: number;
-  startupMsSamples: number[];
+interface LoadFigures {
   rssMiBIdle: number;
+  /** After WARMUP_REQUESTS requests, all sampled. */
   rssMiBAfterWarmup: number;
   requestsPerSecondAllSampled: number;
   requestsPerSecondDefaultSampling: number;
   cpuMicrosPerRequestAllSampled: number;
   cpuMicrosPerRequestDefaultSampling: number;
+}
+
+/** The hello app's figures at the top level (as before the realistic app existed), the realistic app's below. */
+interface VariantResult extends LoadFigures {
+  startupMsMedian: number;
+  startupMsSamples: number[];
+  expressService: LoadFigures;
   exitsOnSigterm: boolean;
 }
 
@@ -190,28 +216,60 @@ interface LoadSample {
   readonly exitsOnSigterm: boolean;
 }
 
-async function loadOnce(variant: Variant, otlpEndpoint: string): Promise<LoadSample> {
-  const started = await startApp(variant, otlpEndpoint, 'all');
+async function loadOnce(variant: Variant, otlpEndpoint: string, app: AppName): Promise<LoadSample> {
+  const started = await startApp(variant, otlpEndpoint, 'all', app);
   await new Promise((resolve) => setTimeout(resolve, 1_000));
   const rssIdle = rssMiB(started.child.pid!);
-  await warmUp(started.port);
+  await warmUp(started.port, app);
   const rssAfterWarmup = rssMiB(started.child.pid!);
-  const allSampled = await load(started.child.pid!, started.port, LOAD_SECONDS);
+  const allSampled = await load(started.child.pid!, started.port, LOAD_SECONDS, app);
   const exitsOnSigterm = await stop(started.child);
-  const defaultSampled = await startApp(variant, otlpEndpoint, 'default');
-  await warmUp(defaultSampled.port);
-  const defaultSampling = await load(defaultSampled.child.pid!, defaultSampled.port, LOAD_SECONDS);
+  const defaultSampled = await startApp(variant, otlpEndpoint, 'default', app);
+  await warmUp(defaultSampled.port, app);
+  const defaultSampling = await load(defaultSampled.child.pid!, defaultSampled.port, LOAD_SECONDS, app);
   await stop(defaultSampled.child);
   return { rssIdle, rssAfterWarmup, allSampled, defaultSampling, exitsOnSigterm };
 }
 
 /** Load rounds, interleaved across variants like the start-ups; medians per variant. */
-async function measureLoad(otlpEndpoint: string): Promise<Map<string, LoadSample[]>> {
+async function measureLoad(otlpEndpoint: string, app: AppName): Promise<Map<string, LoadSample[]>> {
   const samples = new Map<string, LoadSample[]>(VARIANTS.map((v) => [v.name, []]));
   for (let round = 0; round < LOAD_ROUNDS; round++) {
-    for (const variant of VARIANTS) samples.get(variant.name)!.push(await loadOnce(variant, otlpEndpoint));
+    for (const variant of VARIANTS) samples.get(variant.name)!.push(await loadOnce(variant, otlpEndpoint, app));
   }
   return samples;
+}
+
+function loadFigures(runs: readonly LoadSample[]): LoadFigures {
+  const med = (pick: (sample: LoadSample) => number): number => median(runs.map(pick));
+  return {
+    rssMiBIdle: round(med((r) => r.rssIdle), 1),
+    rssMiBAfterWarmup: round(med((r) => r.rssAfterWarmup), 1),
+    requestsPerSecondAllSampled: round(med((r) => r.allSampled.requestsPerSecond), 0),
+    requestsPerSecondDefaultSampling: round(med((r) => r.defaultSampling.requestsPerSecond), 0),
+    cpuMicrosPerRequestAllSampled: round(med((r) => r.allSampled.cpuMicrosPerRequest), 1),
+    cpuMicrosPerRequestDefaultSampling: round(med((r) => r.defaultSampling.cpuMicrosPerRequest), 1),
+  };
+}
+
+/** What the preload adds to the app, as a share of what upstream adds (and of what the floor adds). */
+function addedCostRatios(figures: Record<string, LoadFigures>) {
+  const none = figures.none!;
+  const added = (variant: string, pick: (f: LoadFigures) => number): number => pick(figures[variant]!) - pick(none);
+  const ratio = (a: number, b: number): number => round(a / b, 2);
+  const defaultCpu = (f: LoadFigures) => f.cpuMicrosPerRequestDefaultSampling;
+  const allCpu = (f: LoadFigures) => f.cpuMicrosPerRequestAllSampled;
+  const rss = (f: LoadFigures) => f.rssMiBAfterWarmup;
+  return {
+    addedCpuMicrosPerRequest: {
+      defaultSampling: { ours: round(added('xray-operator', defaultCpu), 1), upstream: round(added('upstream-register', defaultCpu), 1), floor: round(added('floor', defaultCpu), 1) },
+      allSampled: { ours: round(added('xray-operator', allCpu), 1), upstream: round(added('upstream-register', allCpu), 1) },
+    },
+    addedCpuVsUpstreamDefaultSampling: ratio(added('xray-operator', defaultCpu), added('upstream-register', defaultCpu)),
+    addedCpuVsUpstreamAllSampled: ratio(added('xray-operator', allCpu), added('upstream-register', allCpu)),
+    addedRssAfterWarmupVsUpstream: ratio(added('xray-operator', rss), added('upstream-register', rss)),
+    addedCpuDefaultSamplingVsFloor: ratio(added('xray-operator', defaultCpu), added('floor', defaultCpu)),
+  };
 }
 
 function filesUnder(dir: string, skipNested: boolean): string[] {
@@ -259,27 +317,29 @@ function ours(): { bytes: number; files: number } {
 async function main(): Promise<void> {
   if (!existsSync(LOADER)) throw new Error('The preload build is missing: run `npm run build:instrumentation` first');
   const sink = await startSink();
+  const downstream = await startDownstream();
   const startups = await measureStartups(sink.endpoint);
-  const loads = await measureLoad(sink.endpoint);
+  const loads = await measureLoad(sink.endpoint, 'hello');
+  const serviceLoads = await measureLoad(sink.endpoint, 'express-service');
   const results: Record<string, VariantResult> = {};
   for (const variant of VARIANTS) {
     const samples = startups.get(variant.name)!;
     const runs = loads.get(variant.name)!;
-    const med = (pick: (sample: LoadSample) => number): number => median(runs.map(pick));
     results[variant.name] = {
       startupMsMedian: round(median(samples), 1),
       startupMsSamples: samples.map((s) => round(s, 1)),
-      rssMiBIdle: round(med((r) => r.rssIdle), 1),
-      rssMiBAfterWarmup: round(med((r) => r.rssAfterWarmup), 1),
-      requestsPerSecondAllSampled: round(med((r) => r.allSampled.requestsPerSecond), 0),
-      requestsPerSecondDefaultSampling: round(med((r) => r.defaultSampling.requestsPerSecond), 0),
-      cpuMicrosPerRequestAllSampled: round(med((r) => r.allSampled.cpuMicrosPerRequest), 1),
-      cpuMicrosPerRequestDefaultSampling: round(med((r) => r.defaultSampling.cpuMicrosPerRequest), 1),
+      expressService: loadFigures(serviceLoads.get(variant.name)!),
+      ...loadFigures(runs),
       exitsOnSigterm: runs.every((r) => r.exitsOnSigterm),
     };
     console.log(`${variant.name}: ${JSON.stringify(results[variant.name])}`);
   }
   sink.server.close();
+  downstream.close();
+  const addedCost = {
+    hello: addedCostRatios(Object.fromEntries(VARIANTS.map((v) => [v.name, results[v.name]!]))),
+    'express-service': addedCostRatios(Object.fromEntries(VARIANTS.map((v) => [v.name, results[v.name]!.expressService]))),
+  };
   const none = results.none!;
   const mine = results['xray-operator']!;
   const upstream = results['upstream-register']!;
@@ -299,7 +359,12 @@ async function main(): Promise<void> {
     upstreamCpuThroughputVsNoPreloadDefaultSampling: round(none.cpuMicrosPerRequestAllSampled / upstream.cpuMicrosPerRequestDefaultSampling, 2),
     payloadBytesVsUpstream: round(payload.ours.bytes / payload.upstream.bytes, 3),
   };
+  const service = addedCost['express-service'];
   const targets = {
+    // Issue 14, on the realistic app: what we add per request at X-Ray's default sampling, all sampled, and in RSS.
+    addedCpuDefaultSamplingAtMostHalfOfUpstream: service.addedCpuVsUpstreamDefaultSampling <= 0.5,
+    addedCpuAllSampledAtMost60PercentOfUpstream: service.addedCpuVsUpstreamAllSampled <= 0.6,
+    addedRssAfterWarmupAtMost40PercentOfUpstream: service.addedRssAfterWarmupVsUpstream <= 0.4,
     startupOverheadAtMostHalfOfUpstream: ratios.startupOverheadVsUpstream <= 0.5,
     rssOverheadAfterWarmupAtMost60PercentOfUpstream: ratios.rssOverheadVsUpstream <= 0.6,
     idleRssOverheadAtMost60PercentOfUpstream: ratios.idleRssOverheadVsUpstream <= 0.6,
@@ -314,6 +379,7 @@ async function main(): Promise<void> {
     results,
     payload,
     ratios,
+    addedCost,
     targets,
     sinkRequests: sink.requests(),
   };
@@ -331,7 +397,12 @@ async function main(): Promise<void> {
     'xray-operator': { 'MiB': round(payload.ours.bytes / 1024 / 1024, 2), files: payload.ours.files },
     'upstream node_modules': { 'MiB': round(payload.upstream.bytes / 1024 / 1024, 2), files: payload.upstream.files },
   });
+  console.table(Object.fromEntries(VARIANTS.map((v) => [v.name, results[v.name]!.expressService])));
   console.table(ratios);
+  for (const [app, cost] of Object.entries(addedCost)) {
+    console.log(`${app}: added CPU µs/request ${JSON.stringify(cost.addedCpuMicrosPerRequest)}`);
+    console.table({ [app]: { ...cost, addedCpuMicrosPerRequest: undefined } });
+  }
   console.table(targets);
   mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
   writeFileSync(join(ROOT, 'bench', 'results', 'preload.json'), `${JSON.stringify(report, null, 2)}\n`);

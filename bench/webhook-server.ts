@@ -6,12 +6,12 @@
 // Prints {"url": …} once listening; answers "stats" messages on the IPC channel with its memory and CPU time.
 import { readFileSync } from 'node:fs';
 import fastify, { LogController } from 'fastify';
-import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { parseAdmissionReview, reviewResponse } from '../webhook/src/admission-review.js';
 import { createWebhookServer, DEFAULT_BODY_LIMIT_BYTES, MUTATE_POD_PATH } from '../webhook/src/server.js';
 import type { ClusterCaches } from '../operator/src/k8s/caches.js';
 import { InformerClusterView } from '../operator/src/k8s/cluster-view.js';
+import { createLogger, logDestination } from '../operator/src/logging.js';
 import { cachedResolver, fixtureView } from '../webhook/src/testing/fixtures.js';
 
 const [mode, certFile, keyFile] = process.argv.slice(2);
@@ -19,7 +19,8 @@ if (!['webhook', 'webhook-uncached', 'baseline'].includes(mode ?? '') || !certFi
   throw new Error('usage: webhook-server.ts webhook|webhook-uncached|baseline CERT_FILE KEY_FILE');
 }
 const tls = { cert: readFileSync(certFile, 'utf8'), key: readFileSync(keyFile, 'utf8') };
-const logger = pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: false }));
+// The operator's logger and its buffered destination, writing to /dev/null.
+const logger = createLogger('info', logDestination('/dev/null'));
 
 function baselineServer() {
   const app = fastify({

@@ -1,3 +1,3 @@
 #!/usr/bin/env node
-// Thin launcher: the CLI lives in the compiled operator package.
-import '../dist/operator/src/cli/main.js';
+// Thin launcher: the CLI is the compiled operator bundled into one module (scripts/bundle-operator.mjs).
+import '../dist/xray-operator.mjs';

@@ -20,6 +20,8 @@ export interface RunOptions {
   ruleLimit: number;
   /** Node.js flags for the operator process (e.g. --cpu-prof). */
   operatorNodeArgs?: string[];
+  /** The script the operator process runs (default: the launcher, which runs the bundle). */
+  operatorCli?: string;
   /** Also wait until every pod is stored injected (bounded by kube-controller-manager's client QPS, not the operator). */
   waitForPods: boolean;
 }
@@ -115,7 +117,7 @@ export async function runControllerBenchmark(options: RunOptions) {
   const fakeXRay = await FakeXRay.start({ region: REGION, ruleLimit: options.ruleLimit });
   try {
     const { operator } = await installOperator(controlPlane, {
-      operator: { xrayEndpoint: fakeXRay.endpoint, region: REGION, extraArgs: ['--log-level=info'], nodeArgs: options.operatorNodeArgs },
+      operator: { xrayEndpoint: fakeXRay.endpoint, region: REGION, extraArgs: ['--log-level=info'], nodeArgs: options.operatorNodeArgs, cli: options.operatorCli },
     });
     const { kc } = controlPlane;
     const { healthBaseUrl } = operator;

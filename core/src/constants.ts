@@ -146,6 +146,8 @@ export const Env = {
   xrayRegion: 'XRAY_OPERATOR_XRAY_REGION',
   /** Direct export: the X-Ray endpoint (collector.awsEndpoint); unset, https://xray.<region>.amazonaws.com. */
   xrayEndpoint: 'XRAY_OPERATOR_XRAY_ENDPOINT',
+  /** "true": the preload makes spans of Express middleware/router layers and Fastify hooks (default: none). */
+  middlewareSpans: 'XRAY_OPERATOR_MIDDLEWARE_SPANS',
   /** Preload override for the ESM loader hook: "auto" (default: when the app's main is or may be ESM), "always", "never". */
   esmHook: 'XRAY_OPERATOR_ESM_HOOK',
 } as const;

@@ -22,6 +22,8 @@ export interface OperatorOptions {
   extraArgs?: readonly string[];
   /** Node.js flags before the script (e.g. `--cpu-prof`, `--max-old-space-size=…`). */
   nodeArgs?: readonly string[];
+  /** The script node runs (default: the launcher, bin/xray-operator.js, which runs the bundle). */
+  cli?: string;
 }
 
 export interface RunningOperator {
@@ -41,6 +43,8 @@ const LOCAL_FLAGS = ['kubeconfig', 'webhook-listen', 'health-listen', 'cert-mode
 const flagName = (arg: string): string => /^--([^=]+)/.exec(arg)?.[1] ?? '';
 
 export const OPERATOR_CLI = join(repoRoot, 'bin/xray-operator.js');
+/** The compiled CLI without the bundle: every module loaded from node_modules as `tsc` left the imports. */
+export const OPERATOR_CLI_UNBUNDLED = join(repoRoot, 'dist/operator/src/cli/main.js');
 
 /** One serving cert per control plane (a process may start several, each with its own CA and directory). */
 const servingCerts = new WeakMap<ControlPlane, KeyPairFiles>();
@@ -59,7 +63,7 @@ export async function startOperator(controlPlane: ControlPlane, options: Operato
   const [webhookPort, healthPort] = [await freePort(), await freePort()];
   const args = [
     ...(options.nodeArgs ?? []),
-    OPERATOR_CLI, 'run',
+    options.cli ?? OPERATOR_CLI, 'run',
     ...(options.chartArgs ?? [`--namespace=${options.namespace ?? 'xray-system'}`, `--cluster-name=${options.clusterName ?? 'e2e'}`])
       .filter((arg) => !LOCAL_FLAGS.includes(flagName(arg))),
     `--kubeconfig=${options.kubeconfigPath ?? controlPlane.kubeconfigPath}`,

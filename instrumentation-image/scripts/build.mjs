@@ -7,6 +7,7 @@
 //   <line>/lib/register.js   the hook registry both of the above load (must be one real file; see esm-hook.mjs)
 //   aws-signing.js           SigV4 + the AWS SDK's credential chain, loaded only by pods without a collector
 // Usage: node scripts/build.mjs [--skip-test-fixtures] [--force]
+// PRELOAD_UNMINIFIED=1 builds the bundles unminified, for CPU profiles with readable function names.
 // Skipped when build/.inputs-sha256 matches a hash of everything the bundles are made from, so `npm test` can call it
 // every time: a fresh clone builds, an unchanged tree costs a hash of the sources.
 import { execFileSync } from 'node:child_process';
@@ -23,6 +24,7 @@ const LINES = { current: 'node22.15', legacy: 'node18.19' };
 const skipTestFixtures = process.argv.includes('--skip-test-fixtures');
 const force = process.argv.includes('--force');
 const stampFile = join(root, 'build', '.inputs-sha256');
+const minify = process.env.PRELOAD_UNMINIFIED !== '1';
 // Majors for the compatibility tests, plus 22.15.0: the first release of the current line, where ESM hooks are
 // still the off-thread kind.
 const NODE_TEST_VERSIONS = ['18', '22.15.0', '22', '24'];
@@ -76,7 +78,7 @@ function inputsHash() {
     join(root, '..', 'core', 'src', 'constants.ts'),
   ];
   for (const file of files) hash.update(relative(root, file)).update('\0').update(readFileSync(file)).update('\0');
-  return hash.update(`${process.platform}-${process.arch}`).digest('hex');
+  return hash.update(`${process.platform}-${process.arch}${minify ? '' : '-unminified'}`).digest('hex');
 }
 
 const inputs = inputsHash();
@@ -123,7 +125,7 @@ function otelLinePlugin(lineDir, { asRequire }) {
 // access from CommonJS code went through two getter calls (esbuild's ESM namespace + its CommonJS interop).
 // No keepNames: it wraps every named function expression in a `__name()` defineProperty call, also the closures
 // the context manager creates for each listener on each request. Minified class names only show in diag messages.
-const common = { tsconfigRaw: {}, conditions: [], bundle: true, platform: 'node', minify: true, logLevel: 'warning', legalComments: 'eof' };
+const common = { tsconfigRaw: {}, conditions: [], bundle: true, platform: 'node', minify, logLevel: 'warning', legalComments: 'eof' };
 
 rmSync(outDir, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });

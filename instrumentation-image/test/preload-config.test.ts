@@ -35,6 +35,16 @@ describe('readPreloadConfig', () => {
     expect(Object.isFrozen(config)).toBe(true);
   });
 
+  it.each([
+    [undefined, false],
+    ['true', true],
+    [' TRUE ', true],
+    ['false', false],
+    ['yes', false],
+  ])('makes middleware spans only when XRAY_OPERATOR_MIDDLEWARE_SPANS is "true" (%s → %s)', (value, expected) => {
+    expect(readPreloadConfig(value === undefined ? {} : { XRAY_OPERATOR_MIDDLEWARE_SPANS: value }).middlewareSpans).toBe(expected);
+  });
+
   it('reads the ADOT-style xray sampler argument', () => {
     const config = readPreloadConfig({
       OTEL_TRACES_SAMPLER: 'xray',

@@ -137,6 +137,39 @@ describe('frameworks', () => {
   });
 });
 
+describe('middleware spans', () => {
+  const expressTypes = async (service: string, extra: Record<string, string>): Promise<{ types: string[]; route: unknown; clientInTrace: boolean }> => {
+    const app = await startApp({ app: 'express-service.cjs', env: env({ OTEL_SERVICE_NAME: service, ...extra }) });
+    try {
+      expect((await app.get('/api/items/42')).status).toBe(200);
+      const spans = await receiver.waitForSpans((all) => all.some((s) => s.resource['service.name'] === service && s.kind === CLIENT));
+      // The request handler's span ends after the outgoing call's: wait for it too.
+      await receiver.waitForSpans((all) => all.some((s) => s.resource['service.name'] === service && s.attributes['express.type'] === 'request_handler'));
+      const mine = receiver.spans.filter((s) => s.resource['service.name'] === service);
+      const server = serverSpanFor(mine, '/api/items/42')!;
+      const client = spans.find((s) => s.resource['service.name'] === service && s.kind === CLIENT)!;
+      return {
+        types: [...new Set(mine.map((s) => s.attributes['express.type']).filter((t): t is string => typeof t === 'string'))].sort(),
+        route: server.attributes['http.route'],
+        clientInTrace: client.traceId === server.traceId,
+      };
+    } finally {
+      await app.stop();
+    }
+  };
+
+  it('leaves Express middleware out by default, keeping the route, the handler span and the outgoing call', async () => {
+    expect(await expressTypes('mw-default', {})).toEqual({ types: ['request_handler'], route: '/api/items/:id', clientInTrace: true });
+  });
+
+  it('makes a span per middleware when the XRayTracing asks for them', async () => {
+    const { types, route } = await expressTypes('mw-on', { XRAY_OPERATOR_MIDDLEWARE_SPANS: 'true' });
+    expect(types).toContain('middleware');
+    expect(types).toContain('request_handler');
+    expect(route).toBe('/api/items/:id');
+  });
+});
+
 describe('shutdown and failure', () => {
   it('flushes batched spans on SIGTERM and then dies of the signal like an uninstrumented app', async () => {
     const app = await startApp({ app: 'http-app.cjs', env: env({ OTEL_SERVICE_NAME: 'sigterm', OTEL_BSP_SCHEDULE_DELAY: '600000' }) });

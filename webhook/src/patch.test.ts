@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyPatch } from 'rfc6902';
+import { injectWithView, type V1PodLike } from '../../core/src/injection/index.js';
+import { caseNames, loadCase, resolve } from '../../core/src/injection/testing/fixture-cases.js';
 import { encodePatch, podPatch } from './patch.js';
 
 const original = {
@@ -35,5 +37,22 @@ describe('podPatch', () => {
     const mutated = structuredClone(original);
     change(mutated);
     expect(() => podPatch(original, mutated)).toThrow(/which admission must not change/);
+  });
+});
+
+describe('podPatch over every injection fixture', () => {
+  const podCases = caseNames().filter((name) => {
+    const { input } = loadCase(name);
+    return (input as { kind?: string }).kind === undefined || (input as { kind?: string }).kind === 'Pod';
+  });
+
+  it.each(podCases)('%s: the patch, applied by another RFC 6902 implementation, gives the engine output', (name) => {
+    const { input, view, namespace } = loadCase(name);
+    const pod = input as V1PodLike;
+    const outcome = injectWithView(pod, namespace, view, resolve);
+    const patched = structuredClone(pod);
+    const operations = JSON.parse(Buffer.from(encodePatch(podPatch(pod, outcome.pod)), 'base64').toString()) as Parameters<typeof applyPatch>[1];
+    expect(applyPatch(patched, operations).every((error) => error === null)).toBe(true);
+    expect(patched).toEqual(JSON.parse(JSON.stringify(outcome.pod)));
   });
 });

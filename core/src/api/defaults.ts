@@ -24,6 +24,7 @@ export const DEFAULTS: ResolvedSpec = Object.freeze({
     volumeSizeLimit: '64Mi',
     env: [],
     traceIds: 'xray',
+    middlewareSpans: false,
   },
   collector: {
     mode: 'sidecar',

@@ -85,6 +85,10 @@ const instrumentationSchema = obj(
       "Trace ID format. xray: X-Ray IDs (a timestamp in the first 32 bits), which every X-Ray path accepts and X-Ray SDKs in the same traces expect. w3c: random W3C IDs, accepted by X-Ray's OTLP endpoint (collector.exporter otlp) but not by the awsxray exporter.",
       { enum: ['xray', 'w3c'], default: 'xray' },
     ),
+    middlewareSpans: bool(
+      'A span for every Express middleware and router layer and every Fastify hook, as upstream OpenTelemetry makes them. Default false: the server span (with its route), request handlers and outgoing calls only; the middleware spans are mostly noise in X-Ray and cost every request, sampled or not.',
+      { default: false },
+    ),
     env: list(
       'Extra environment variables for instrumented containers; a variable the container already sets is never overridden.',
       obj(

@@ -37,6 +37,8 @@ export interface InstrumentationSpec {
   env?: EnvVarSpec[];
   /** Trace ID format: xray (default; timestamped) or w3c (random; only the OTLP export accepts it). */
   traceIds?: 'xray' | 'w3c';
+  /** Express middleware/router layers and Fastify hooks as spans of their own (default false: request, route and handler spans only). */
+  middlewareSpans?: boolean;
 }
 
 export interface BatchSpec {

@@ -59,6 +59,7 @@ function derivedEnv(input: AppEnvInput, resourceAttributes: V1EnvVar[], sampler:
   if (spec.collector.debug) env.push(literal(Env.debug, 'true'), literal(Env.logLevel, 'debug'));
   // Only the non-default is written: pods with X-Ray IDs look as they did before the setting existed.
   if (spec.instrumentation.traceIds === 'w3c') env.push(literal(Env.traceIds, 'w3c'));
+  if (spec.instrumentation.middlewareSpans) env.push(literal(Env.middlewareSpans, 'true'));
   for (const extra of spec.instrumentation.env) {
     if (extra.name === Env.nodeOptions || extra.name === Env.resourceAttributes) continue;
     const entry = literal(extra.name, extra.value ?? '');

@@ -25,9 +25,10 @@ describe('injectionConfigHash', () => {
     expect(hash({ rollout: { restartOnChange: false } })).toBe(base);
   });
 
-  it('changes with what reaches the pod: polling interval, local ratio, mode, images, env', () => {
+  it('changes with what reaches the pod: polling interval, local ratio, mode, images, env, middleware spans', () => {
     const base = hash({});
     const variants = [
+      hash({ instrumentation: { middlewareSpans: true } }),
       hash({ sampling: { pollingIntervalSeconds: 30 } }),
       hash({ sampling: { mode: 'local' } }),
       hash({ collector: { image: 'example.com/adot:1' } }),
@@ -43,6 +44,10 @@ describe('injectionConfigHash', () => {
     expect(hash({ collector: fallback, sampling: { fixedRate: 0.1 } })).not.toBe(hash({ collector: fallback, sampling: { fixedRate: 0.2 } }));
     const proxied = { ...fallback, samplingEndpoint: 'http://gw:2000' };
     expect(hash({ collector: proxied, sampling: { fixedRate: 0.1 } })).toBe(hash({ collector: proxied, sampling: { fixedRate: 0.2 } }));
+  });
+
+  it('keeps the hash of pods injected before middlewareSpans existed when it is left at its default', () => {
+    expect(hash({ instrumentation: { middlewareSpans: false } })).toBe(hash({}));
   });
 
   it('gives each cluster-facts variant of one spec object its own hash (results are cached per spec)', () => {

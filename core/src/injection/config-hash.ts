@@ -37,7 +37,12 @@ function podAffectingSpec(spec: ResolvedSpec): unknown {
     serviceNaming: spec.serviceNaming,
     resourceAttributes: spec.resourceAttributes,
     propagators: spec.propagators,
-    instrumentation: { ...spec.instrumentation, traceIds: spec.instrumentation.traceIds === 'xray' ? undefined : spec.instrumentation.traceIds },
+    // Defaults of later settings are left out, so pods injected before a setting existed keep their hash.
+    instrumentation: {
+      ...spec.instrumentation,
+      traceIds: spec.instrumentation.traceIds === 'xray' ? undefined : spec.instrumentation.traceIds,
+      middlewareSpans: spec.instrumentation.middlewareSpans || undefined,
+    },
     // The choice itself never reaches the pod, and the xray export renders as before exporters could be chosen: an
     // operator upgrade must not roll every injected workload.
     collector: { ...spec.collector, exporter: undefined, export: spec.collector.export === 'xray' ? undefined : spec.collector.export },

@@ -94,4 +94,9 @@ describe('the trace ID format', () => {
     expect(envOf({ instrumentation: { traceIds: 'w3c' }, collector: { exporter: 'otlp' } })).toContainEqual({ name: 'XRAY_OPERATOR_TRACE_IDS', value: 'w3c' });
     expect(envOf({}).map((e) => e.name)).not.toContain('XRAY_OPERATOR_TRACE_IDS');
   });
+
+  it('tells the preload to make middleware spans only when the XRayTracing asks for them', () => {
+    expect(envOf({ instrumentation: { middlewareSpans: true } })).toContainEqual({ name: 'XRAY_OPERATOR_MIDDLEWARE_SPANS', value: 'true' });
+    expect(envOf({ instrumentation: { middlewareSpans: false } }).map((e) => e.name)).not.toContain('XRAY_OPERATOR_MIDDLEWARE_SPANS');
+  });
 });

@@ -3,6 +3,7 @@
 import type { V1Container, V1Volume, V1VolumeMount } from '@kubernetes/client-node';
 import { InjectedNames, InstrumentationImagePaths } from '../constants.js';
 import type { ResolvedSpec } from '../api/types.js';
+import { copyResources } from './resources.js';
 import { PRELOAD_COPIER_UID, restrictedSecurityContext } from './security-context.js';
 
 export function preloadVolume(spec: ResolvedSpec): V1Volume {
@@ -20,7 +21,7 @@ export function preloadCopier(spec: ResolvedSpec): V1Container {
     image,
     imagePullPolicy,
     command: ['cp', '-r', `${InstrumentationImagePaths.sourceDir}/.`, InjectedNames.mountPath],
-    resources: structuredClone(resources),
+    resources: copyResources(resources),
     volumeMounts: [{ name: InjectedNames.volume, mountPath: InjectedNames.mountPath }],
     securityContext: restrictedSecurityContext(PRELOAD_COPIER_UID),
   };

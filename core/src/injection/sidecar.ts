@@ -6,6 +6,7 @@ import type { ResolvedSpec } from '../api/types.js';
 import { renderCollectorConfigYaml } from '../collector/render.js';
 import { addMissingCredentials, type Credentials } from './credentials.js';
 import { escapeForKubelet } from './env-sources.js';
+import { copyResources } from './resources.js';
 import { COLLECTOR_UID, restrictedSecurityContext } from './security-context.js';
 
 /**
@@ -40,10 +41,14 @@ function startupProbe(): V1Probe {
 /** Resolved specs are immutable and the edge reuses them per XRayTracing, so each one's YAML is rendered once. */
 const renderedConfigs = new WeakMap<ResolvedSpec, string>();
 
-function collectorConfigYaml(spec: ResolvedSpec): string {
+/**
+ * The collector config as the env value carries it, escaped: the config's literal `$$` (a user's `$`) must reach
+ * the collector as written, not as kubelet's `$`.
+ */
+function collectorConfigEnvValue(spec: ResolvedSpec): string {
   let rendered = renderedConfigs.get(spec);
   if (rendered === undefined) {
-    rendered = renderCollectorConfigYaml(spec);
+    rendered = escapeForKubelet(renderCollectorConfigYaml(spec));
     renderedConfigs.set(spec, rendered);
   }
   return rendered;
@@ -56,9 +61,8 @@ export function collectorSidecar(spec: ResolvedSpec, credentials: Credentials, n
     image,
     imagePullPolicy,
     args: [`--config=env:${COLLECTOR_CONFIG_ENV}`],
-    // Escaped: the config's literal `$$` (a user's `$`) must reach the collector as written, not as kubelet's `$`.
-    env: [{ name: COLLECTOR_CONFIG_ENV, value: escapeForKubelet(collectorConfigYaml(spec)) }],
-    resources: structuredClone(resources),
+    env: [{ name: COLLECTOR_CONFIG_ENV, value: collectorConfigEnvValue(spec) }],
+    resources: copyResources(resources),
     startupProbe: startupProbe(),
     securityContext: restrictedSecurityContext(COLLECTOR_UID),
   };

@@ -54,6 +54,8 @@ export interface PreloadConfig {
   readonly resourceDetectorsFromEnv: boolean;
   /** xray: X-Ray's timestamped trace IDs (default); w3c: the SDK's random ones. */
   readonly traceIds: 'xray' | 'w3c';
+  /** Spans for Express middleware/router layers and Fastify hooks (off unless the XRayTracing asks for them). */
+  readonly middlewareSpans: boolean;
   /** Problems found while reading the env, reported once the diag logger is up. */
   readonly warnings: readonly string[];
 }
@@ -208,6 +210,7 @@ export function readPreloadConfig(env: EnvLike): PreloadConfig {
     disabledInstrumentations: list(env[Env.disabledInstrumentations]),
     resourceDetectorsFromEnv: env.OTEL_NODE_RESOURCE_DETECTORS !== undefined,
     traceIds: traceIdFormat(env, warnings),
+    middlewareSpans: (env[Env.middlewareSpans] ?? '').trim().toLowerCase() === 'true',
     warnings,
   });
 }

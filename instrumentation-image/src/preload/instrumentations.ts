@@ -1,10 +1,13 @@
 // The instrumentations: upstream's auto set (it reads OTEL_NODE_ENABLED/DISABLED_INSTRUMENTATIONS itself) plus
 // Fastify's own instrumentation, which upstream no longer ships and which we switch with the same variables.
 // Instrumentations that only produce metrics stay off: the preload exports traces only, so they would cost every
-// request (runtime-node samples the event loop) and show nothing.
+// request (runtime-node samples the event loop) and show nothing. Express middleware/router layers and Fastify hooks
+// make no spans unless the XRayTracing asks (middlewareSpans): X-Ray users read them as noise, and each one costs
+// every request a span start, sampled or not. The server span keeps its route, and request handlers their spans.
 import { FastifyOtelInstrumentation } from '@fastify/otel';
 import { getNodeAutoInstrumentations } from '@opentelemetry/auto-instrumentations-node';
 import type { Instrumentation, InstrumentationModuleDefinition } from '@opentelemetry/instrumentation';
+import { ExpressLayerType } from '@opentelemetry/instrumentation-express';
 import type { PreloadConfig } from './config.js';
 
 const FASTIFY = 'fastify';
@@ -18,9 +21,10 @@ export function createInstrumentations(config: PreloadConfig): Instrumentation[]
   const instrumentations: Instrumentation[] = getNodeAutoInstrumentations({
     '@opentelemetry/instrumentation-runtime-node': { enabled: false },
     '@opentelemetry/instrumentation-host-metrics': { enabled: false },
+    ...(config.middlewareSpans ? {} : { '@opentelemetry/instrumentation-express': { ignoreLayersType: [ExpressLayerType.MIDDLEWARE, ExpressLayerType.ROUTER] } }),
   });
   if (fastifyEnabled(config)) {
-    instrumentations.push(new FastifyOtelInstrumentation({ registerOnInitialization: true }));
+    instrumentations.push(new FastifyOtelInstrumentation({ registerOnInitialization: true, instrumentHooks: config.middlewareSpans }));
   }
   return instrumentations;
 }

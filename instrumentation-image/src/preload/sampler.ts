@@ -4,7 +4,7 @@
 // matches rule Attributes against SPAN attributes. The namespace lives in the resource (OTEL_RESOURCE_ATTRIBUTES),
 // so this wrapper adds it to the attributes the sampler sees — not to the span: the SDK records the span's own
 // attributes, and the X-Ray sampler returns no attributes of its own.
-import type { Attributes, Context, Link, SpanKind } from '@opentelemetry/api';
+import { isSpanContextValid, trace, type Attributes, type Context, type Link, type SpanKind } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
 import {
   AlwaysOffSampler,
@@ -20,6 +20,10 @@ import type { SignedPost } from '../aws-signing/types.js';
 import type { StandardSamplerName } from './config.js';
 import { createSignedRemoteSampler, SignedSamplingClient } from './direct-sampler.js';
 
+/**
+ * Wraps a parent-based sampler (AWSXRayRemoteSampler is one): only root spans reach its rules, so only they need the
+ * namespace; a child span's decision is its parent's, made without looking at attributes.
+ */
 export class NamespaceScopedSampler implements Sampler {
   constructor(
     private readonly inner: Sampler,
@@ -34,6 +38,9 @@ export class NamespaceScopedSampler implements Sampler {
     attributes: Attributes,
     links: Link[],
   ): SamplingResult {
+    // Most spans are children (middleware, outgoing calls) and most of those are not sampled: no copy for them.
+    const parent = trace.getSpanContext(context);
+    if (parent !== undefined && isSpanContextValid(parent)) return this.inner.shouldSample(context, traceId, spanName, spanKind, attributes, links);
     // Object.assign + one store, not `{ ...attributes, [key]: value }`: the spread with a computed key takes V8's
     // generic object-literal path, about 6x slower here, and this runs for every span.
     const matched: Attributes = Object.assign({}, attributes);
