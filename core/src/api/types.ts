@@ -183,6 +183,11 @@ export interface MonitoringSpec {
 export interface OwnedAlarmStatus {
   alarmName: string;
   alarmARN?: string;
+  /** The group whose trace count is the alarm's failed count: the group's filter AND fault (or error). */
+  companionGroupName: string;
+  companionGroupARN?: string;
+  /** The companion's filter as X-Ray holds it. */
+  companionFilterExpression?: string;
   state: MonitoringItemState;
   message?: string;
 }

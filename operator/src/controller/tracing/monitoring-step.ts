@@ -4,7 +4,7 @@
 // into AWS calls.
 import type { Logger } from 'pino';
 import type { OwnedGroupStatus, ResolvedSpec, XRayTracing } from '../../../../core/src/api/types.js';
-import { groupCount } from '../../../../core/src/monitoring/desired.js';
+import { groupCount } from '../../../../core/src/monitoring/budget.js';
 import { backoffDelayMs, type BackoffPolicy } from '../../runtime/backoff.js';
 import { MonitoringSyncError } from '../../xray/monitoring-errors.js';
 import type { ConditionInput } from './conditions.js';
