@@ -150,7 +150,7 @@ export interface InsightsSpec {
 }
 
 export interface FaultAlarmSpec {
-  /** faults: ApproximateFaultCount (5xx); errors: ApproximateErrorCount (4xx); over ApproximateTraceCount. */
+  /** faults: traces with a 5xx response; errors: 4xx; over all traces of the group (counted by its fault companion). */
   metric?: 'faults' | 'errors';
   /** The ratio (0 to 1) above which a period counts as breaching. */
   threshold: number;
