@@ -4,7 +4,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { diffOwned } from '../owned-diff.js';
 import { isOwnedBy } from '../sampling/naming.js';
 import { ownedGroups } from './desired.js';
-import type { AlarmSyncPlan, CloudWatchAlarm, DesiredMonitoring, GroupSyncPlan, Observed, XRayGroup } from './types.js';
+import type { AlarmSyncPlan, CloudWatchAlarm, DesiredGroup, DesiredMonitoring, GroupSyncPlan, Observed, XRayGroup } from './types.js';
 
 /** X-Ray's own group in every account and region. */
 export const XRAY_DEFAULT_GROUP_NAME = 'Default';
@@ -49,7 +49,7 @@ export function planGroupSync(desired: DesiredMonitoring, observed: readonly Obs
 }
 
 /** Whether the owner holds both groups the alarm of `d` divides. */
-export function alarmWatchable(d: DesiredMonitoring['groups'][number], groupsHeld: ReadonlySet<string>): boolean {
+export function alarmWatchable(d: DesiredGroup, groupsHeld: ReadonlySet<string>): boolean {
   return groupsHeld.has(d.group.GroupName) && d.companion !== undefined && groupsHeld.has(d.companion.group.GroupName);
 }
 
