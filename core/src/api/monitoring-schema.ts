@@ -51,9 +51,9 @@ const insightsSchema = obj(
 const { minPeriodSeconds, maxPeriodSeconds, maxEvaluationSeconds, maxEvaluationPeriods } = MonitoringLimits;
 
 const faultAlarmSchema = obj(
-  "A CloudWatch alarm on the group's X-Ray metrics (namespace AWS/X-Ray, dimension GroupName): the ratio of faulted (or errored) traces to all traces, per period.",
+  "A CloudWatch alarm on the ratio of faulted (or errored) traces to all traces of the group, per period: ApproximateTraceCount (namespace AWS/X-Ray, dimension GroupName) of a fault companion group the operator owns (the group's filter AND fault, or error) over the group's own.",
   {
-    metric: str('faults (default): ApproximateFaultCount (5xx) over ApproximateTraceCount. errors: ApproximateErrorCount (4xx) over ApproximateTraceCount.', {
+    metric: str("faults (default): traces with a 5xx response (filter keyword fault) over all traces of the group. errors: traces with a 4xx response (error). Counted by the group's fault companion group (docs/monitoring.md).", {
       enum: ['faults', 'errors'],
     }),
     threshold: num('The ratio, 0 to 1, above which a period breaches (0.05: more than 5% of traces).', { minimum: 0, maximum: 1 }),

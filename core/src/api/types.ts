@@ -150,7 +150,7 @@ export interface InsightsSpec {
 }
 
 export interface FaultAlarmSpec {
-  /** faults: ApproximateFaultCount (5xx); errors: ApproximateErrorCount (4xx); over ApproximateTraceCount. */
+  /** faults: traces with a 5xx response; errors: 4xx; over all traces of the group (counted by its fault companion). */
   metric?: 'faults' | 'errors';
   /** The ratio (0 to 1) above which a period counts as breaching. */
   threshold: number;
@@ -183,6 +183,11 @@ export interface MonitoringSpec {
 export interface OwnedAlarmStatus {
   alarmName: string;
   alarmARN?: string;
+  /** The group whose trace count is the alarm's failed count: the group's filter AND fault (or error). */
+  companionGroupName: string;
+  companionGroupARN?: string;
+  /** The companion's filter as X-Ray holds it. */
+  companionFilterExpression?: string;
   state: MonitoringItemState;
   message?: string;
 }

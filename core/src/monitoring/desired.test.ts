@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { NamespaceAnnotation, RuleTags } from '../constants.js';
 import { resolveSpec } from '../api/defaults.js';
 import type { XRayTracingSpec } from '../api/types.js';
-import { desiredMonitoring, groupCount, namespaceFilterExpression } from './desired.js';
+import { groupCount } from './budget.js';
+import { desiredMonitoring, namespaceFilterExpression, ownedGroups } from './desired.js';
+import { FAULT_COMPANION_TAG, OPERATOR_GROUP_NAME } from './fault-companion.js';
 
 const tracing = (namespace: string, name: string, spec: XRayTracingSpec) =>
   ({ apiVersion: 'tracing.xray-operator.dev/v1alpha1', kind: 'XRayTracing', metadata: { name, namespace }, spec }) as const;
@@ -59,19 +61,29 @@ describe('desiredMonitoring', () => {
   });
 
   it.each([
-    { case: 'defaults: faults over traces, 5 periods of a minute, all breaching', alarm: { threshold: 0.05 }, metric: 'ApproximateFaultCount', period: 60, evaluations: 5, datapoints: 5, actions: [] },
+    { case: 'defaults: faults over traces, 5 periods of a minute, all breaching', alarm: { threshold: 0.05 }, keyword: 'fault', marker: 'F', period: 60, evaluations: 5, datapoints: 5, actions: [] },
     {
       case: 'errors, 5-minute periods, 2 of 3, an SNS topic',
       alarm: { threshold: 0.2, metric: 'errors' as const, periodSeconds: 300, evaluationPeriods: 3, datapointsToAlarm: 2, snsTopicArns: [topic] },
-      metric: 'ApproximateErrorCount',
+      keyword: 'error',
+      marker: 'E',
       period: 300,
       evaluations: 3,
       datapoints: 2,
       actions: [topic],
     },
-  ])('alarm: $case', ({ alarm, metric, period, evaluations, datapoints, actions }) => {
-    const [group] = want({ monitoring: { groups: [{ name: 'checkout', filterExpression: 'service("checkout")', faultAlarm: alarm }] } }).groups;
+  ])('alarm: $case', ({ alarm, keyword, marker, period, evaluations, datapoints, actions }) => {
+    const desired = want({ monitoring: { groups: [{ name: 'checkout', filterExpression: 'service("checkout") OR service("cart")', faultAlarm: alarm }] } });
+    const [group] = desired.groups;
     const groupName = group!.group.GroupName;
+    const companion = group!.companion!;
+    expect(companion.group).toEqual({
+      GroupName: `checkout-${marker}-${groupName.slice(-8)}`,
+      FilterExpression: `(service("checkout") OR service("cart")) AND ${keyword}`,
+      InsightsConfiguration: { InsightsEnabled: false, NotificationsEnabled: false },
+    });
+    expect(companion.tags).toEqual({ ...desired.tags, [FAULT_COMPANION_TAG]: groupName });
+    expect(ownedGroups(desired).map((g) => g.group.GroupName)).toEqual([groupName, companion.group.GroupName]);
     expect(group?.alarm).toMatchObject({
       AlarmName: expect.stringMatching(/^xray-operator-[0-9a-f]{8}-checkout$/),
       Threshold: alarm.threshold,
@@ -81,9 +93,29 @@ describe('desiredMonitoring', () => {
       AlarmActions: actions,
       TreatMissingData: 'notBreaching',
     });
-    const stats = group!.alarm!.Metrics.filter((m) => m.MetricStat).map((m) => m.MetricStat!);
-    expect(stats.map((s) => s.Metric.MetricName)).toEqual([metric, 'ApproximateTraceCount']);
-    for (const stat of stats) expect(stat).toMatchObject({ Period: period, Stat: 'Sum', Metric: { Namespace: 'AWS/X-Ray', Dimensions: [{ Name: 'GroupName', Value: groupName }] } });
+    const stats = Object.fromEntries(group!.alarm!.Metrics.filter((m) => m.MetricStat).map((m) => [m.Id, m.MetricStat!]));
+    const traceCountOf = (name: string) => ({ Period: period, Stat: 'Sum', Metric: { Namespace: 'AWS/X-Ray', MetricName: 'ApproximateTraceCount', Dimensions: [{ Name: 'GroupName', Value: name }] } });
+    expect(stats).toEqual({ failed: traceCountOf(companion.group.GroupName), traces: traceCountOf(groupName) });
     expect(group!.alarm!.Metrics.filter((m) => m.ReturnData)).toEqual([expect.objectContaining({ Expression: 'IF(traces > 0, failed / traces, 0)' })]);
+  });
+
+  it('has no fault companion without an alarm', () => {
+    const desired = want({ monitoring: { defaultGroup: {}, groups: [{ name: 'checkout', filterExpression: 'fault' }] } });
+    expect(desired.groups.map((g) => g.companion)).toEqual([undefined, undefined]);
+    expect(ownedGroups(desired)).toHaveLength(2);
+  });
+
+  it('names fault companions apart from every declared group and from each other, within 32 characters', () => {
+    const long = (tail: string) => `${'a'.repeat(20)}${tail}`;
+    const names = ['checkout', 'checkout-f', 'checkout-e', 'default', long('xyz'), long('xyw'), 'b'.repeat(21), 'b'.repeat(22)];
+    const alarm = { threshold: 0.1 };
+    const spec: XRayTracingSpec = { monitoring: { defaultGroup: { faultAlarm: alarm }, groups: names.filter((n) => n !== 'default').map((name) => ({ name, filterExpression: 'fault', faultAlarm: alarm })) } };
+    const all = [...ownedGroups(want(spec)), ...ownedGroups(want({ monitoring: { groups: names.filter((n) => n !== 'default').map((name) => ({ name, filterExpression: 'fault', faultAlarm: { ...alarm, metric: 'errors' } })) } }))];
+    const groupNames = [...new Set(all.map((g) => g.group.GroupName))];
+    expect(groupNames).toHaveLength(names.length * 3 - 1);
+    for (const name of groupNames) {
+      expect(name.length).toBeLessThanOrEqual(32);
+      expect(name).toMatch(OPERATOR_GROUP_NAME);
+    }
   });
 });

@@ -5,12 +5,13 @@ import { AlarmDefaults, MonitoringLimits } from '../api/monitoring-schema.js';
 import type { FaultAlarmSpec, GroupSettingsSpec, ResolvedSpec, XRayTracing } from '../api/types.js';
 import { ownerNameSuffix, ownerTags, xrayRuleName } from '../sampling/naming.js';
 import { samplingRuleOwner } from '../sampling/desired.js';
-import type { AlarmMetricQuery, CloudWatchAlarm, DesiredGroup, DesiredMonitoring, MonitoringOwner } from './types.js';
+import { faultCompanion } from './fault-companion.js';
+import type { AlarmMetricQuery, CloudWatchAlarm, DesiredGroup, DesiredMonitoring, MonitoringOwner, OwnedGroup } from './types.js';
 
+/** The one metric X-Ray publishes per group: traces that matched its filter, per minute. */
 export const XRAY_METRICS_NAMESPACE = 'AWS/X-Ray';
 export const GROUP_DIMENSION = 'GroupName';
-const COUNT_METRICS = { faults: 'ApproximateFaultCount', errors: 'ApproximateErrorCount' } as const;
-const TRACE_COUNT_METRIC = 'ApproximateTraceCount';
+export const TRACE_COUNT_METRIC = 'ApproximateTraceCount';
 
 /**
  * The namespace's group: traces with a segment from this namespace, by the annotation the collector indexes from the
@@ -26,22 +27,25 @@ export function alarmNamePrefix(owner: MonitoringOwner): string {
   return `${MANAGED_BY_VALUE}-${ownerNameSuffix(owner).slice(1)}-`;
 }
 
-function metricStat(id: string, metricName: string, groupName: string, period: number): AlarmMetricQuery {
+function traceCount(id: string, groupName: string, period: number): AlarmMetricQuery {
   return {
     Id: id,
     ReturnData: false,
-    MetricStat: { Metric: { Namespace: XRAY_METRICS_NAMESPACE, MetricName: metricName, Dimensions: [{ Name: GROUP_DIMENSION, Value: groupName }] }, Period: period, Stat: 'Sum' },
+    MetricStat: { Metric: { Namespace: XRAY_METRICS_NAMESPACE, MetricName: TRACE_COUNT_METRIC, Dimensions: [{ Name: GROUP_DIMENSION, Value: groupName }] }, Period: period, Stat: 'Sum' },
   };
 }
 
-/** A metric-math alarm on failed / all traces of the group; a period without traces counts as 0, not as missing. */
-export function faultAlarm(owner: MonitoringOwner, specName: string, groupName: string, spec: FaultAlarmSpec): CloudWatchAlarm {
+/**
+ * A metric-math alarm on failed / all traces of the group: the trace count of its fault companion (`companionName`)
+ * over its own. A period without traces counts as 0, not as missing.
+ */
+export function faultAlarm(owner: MonitoringOwner, specName: string, groupName: string, companionName: string, spec: FaultAlarmSpec): CloudWatchAlarm {
   const metric = spec.metric ?? AlarmDefaults.metric;
   const period = spec.periodSeconds ?? AlarmDefaults.periodSeconds;
   const evaluationPeriods = spec.evaluationPeriods ?? AlarmDefaults.evaluationPeriods;
   return {
     AlarmName: `${alarmNamePrefix(owner)}${specName}`,
-    AlarmDescription: `Ratio of ${metric} to traces in X-Ray group ${groupName} above ${spec.threshold}; XRayTracing ${owner.namespace}/${owner.name} (cluster ${owner.clusterName}), managed by ${MANAGED_BY_VALUE}`,
+    AlarmDescription: `Ratio of ${metric} to traces in X-Ray group ${groupName} (traces of ${companionName} over ${groupName}) above ${spec.threshold}; XRayTracing ${owner.namespace}/${owner.name} (cluster ${owner.clusterName}), managed by ${MANAGED_BY_VALUE}`,
     ActionsEnabled: true,
     AlarmActions: [...(spec.snsTopicArns ?? [])],
     ComparisonOperator: 'GreaterThanThreshold',
@@ -50,30 +54,32 @@ export function faultAlarm(owner: MonitoringOwner, specName: string, groupName: 
     DatapointsToAlarm: spec.datapointsToAlarm ?? evaluationPeriods,
     TreatMissingData: 'notBreaching',
     Metrics: [
-      metricStat('failed', COUNT_METRICS[metric], groupName, period),
-      metricStat('traces', TRACE_COUNT_METRIC, groupName, period),
+      traceCount('failed', companionName, period),
+      traceCount('traces', groupName, period),
       { Id: 'ratio', Expression: 'IF(traces > 0, failed / traces, 0)', Label: `${metric} ratio of ${groupName}`, ReturnData: true },
     ],
   };
 }
 
 function desiredGroup(owner: MonitoringOwner, specName: string, filterExpression: string, settings: GroupSettingsSpec): DesiredGroup {
-  const GroupName = xrayRuleName(owner, specName);
   const insights = settings.insights ?? {};
-  return {
+  const own: OwnedGroup = {
     specName,
     group: {
-      GroupName,
+      GroupName: xrayRuleName(owner, specName),
       FilterExpression: filterExpression,
       InsightsConfiguration: { InsightsEnabled: insights.enabled ?? false, NotificationsEnabled: insights.notifications ?? false },
     },
-    ...(settings.faultAlarm ? { alarm: faultAlarm(owner, specName, GroupName, settings.faultAlarm) } : {}),
+    tags: ownerTags(owner),
   };
+  if (!settings.faultAlarm) return own;
+  const companion = faultCompanion(owner, own, settings.faultAlarm.metric ?? AlarmDefaults.metric);
+  return { ...own, companion, alarm: faultAlarm(owner, specName, own.group.GroupName, companion.group.GroupName, settings.faultAlarm) };
 }
 
-/** How many X-Ray groups the spec wants (what the tenant budget counts). */
-export function groupCount(spec: ResolvedSpec): number {
-  return spec.monitoring.groups.length + (spec.monitoring.defaultGroup ? 1 : 0);
+/** Every X-Ray group the owner wants, fault companions right after their group. */
+export function ownedGroups(desired: DesiredMonitoring): OwnedGroup[] {
+  return desired.groups.flatMap(({ specName, group, tags, companion }) => [{ specName, group, tags }, ...(companion ? [companion] : [])]);
 }
 
 /** The groups and alarms an XRayTracing wants in AWS, the namespace's group first. Pure. */

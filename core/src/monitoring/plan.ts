@@ -3,7 +3,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import { diffOwned } from '../owned-diff.js';
 import { isOwnedBy } from '../sampling/naming.js';
-import type { AlarmSyncPlan, CloudWatchAlarm, DesiredMonitoring, GroupSyncPlan, Observed, XRayGroup } from './types.js';
+import { ownedGroups } from './desired.js';
+import type { AlarmSyncPlan, CloudWatchAlarm, DesiredGroup, DesiredMonitoring, GroupSyncPlan, Observed, XRayGroup } from './types.js';
 
 /** X-Ray's own group in every account and region. */
 export const XRAY_DEFAULT_GROUP_NAME = 'Default';
@@ -31,10 +32,13 @@ function split<T>(observed: readonly Observed<T>[], owner: DesiredMonitoring['ow
   return { owned, foreign };
 }
 
-/** Creates, updates (any drift) and deletes that make X-Ray hold exactly the desired groups of this owner. */
+/**
+ * Creates, updates (any drift) and deletes that make X-Ray hold exactly the desired groups of this owner, fault
+ * companions included: a companion goes when its alarm goes.
+ */
 export function planGroupSync(desired: DesiredMonitoring, observed: readonly Observed<XRayGroup>[]): GroupSyncPlan {
   const { owned, foreign } = split(observed, desired.owner, (g) => g.GroupName);
-  const diff = diffOwned(new Map(desired.groups.map((d) => [d.group.GroupName, d])), owned, foreign, XRAY_DEFAULT_GROUP_NAME);
+  const diff = diffOwned(new Map(ownedGroups(desired).map((d) => [d.group.GroupName, d])), owned, foreign, XRAY_DEFAULT_GROUP_NAME);
   const plan: GroupSyncPlan = { deletes: diff.unwanted, updates: [], creates: diff.missing, conflicts: diff.conflicts, unchanged: [] };
   for (const { wanted: target, held: current } of diff.pairs) {
     const changed = changedGroupFields(target.group, current.item);
@@ -44,15 +48,20 @@ export function planGroupSync(desired: DesiredMonitoring, observed: readonly Obs
   return plan;
 }
 
+/** Whether the owner holds both groups the alarm of `d` divides. */
+export function alarmWatchable(d: DesiredGroup, groupsHeld: ReadonlySet<string>): boolean {
+  return groupsHeld.has(d.group.GroupName) && d.companion !== undefined && groupsHeld.has(d.companion.group.GroupName);
+}
+
 /**
  * Puts (create or replace on drift) and deletes that make CloudWatch hold exactly the desired alarms of this owner.
- * An alarm is only wanted while this owner holds its group (`groupsHeld`: names of the owner's groups in X-Ray now),
- * so an alarm never watches a group name someone else holds.
+ * An alarm is only wanted while this owner holds its group and the group's fault companion (`groupsHeld`: names of the
+ * owner's groups in X-Ray now), so an alarm never watches a group name someone else holds.
  */
 export function planAlarmSync(desired: DesiredMonitoring, observed: readonly Observed<CloudWatchAlarm>[], groupsHeld: ReadonlySet<string>): AlarmSyncPlan {
   const { owned, foreign } = split(observed, desired.owner, (a) => a.AlarmName);
   const wanted = new Map(
-    desired.groups.flatMap((d) => (d.alarm && groupsHeld.has(d.group.GroupName) ? [[d.alarm.AlarmName, { alarm: d.alarm, specName: d.specName }] as const] : [])),
+    desired.groups.flatMap((d) => (d.alarm && alarmWatchable(d, groupsHeld) ? [[d.alarm.AlarmName, { alarm: d.alarm, specName: d.specName }] as const] : [])),
   );
   const diff = diffOwned(wanted, owned, foreign);
   const drifted = diff.pairs.filter(({ wanted: target, held }) => changedAlarmFields(target.alarm, held.item).length > 0);

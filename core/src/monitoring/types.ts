@@ -46,17 +46,27 @@ export interface CloudWatchAlarm {
   Metrics: AlarmMetricQuery[];
 }
 
-export interface DesiredGroup {
-  /** Name of the group in the XRayTracing (`default` for the namespace's group). */
+/**
+ * One X-Ray group the operator owns: a declared group, or the fault companion of one (its filter AND fault/error, so
+ * its ApproximateTraceCount counts the failed traces; X-Ray publishes no other per-group metric).
+ */
+export interface OwnedGroup {
+  /** Name of the group in the XRayTracing (`default` for the namespace's group) this X-Ray group serves. */
   specName: string;
   group: XRayGroup;
-  /** Its fault alarm, when the spec asks for one. */
+  /** Tags it is created with: the owner's, plus the companion marker on a fault companion. */
+  tags: Record<string, string>;
+}
+
+export interface DesiredGroup extends OwnedGroup {
+  /** Its fault alarm and the companion group the alarm divides by the group, when the spec asks for one. */
   alarm?: CloudWatchAlarm;
+  companion?: OwnedGroup;
 }
 
 export interface DesiredMonitoring {
   owner: MonitoringOwner;
-  /** Tags every group and alarm of this owner carries. */
+  /** Tags every group and alarm of this owner carries (fault companions one more). */
   tags: Record<string, string>;
   /** Suffix of every X-Ray group name of this owner (as its sampling rules'). */
   groupNameSuffix: string;
@@ -72,7 +82,7 @@ export interface Observed<T> {
 }
 
 export interface GroupUpdate {
-  desired: DesiredGroup;
+  desired: OwnedGroup;
   current: Observed<XRayGroup>;
   /** Fields that differ, for logs. */
   changed: string[];
@@ -82,7 +92,7 @@ export interface GroupSyncPlan {
   /** Owned groups gone from the spec. */
   deletes: Observed<XRayGroup>[];
   updates: GroupUpdate[];
-  creates: DesiredGroup[];
+  creates: OwnedGroup[];
   /** Desired names taken by a group this owner does not own: never touched, reported. */
   conflicts: string[];
   unchanged: Observed<XRayGroup>[];

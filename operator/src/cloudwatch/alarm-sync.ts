@@ -11,7 +11,7 @@ import {
   type MetricDataQuery,
 } from '@aws-sdk/client-cloudwatch';
 import type { Logger } from 'pino';
-import { planAlarmSync } from '../../../core/src/monitoring/plan.js';
+import { alarmWatchable, planAlarmSync } from '../../../core/src/monitoring/plan.js';
 import type { AlarmMetricQuery, CloudWatchAlarm, DesiredMonitoring, Observed } from '../../../core/src/monitoring/types.js';
 import { MonitoringCalls } from '../xray/monitoring-calls.js';
 import type { MonitoringFailure } from '../xray/monitoring-errors.js';
@@ -79,7 +79,7 @@ export class AlarmSync {
     this.calls = new MonitoringCalls('CloudWatch', retry);
   }
 
-  /** `groupsHeld`: this owner's group names in X-Ray now; only their alarms are wanted. */
+  /** `groupsHeld`: this owner's group names in X-Ray now; only alarms whose group and fault companion are held are wanted. */
   async sync(desired: DesiredMonitoring, groupsHeld: ReadonlySet<string>): Promise<{ alarms: AlarmOutcome[]; deleted: string[] }> {
     const observed = await this.observe(desired.alarmNamePrefix);
     const plan = planAlarmSync(desired, observed, groupsHeld);
@@ -109,9 +109,7 @@ export class AlarmSync {
     }
     const created = plan.puts.filter((p) => !p.exists && !outcomes.get(p.alarm.AlarmName)?.failure).map((p) => p.alarm.AlarmName);
     if (created.length > 0) await this.fillArns(desired.alarmNamePrefix, created, outcomes);
-    const alarms = desired.groups.flatMap(({ specName, group, alarm }) =>
-      alarm && groupsHeld.has(group.GroupName) ? [{ specName, alarmName: alarm.AlarmName, ...outcomes.get(alarm.AlarmName) }] : [],
-    );
+    const alarms = desired.groups.flatMap((d) => (d.alarm && alarmWatchable(d, groupsHeld) ? [{ specName: d.specName, alarmName: d.alarm.AlarmName, ...outcomes.get(d.alarm.AlarmName) }] : []));
     return { alarms, deleted };
   }
 

@@ -1,5 +1,5 @@
-// In-memory X-Ray groups with the API's documented limits (test support for fake-xray.ts): GroupName 1–32 characters,
-// `Default` reserved, names unique, notifications only with Insights on, tags as on sampling rules, an account quota
+// In-memory X-Ray groups with the API's documented limits (test support for fake-xray.ts): GroupName 1–32 alphanumeric
+// characters and dashes (case-sensitive), `Default` reserved, names unique, notifications only with Insights on, tags as on sampling rules, an account quota
 // (configurable; RuleLimit-style refusal past it). The filter expression is only checked for balanced quotes and
 // brackets: X-Ray's full grammar is not reimplemented here.
 import { randomBytes } from 'node:crypto';
@@ -52,6 +52,7 @@ function groupName(body: Json): string | undefined {
   const name = body.GroupName;
   if (name === undefined || name === null) return undefined;
   if (typeof name !== 'string' || name.length < 1 || name.length > 32) throw invalid('GroupName must be 1 to 32 characters');
+  if (!/^[A-Za-z0-9-]+$/.test(name)) throw invalid('GroupName may contain only alphanumeric characters and dashes');
   return name;
 }
 

@@ -6,6 +6,7 @@ import { resolveSpec } from '../../../core/src/api/defaults.js';
 import type { XRayTracingSpec } from '../../../core/src/api/types.js';
 import { RuleTags } from '../../../core/src/constants.js';
 import { desiredMonitoring, noMonitoring } from '../../../core/src/monitoring/desired.js';
+import { FAULT_COMPANION_TAG } from '../../../core/src/monitoring/fault-companion.js';
 import type { DesiredMonitoring } from '../../../core/src/monitoring/types.js';
 import { controllerMetrics } from '../metrics/controller-metrics.js';
 import { FakeXRay } from '../test-support/fake-xray.js';
@@ -43,6 +44,7 @@ describe('the fake X-Ray group API keeps the documented limits', () => {
   const create = (input: ConstructorParameters<typeof CreateGroupCommand>[0]) => client.send(new CreateGroupCommand(input));
   it.each([
     { case: 'a name over 32 characters', input: { GroupName: 'g'.repeat(33), FilterExpression: 'fault' } },
+    { case: 'a name with an underscore', input: { GroupName: 'checkout_f', FilterExpression: 'fault' } },
     { case: 'the reserved name Default', input: { GroupName: 'Default', FilterExpression: 'fault' } },
     { case: 'notifications without Insights', input: { GroupName: 'g', FilterExpression: 'fault', InsightsConfiguration: { NotificationsEnabled: true } } },
     { case: 'an unbalanced filter expression', input: { GroupName: 'g', FilterExpression: 'service("a" { fault' } },
@@ -89,6 +91,23 @@ describe('GroupSync against the fake X-Ray API', () => {
       ['default', true, undefined],
       ['checkout', true, undefined],
     ]);
+  });
+
+  it('creates a fault companion beside a group with an alarm, and deletes it with the alarm', async () => {
+    const alarmed: XRayTracingSpec = { monitoring: { groups: [{ name: 'checkout', filterExpression: 'service("shop.checkout") OR service("shop.cart")', faultAlarm: { threshold: 0.05 } }] } };
+    const desired = want(alarmed);
+    const checkout = desired.groups[0]!.group.GroupName;
+    const companion = desired.groups[0]!.companion!.group.GroupName;
+    const result = await newSync().sync(desired);
+    expect(result.groups.map((g) => [g.groupName, g.failure])).toEqual([[checkout, undefined], [companion, undefined]]);
+    expect(group(companion)).toMatchObject({ FilterExpression: '(service("shop.checkout") OR service("shop.cart")) AND fault', InsightsConfiguration: { InsightsEnabled: false, NotificationsEnabled: false } });
+    expect(Object.fromEntries(group(companion)!.tags)).toEqual({ ...desired.tags, [FAULT_COMPANION_TAG]: checkout });
+    const calls = fake.calls.length;
+    await newSync().sync(desired);
+    expect(fake.calls.slice(calls).filter((c) => /Group$/.test(c.operation))).toEqual([]);
+    const dropped = await newSync().sync(want({ monitoring: { groups: [{ name: 'checkout', filterExpression: 'service("shop.checkout") OR service("shop.cart")' }] } }));
+    expect(dropped.deleted).toEqual([companion]);
+    expect(names()).toEqual(['Default', checkout]);
   });
 
   it('puts back a filter edited by hand, leaves in-sync groups alone, and deletes a group gone from the spec', async () => {

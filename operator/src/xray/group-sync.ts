@@ -1,12 +1,13 @@
-// Makes X-Ray hold exactly the groups an XRayTracing wants: lists the account's groups, reads the tags of those whose
-// names could be this owner's, and applies the core's plan. A refused create or update marks that group Failed and the
+// Makes X-Ray hold exactly the groups an XRayTracing wants, fault companions included: lists the account's groups,
+// reads the tags of those whose names could be this owner's, and applies the core's plan. A refused create or update marks that group Failed and the
 // others go on; a transient failure (throttling, network, AWS 5xx) stops the sync. Foreign groups are never touched.
 import { CreateGroupCommand, DeleteGroupCommand, GetGroupsCommand, ListTagsForResourceCommand, UpdateGroupCommand, type XRayClient } from '@aws-sdk/client-xray';
 import type { GroupSummary, Group } from '@aws-sdk/client-xray';
 import type { Logger } from 'pino';
+import { ownedGroups } from '../../../core/src/monitoring/desired.js';
+import { OPERATOR_GROUP_NAME } from '../../../core/src/monitoring/fault-companion.js';
 import { planGroupSync } from '../../../core/src/monitoring/plan.js';
 import type { DesiredMonitoring, Observed, XRayGroup } from '../../../core/src/monitoring/types.js';
-import { OPERATOR_RULE_NAME } from '../../../core/src/sampling/naming.js';
 import { MonitoringCalls } from './monitoring-calls.js';
 import type { MonitoringFailure } from './monitoring-errors.js';
 import type { RetryDeps } from './retry.js';
@@ -22,6 +23,7 @@ export interface GroupOutcome {
 }
 
 export interface GroupSyncResult {
+  /** One per group the owner wants, fault companions included (by groupName). */
   groups: GroupOutcome[];
   deleted: string[];
 }
@@ -67,10 +69,10 @@ export class GroupSync {
       outcomes.set(GroupName, 'failure' in outcome ? { held: current.item, failure: outcome.failure } : { held: fromSdkGroup(outcome.value.Group) ?? { ...target.group, GroupARN: current.item.GroupARN } });
       if (!('failure' in outcome)) log.info({ operation: 'UpdateGroup', groupName: GroupName, changed }, 'Updated X-Ray group');
     }
-    for (const { group } of plan.creates) {
+    for (const { group, tags } of plan.creates) {
       const { GroupName, FilterExpression, InsightsConfiguration } = group;
       const outcome = await this.calls.attempt('CreateGroup', `group ${GroupName}`, () =>
-        this.client.send(new CreateGroupCommand({ GroupName, FilterExpression, InsightsConfiguration, Tags: toSdkTags(desired.tags) })),
+        this.client.send(new CreateGroupCommand({ GroupName, FilterExpression, InsightsConfiguration, Tags: toSdkTags(tags) })),
       );
       outcomes.set(GroupName, 'failure' in outcome ? { failure: outcome.failure } : { held: fromSdkGroup(outcome.value.Group) ?? group });
       if (!('failure' in outcome)) log.info({ operation: 'CreateGroup', groupName: GroupName }, 'Created X-Ray group');
@@ -80,7 +82,7 @@ export class GroupSync {
         failure: { reason: 'NameConflict', transient: false, message: `X-Ray group ${name} exists but is not tagged as owned by this XRayTracing; the operator leaves it alone: delete or re-tag it` },
       });
     }
-    return { groups: desired.groups.map(({ specName, group }) => ({ specName, groupName: group.GroupName, ...outcomes.get(group.GroupName) })), deleted };
+    return { groups: ownedGroups(desired).map(({ specName, group }) => ({ specName, groupName: group.GroupName, ...outcomes.get(group.GroupName) })), deleted };
   }
 
   /** The account's groups whose names could be this owner's, with their tags. */
@@ -91,7 +93,7 @@ export class GroupSync {
       const page = await this.calls.send('GetGroups', undefined, () => this.client.send(new GetGroupsCommand({ NextToken })));
       for (const summary of page.Groups ?? []) {
         const group = fromSdkGroup(summary);
-        if (group?.GroupARN && group.GroupName.endsWith(nameSuffix) && OPERATOR_RULE_NAME.test(group.GroupName)) groups.push(group);
+        if (group?.GroupARN && group.GroupName.endsWith(nameSuffix) && OPERATOR_GROUP_NAME.test(group.GroupName)) groups.push(group);
       }
       NextToken = page.NextToken;
     } while (NextToken);

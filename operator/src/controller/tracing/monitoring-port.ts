@@ -14,21 +14,31 @@ export interface MonitoringPort {
   deleteAllOwned(tracing: XRayTracing, clusterName?: string): Promise<void>;
 }
 
-function alarmStatus(desired: DesiredGroup, outcome: AlarmOutcome | undefined): OwnedAlarmStatus | undefined {
-  if (!desired.alarm) return undefined;
-  const alarmName = desired.alarm.AlarmName;
-  if (!outcome) return { alarmName, state: 'Pending', message: `Waits for X-Ray group ${desired.group.GroupName}` };
+/** The alarm entry, with its fault companion group: a refused companion fails the alarm, a missing one keeps it Pending. */
+function alarmStatus(desired: DesiredGroup, companion: GroupOutcome | undefined, outcome: AlarmOutcome | undefined): OwnedAlarmStatus | undefined {
+  if (!desired.alarm || !desired.companion) return undefined;
+  const held = companion?.held;
+  const entry = {
+    alarmName: desired.alarm.AlarmName,
+    companionGroupName: desired.companion.group.GroupName,
+    ...(held?.GroupARN ? { companionGroupARN: held.GroupARN } : {}),
+    ...(held ? { companionFilterExpression: held.FilterExpression } : {}),
+  };
+  if (companion?.failure) return { ...entry, state: 'Failed', message: `X-Ray group ${entry.companionGroupName}: ${companion.failure.message}` };
+  if (!outcome) return { ...entry, state: 'Pending', message: `Waits for X-Ray groups ${desired.group.GroupName} and ${entry.companionGroupName}` };
   return {
-    alarmName,
+    ...entry,
     ...(outcome.alarmArn ? { alarmARN: outcome.alarmArn } : {}),
     state: outcome.failure ? 'Failed' : 'Synced',
     ...(outcome.failure ? { message: outcome.failure.message } : {}),
   };
 }
 
-function groupStatus(desired: DesiredGroup, group: GroupOutcome | undefined, alarm: AlarmOutcome | undefined): OwnedGroupStatus {
+function groupStatus(desired: DesiredGroup, outcomes: readonly GroupOutcome[], alarm: AlarmOutcome | undefined): OwnedGroupStatus {
+  const byName = (name: string | undefined) => outcomes.find((g) => g.groupName === name);
+  const group = byName(desired.group.GroupName);
   const held = group?.held;
-  const alarmEntry = alarmStatus(desired, alarm);
+  const alarmEntry = alarmStatus(desired, byName(desired.companion?.group.GroupName), alarm);
   return {
     name: desired.specName,
     groupName: desired.group.GroupName,
@@ -48,13 +58,7 @@ export function monitoringPort(groups: GroupSync, alarms: AlarmSync, clusterName
       const groupResult = await groups.sync(desired);
       const held = new Set(groupResult.groups.filter((g) => g.held).map((g) => g.groupName));
       const alarmResult = await alarms.sync(desired, held);
-      return desired.groups.map((d) =>
-        groupStatus(
-          d,
-          groupResult.groups.find((g) => g.specName === d.specName),
-          alarmResult.alarms.find((a) => a.specName === d.specName),
-        ),
-      );
+      return desired.groups.map((d) => groupStatus(d, groupResult.groups, alarmResult.alarms.find((a) => a.specName === d.specName)));
     },
     async deleteAllOwned(tracing, ownerCluster = clusterName) {
       const nothing = noMonitoring(samplingRuleOwner(tracing, ownerCluster));

@@ -75,7 +75,7 @@ describe('MonitoringStep', () => {
   });
 
   it('reports the first refused group or alarm on the condition', async () => {
-    const failed: OwnedGroupStatus = { ...synced, alarm: { alarmName: 'xray-operator-12345678-default', state: 'Failed', message: 'CloudWatch rejected PutMetricAlarm' } };
+    const failed: OwnedGroupStatus = { ...synced, alarm: { alarmName: 'xray-operator-12345678-default', companionGroupName: 'default-F-12345678', state: 'Failed', message: 'CloudWatch rejected PutMetricAlarm' } };
     const { port } = scriptedPort([() => Promise.resolve([failed])]);
     const result = await stepWith(port, { ms: 0 }).run(tracing(withMonitoring), resolveSpec(withMonitoring), {});
     expect(result.observation?.condition).toMatchObject({ type: 'MonitoringSynced', status: 'False', reason: 'AlarmRefused', message: expect.stringContaining('CloudWatch rejected') });

@@ -4,7 +4,7 @@
 // into AWS calls.
 import type { Logger } from 'pino';
 import type { OwnedGroupStatus, ResolvedSpec, XRayTracing } from '../../../../core/src/api/types.js';
-import { groupCount } from '../../../../core/src/monitoring/desired.js';
+import { groupCount } from '../../../../core/src/monitoring/budget.js';
 import { backoffDelayMs, type BackoffPolicy } from '../../runtime/backoff.js';
 import { MonitoringSyncError } from '../../xray/monitoring-errors.js';
 import type { ConditionInput } from './conditions.js';
@@ -53,7 +53,7 @@ function syncedCondition(groups: OwnedGroupStatus[]): ConditionInput {
     if (group.alarm?.state === 'Failed') return condition('False', 'AlarmRefused', `CloudWatch alarm ${group.alarm.alarmName}: ${group.alarm.message ?? 'refused'}`);
   }
   const alarms = groups.filter((g) => g.alarm).length;
-  return condition('True', 'Synced', `${groups.length} X-Ray groups and ${alarms} CloudWatch alarms are in sync`);
+  return condition('True', 'Synced', `${groups.length} X-Ray groups, ${alarms} fault companion groups and ${alarms} CloudWatch alarms are in sync`);
 }
 
 export class MonitoringStep {

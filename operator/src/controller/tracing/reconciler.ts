@@ -6,8 +6,7 @@ import type { FleetStatus, ResolvedSpec, RolloutsStatus, XRayTracing, XRayTracin
 import { renderCollectorConfigYaml } from '../../../../core/src/collector/render.js';
 import { workloadOf } from '../../../../core/src/injection/index.js';
 import { allocateRuleBudget, type Demand, type RuleBudget } from '../../../../core/src/sampling/budget.js';
-import { allocateGroupBudget } from '../../../../core/src/monitoring/budget.js';
-import { groupCount } from '../../../../core/src/monitoring/desired.js';
+import { allocateGroupBudget, groupCount } from '../../../../core/src/monitoring/budget.js';
 import { decideAccountExport, type AccountExportState } from '../../../../core/src/collector/export-decision.js';
 import { fleetStatus } from '../../../../core/src/fleet/fleet-status.js';
 import type { KubeClients } from '../../k8s/clients.js';

@@ -163,7 +163,7 @@ describe('the export in status', () => {
 
 describe('computeStatus: monitoring', () => {
   const group = { name: 'default', groupName: 'default-1234abcd', groupARN: 'arn:group', state: 'Synced' as const };
-  const synced = { groups: [group], condition: { type: 'MonitoringSynced', status: 'True' as const, reason: 'Synced', message: '1 X-Ray groups and 0 CloudWatch alarms are in sync' } };
+  const synced = { groups: [group], condition: { type: 'MonitoringSynced', status: 'True' as const, reason: 'Synced', message: '1 X-Ray groups, 0 fault companion groups and 0 CloudWatch alarms are in sync' } };
   const unreachable = { condition: { type: 'MonitoringSynced', status: 'False' as const, reason: 'AWSUnreachable', message: 'Could not reach the CloudWatch API' } };
 
   it('adds neither the condition nor status.monitoring for an XRayTracing without monitoring', () => {
