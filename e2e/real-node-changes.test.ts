@@ -5,36 +5,20 @@
 import { connect } from 'node:tls';
 import { AdmissionregistrationV1Api, AppsV1Api, CoreV1Api, type V1Pod } from '@kubernetes/client-node';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Annotations, InjectedNames } from '../core/src/constants.js';
+import { Annotations } from '../core/src/constants.js';
 import { httpCall } from './harness/http.js';
 import { RELEASE_NAME, RELEASE_NAMESPACE } from './harness/install.js';
-import { createNamespace, waitFor } from './harness/kube.js';
+import { waitFor } from './harness/kube.js';
 import { E2E_IMAGES } from './harness/node/images.js';
-import { APP_PORT, appPodSpec, serverSegmentsOf } from './harness/real-node-apps.js';
+import { APP_PORT, appPodSpec, OPERATOR_SELECTOR, serverSegmentsOf, sidecarStatusOf, tracedRestrictedNamespace, waitForSidecarRestart } from './harness/real-node-apps.js';
 import { helmUpgradeOnNode, waitForReadyPods } from './harness/real-node.js';
 import { useRealNode } from './harness/real-node-suite.js';
-import { E2E_REGION } from './harness/suite.js';
 import { cliTools, runWithKubeconfig } from './harness/tools.js';
-import { createDeployment, createXRayTracing, deployment, isInjectedPod, patchXRayTracingSpec, waitForWebhookToInject } from './harness/workloads.js';
-import type { XRayTracingSpec } from '../core/src/api/types.js';
+import { createDeployment, deployment, isInjectedPod, patchXRayTracingSpec } from './harness/workloads.js';
 
 const bed = useRealNode();
-const OPERATOR_SELECTOR = `app.kubernetes.io/instance=${RELEASE_NAME}`;
 const isReady = (pod: V1Pod) => pod.status?.conditions?.some((condition) => condition.type === 'Ready' && condition.status === 'True') === true;
 const injectedHashOf = (pod: V1Pod) => pod.metadata?.annotations?.[Annotations.injected];
-const sidecarOf = (pod: V1Pod) => pod.status?.initContainerStatuses?.find((container) => container.name === InjectedNames.sidecarContainer);
-
-async function tracedRestrictedNamespace(namespace: string, spec: XRayTracingSpec = {}): Promise<void> {
-  const { controlPlane, fakeXRay } = bed();
-  await waitForReadyPods(controlPlane, RELEASE_NAMESPACE, OPERATOR_SELECTOR, 2);
-  await createNamespace(controlPlane.kc, namespace, { 'pod-security.kubernetes.io/enforce': 'restricted' });
-  await createXRayTracing(controlPlane.kc, namespace, 'default', {
-    sampling: { mode: 'local', fixedRate: 1 },
-    ...spec,
-    collector: { region: E2E_REGION, awsEndpoint: fakeXRay.endpoint, ...spec.collector },
-  });
-  await waitForWebhookToInject(controlPlane.kc, namespace);
-}
 
 /** Samples `probe` every `intervalMs` until `stop` is called; resolves with every sample. */
 function sampleUntilStopped<T>(probe: () => Promise<T>, intervalMs: number): { stop: () => Promise<T[]> } {
@@ -53,7 +37,7 @@ describe('an XRayTracing change rolls an injected Deployment through real Replic
   const NAMESPACE = 'rolling';
 
   it('replaces every pod with one carrying the new config, never below the Deployment\'s replicas Ready', async () => {
-    await tracedRestrictedNamespace(NAMESPACE);
+    await tracedRestrictedNamespace(bed(), NAMESPACE);
     const { controlPlane } = bed();
     const { kc } = controlPlane;
     const core = kc.makeApiClient(CoreV1Api);
@@ -89,7 +73,7 @@ describe('helm upgrade with a certificate rotation', () => {
   const NAMESPACE = 'upgrade';
 
   it('replaces the operator pods on a new CA while every pod created meanwhile is admitted injected', async () => {
-    await tracedRestrictedNamespace(NAMESPACE);
+    await tracedRestrictedNamespace(bed(), NAMESPACE);
     const { controlPlane } = bed();
     const { kc } = controlPlane;
     const core = kc.makeApiClient(CoreV1Api);
@@ -154,29 +138,24 @@ describe('a collector sidecar OOM-killed under a tiny memory limit', () => {
   const NAMESPACE = 'tight';
 
   beforeAll(async () => {
-    await tracedRestrictedNamespace(NAMESPACE, { collector: { resources: { limits: { memory: '64Mi' }, requests: { memory: '32Mi' } } } });
+    await tracedRestrictedNamespace(bed(), NAMESPACE, { collector: { resources: { limits: { memory: '64Mi' }, requests: { memory: '32Mi' } } } });
   });
 
   it('leaves the app serving, and traces resume once the kubelet restarts the collector', async () => {
     const { controlPlane } = bed();
     const { kc } = controlPlane;
-    const core = kc.makeApiClient(CoreV1Api);
     await createDeployment(kc, deployment(NAMESPACE, 'ledger', { podSpec: appPodSpec({ image: E2E_IMAGES.checkoutNode20 }) }));
     const [pod] = await waitForReadyPods(controlPlane, NAMESPACE, 'app=ledger', 1);
     const name = pod!.metadata!.name!;
-    expect(sidecarOf(pod!)?.restartCount).toBe(0);
+    expect(sidecarStatusOf(pod!)?.restartCount).toBe(0);
     const appUrl = `http://${pod!.status!.podIP!}:${APP_PORT}`;
 
     // Far more spans than 64 MiB holds, posted to the collector's OTLP receiver from inside the pod (it listens
     // on the pod's loopback only) until the kernel kills it.
     await runWithKubeconfig(cliTools().kubectl, ['exec', '-n', NAMESPACE, name, '-c', 'app', '--', 'node', '-e', FLOOD_COLLECTOR], controlPlane.kubeconfigPath);
-    const restarted = await waitFor('the kubelet to restart the OOM-killed collector', async () => {
-      expect((await httpCall(`${appUrl}/orders/during-oom`)).statusCode).toBe(200);
-      const current = await core.readNamespacedPod({ namespace: NAMESPACE, name });
-      const sidecar = sidecarOf(current);
-      return (sidecar?.restartCount ?? 0) >= 1 && sidecar?.started && sidecar.state?.running ? current : undefined;
-    }, { timeoutMs: 120_000, intervalMs: 500 });
-    expect(sidecarOf(restarted)?.lastState?.terminated?.reason).toBe('OOMKilled');
+    const { pod: restarted, failedRequests } = await waitForSidecarRestart(bed(), NAMESPACE, name, `${appUrl}/orders/during-oom`);
+    expect(failedRequests).toEqual([]);
+    expect(sidecarStatusOf(restarted)?.lastState?.terminated?.reason).toBe('OOMKilled');
     const app = restarted.status?.containerStatuses?.find((container) => container.name === 'app');
     expect(app?.restartCount).toBe(0);
     expect(app?.ready).toBe(true);

@@ -2,46 +2,28 @@
 // carry the native collector sidecar still run to completion, and ES-module and CommonJS apps on Node.js 20 and
 // 22 each produce Express's framework spans (the route template comes from the Express instrumentation), and an
 // operator scaled to zero and back rolls what started without it.
-import { AppsV1Api, BatchV1Api, CoreV1Api, PatchStrategy, setHeaderOptions, type V1Pod } from '@kubernetes/client-node';
+import { AppsV1Api, BatchV1Api, CoreV1Api, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Annotations, InjectedNames } from '../core/src/constants.js';
 import { httpCall } from './harness/http.js';
-import { RELEASE_NAME, RELEASE_NAMESPACE } from './harness/install.js';
-import { createNamespace, waitFor } from './harness/kube.js';
+import { RELEASE_NAMESPACE } from './harness/install.js';
+import { waitFor } from './harness/kube.js';
 import { E2E_IMAGES } from './harness/node/images.js';
-import { APP_PORT, appPodSpec, serverSegmentsOf } from './harness/real-node-apps.js';
+import { APP_PORT, appPodSpec, OPERATOR_SELECTOR, serverSegmentsOf, sidecarStatusOf, tracedRestrictedNamespace } from './harness/real-node-apps.js';
 import { waitForReadyPods } from './harness/real-node.js';
 import { useRealNode } from './harness/real-node-suite.js';
-import { E2E_REGION } from './harness/suite.js';
-import { createDeployment, createXRayTracing, deployment, waitForWebhookToInject } from './harness/workloads.js';
+import { createDeployment, deployment } from './harness/workloads.js';
 
 const bed = useRealNode();
 const optIn = { [Annotations.injectNodejs]: 'true' };
-const OPERATOR_SELECTOR = `app.kubernetes.io/instance=${RELEASE_NAME}`;
-
-async function tracedRestrictedNamespace(namespace: string): Promise<void> {
-  const { controlPlane, fakeXRay } = bed();
-  await waitForReadyPods(controlPlane, RELEASE_NAMESPACE, OPERATOR_SELECTOR, 2);
-  await createNamespace(controlPlane.kc, namespace, { 'pod-security.kubernetes.io/enforce': 'restricted' });
-  await createXRayTracing(controlPlane.kc, namespace, 'default', {
-    sampling: { mode: 'local', fixedRate: 1 },
-    collector: { region: E2E_REGION, awsEndpoint: fakeXRay.endpoint, indexedAttributes: ['http.route'] },
-  });
-  await waitForWebhookToInject(controlPlane.kc, namespace);
-}
-
 /** A run-to-completion app: a couple of seconds of work, then exit 0. */
 const BATCH_COMMAND = ['node', '-e', 'setTimeout(() => console.log("batch done"), 2000)'];
-
-function sidecarOf(pod: V1Pod) {
-  return pod.status?.initContainerStatuses?.find((container) => container.name === InjectedNames.sidecarContainer);
-}
 
 describe('Jobs and CronJobs with the native collector sidecar', () => {
   const NAMESPACE = 'batch';
 
   beforeAll(async () => {
-    await tracedRestrictedNamespace(NAMESPACE);
+    await tracedRestrictedNamespace(bed(), NAMESPACE, { collector: { indexedAttributes: ['http.route'] } });
   });
 
   it('runs an injected Job to completion: the sidecar does not keep its pod alive', async () => {
@@ -65,7 +47,7 @@ describe('Jobs and CronJobs with the native collector sidecar', () => {
     const [pod] = (await kc.makeApiClient(CoreV1Api).listNamespacedPod({ namespace: NAMESPACE, labelSelector: 'job-name=nightly-report' })).items;
     expect(pod?.status?.phase).toBe('Succeeded');
     expect(pod?.spec?.initContainers?.find((container) => container.name === InjectedNames.sidecarContainer)?.restartPolicy).toBe('Always');
-    expect(sidecarOf(pod!)?.state?.terminated).toBeDefined();
+    expect(sidecarStatusOf(pod!)?.state?.terminated).toBeDefined();
   });
 
   it('runs a scheduled run of an injected CronJob to completion', async () => {
@@ -110,7 +92,7 @@ describe('ES-module and CommonJS apps on Node.js 20 and 22', () => {
   ];
 
   beforeAll(async () => {
-    await tracedRestrictedNamespace(NAMESPACE);
+    await tracedRestrictedNamespace(bed(), NAMESPACE, { collector: { indexedAttributes: ['http.route'] } });
     const { controlPlane } = bed();
     for (const app of apps) {
       await createDeployment(controlPlane.kc, deployment(NAMESPACE, app.name, { podSpec: appPodSpec({ image: app.image, command: ['node', app.script] }) }));
@@ -135,7 +117,7 @@ describe('an operator scaled to zero and back', () => {
   // Service had no endpoint and the rolled pod was admitted plain again. Rolls now wait for a ready endpoint
   // (operator/src/k8s/webhook-reachability.ts).
   it('admits pods uninstrumented while it is away, then rolls the workload once to injected pods', async () => {
-    await tracedRestrictedNamespace(NAMESPACE);
+    await tracedRestrictedNamespace(bed(), NAMESPACE, { collector: { indexedAttributes: ['http.route'] } });
     const { controlPlane } = bed();
     const { kc } = controlPlane;
     const apps = kc.makeApiClient(AppsV1Api);

@@ -7,17 +7,16 @@ import { describe, expect, it, beforeAll } from 'vitest';
 import { Annotations, InjectedNames } from '../core/src/constants.js';
 import { httpCall } from './harness/http.js';
 import { createNamespace, waitFor } from './harness/kube.js';
-import { RELEASE_NAME, RELEASE_NAMESPACE } from './harness/install.js';
+import { RELEASE_NAMESPACE } from './harness/install.js';
 import { E2E_IMAGES } from './harness/node/images.js';
 import { waitForReadyPods } from './harness/real-node.js';
 import { useRealNode } from './harness/real-node-suite.js';
 import { E2E_REGION } from './harness/suite.js';
 import { cliTools, runWithKubeconfig } from './harness/tools.js';
 import { createDeployment, createXRayTracing, deployment, waitForWebhookToInject } from './harness/workloads.js';
-import { APP_PORT, appPodSpec, serverSegmentsOf } from './harness/real-node-apps.js';
+import { APP_PORT, appPodSpec, OPERATOR_SELECTOR, serverSegmentsOf, sidecarStatusOf, waitForSidecarRestart } from './harness/real-node-apps.js';
 
 const bed = useRealNode();
-const OPERATOR_SELECTOR = `app.kubernetes.io/instance=${RELEASE_NAME}`;
 const isReady = (pod: V1Pod) => pod.status?.conditions?.some((condition) => condition.type === 'Ready' && condition.status === 'True') === true;
 
 describe('the operator installed by helm runs as real pods', () => {
@@ -120,19 +119,12 @@ describe('an annotated Deployment in a restricted namespace, on the real node', 
   });
 
   it('keeps serving while the collector sidecar is killed and restarted, and traces resume after it', async () => {
-    const { controlPlane, node } = bed();
-    const core = controlPlane.kc.makeApiClient(CoreV1Api);
-    const name = pod.metadata!.name!;
-    const sidecarOf = (current: V1Pod) => current.status?.initContainerStatuses?.find((container) => container.name === InjectedNames.sidecarContainer);
+    const { node } = bed();
     // SIGKILL from the host: a crash, not a graceful stop.
-    process.kill(await node.containerPid(sidecarOf(pod)!.containerID!), 'SIGKILL');
+    process.kill(await node.containerPid(sidecarStatusOf(pod)!.containerID!), 'SIGKILL');
     const appUrl = `http://${pod.status!.podIP!}:${APP_PORT}`;
-    const restarted = await waitFor('the kubelet to restart the collector sidecar', async () => {
-      expect((await httpCall(`${appUrl}/orders/during-restart`)).statusCode).toBe(200);
-      const current = await core.readNamespacedPod({ namespace: NAMESPACE, name });
-      const sidecar = sidecarOf(current);
-      return (sidecar?.restartCount ?? 0) >= 1 && sidecar?.started && sidecar.state?.running ? current : undefined;
-    }, { timeoutMs: 90_000, intervalMs: 500 });
+    const { pod: restarted, failedRequests } = await waitForSidecarRestart(bed(), NAMESPACE, pod.metadata!.name!, `${appUrl}/orders/during-restart`);
+    expect(failedRequests).toEqual([]);
     expect(restarted.status?.containerStatuses?.find((container) => container.name === 'app')?.restartCount).toBe(0);
     const afterRestart = new Date();
     expect((await httpCall(`${appUrl}/orders/after-restart`)).statusCode).toBe(200);
