@@ -4,10 +4,11 @@
 // credentials, and follows the XRayTracing's sampling rules, which it fetched signed from the X-Ray API (the fake
 // X-Ray the controller wrote them to).
 import { join } from 'node:path';
-import type { V1Pod } from '@kubernetes/client-node';
+import { CoreV1Api, type V1Pod } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { XRayTracingStatus } from '../core/src/api/types.js';
 import { Annotations, DIRECT_EXPORT, Env, InjectedNames } from '../core/src/constants.js';
+import { collectorConfigMapName } from '../operator/src/controller/tracing/collector-configmap.js';
 import { checkSigV4, type ReceivedRequest } from '../instrumentation-image/test/support/sigv4-check.js';
 import { startXRayApiFake, type XRayApiFake } from '../instrumentation-image/test/support/xray-api-fake.js';
 import { httpCall } from './harness/http.js';
@@ -82,6 +83,14 @@ describe('pods without a collector export and sample straight against X-Ray', ()
     const tracing = await waitForCondition(kc, NAMESPACE, 'default', 'ExportReady');
     expect(tracing.status?.conditions?.find((c) => c.type === 'ExportReady')).toMatchObject({ status: 'True', reason: 'DirectOTLP' });
     expect(((await readXRayTracing(kc, NAMESPACE, 'default')).status as XRayTracingStatus | undefined)?.exportMode).toBe('otlp');
+  });
+
+  it('writes no collector ConfigMap, and says so in CollectorConfigReady', async () => {
+    const { controlPlane: { kc } } = bed();
+    const tracing = await waitForCondition(kc, NAMESPACE, 'default', 'CollectorConfigReady');
+    expect(tracing.status?.conditions?.find((c) => c.type === 'CollectorConfigReady')).toMatchObject({ status: 'True', reason: 'NoCollector' });
+    const configMaps = await kc.makeApiClient(CoreV1Api).listNamespacedConfigMap({ namespace: NAMESPACE });
+    expect(configMaps.items.map((configMap) => configMap.metadata?.name)).not.toContain(collectorConfigMapName('default'));
   });
 
   it('injects the preload with the direct-export env and no collector sidecar', () => {

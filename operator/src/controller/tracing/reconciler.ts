@@ -115,7 +115,9 @@ export class TracingReconciler {
       await this.writeStatus(current, { valid: false, errors: config.errors });
       return {};
     }
-    const collectorConfigMap = await this.applyCollectorConfigMap(current, config.spec, config.configHash);
+    const collectorConfigMap = config.spec.collector.mode === 'none'
+      ? { ok: true as const, notNeeded: true as const }
+      : await this.applyCollectorConfigMap(current, config.spec, config.configHash);
     const sampling = await this.syncSampling(current, config.spec);
     const monitoring = await this.monitoring.run(current, config.spec, this.monitoringRename(current));
     const choice = config.spec.collector.exporter;

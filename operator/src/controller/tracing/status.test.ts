@@ -116,6 +116,12 @@ describe('computeStatus', () => {
     expect(statusMergePatch(first, again)).toBeUndefined();
   });
 
+  it('reports the collector config as not needed when pods run no collector, and stays Ready', () => {
+    const status = computeStatus(undefined, valid({ collectorConfigMap: { ok: true, notNeeded: true } }), 1, t0);
+    expect(conditionOf(status, 'CollectorConfigReady')).toMatchObject({ status: 'True', reason: 'NoCollector' });
+    expect(conditionOf(status, 'Ready')?.status).toBe('True');
+  });
+
   it('moves lastTransitionTime only for the conditions that changed status', () => {
     const first = computeStatus(undefined, valid(), 1, t0);
     const failed = computeStatus(first, valid({ collectorConfigMap: { ok: false, message: 'HTTP 403: forbidden' } }), 1, t1);

@@ -37,7 +37,8 @@ export type TracingObservation =
       valid: true;
       spec: ResolvedSpec;
       configHash: string;
-      collectorConfigMap: { ok: true; name: string } | { ok: false; message: string };
+      /** `notNeeded`: collector.mode none, so no pod runs a collector and no ConfigMap is written. */
+      collectorConfigMap: { ok: true; name: string } | { ok: true; notNeeded: true } | { ok: false; message: string };
       sampling: SamplingObservation;
       export: ExportDecision;
       injectedWorkloads: number;
@@ -75,9 +76,11 @@ function invalidConditions(errors: readonly FieldError[]): ConditionInput[] {
 
 function validConditions(observation: Extract<TracingObservation, { valid: true }>): ConditionInput[] {
   const { collectorConfigMap, sampling, spec, export: exportDecision } = observation;
-  const collector: ConditionInput = collectorConfigMap.ok
-    ? { type: ConditionTypes.collectorConfigReady, status: 'True', reason: 'Applied', message: `Collector config is in ConfigMap ${collectorConfigMap.name}` }
-    : { type: ConditionTypes.collectorConfigReady, status: 'False', reason: 'ApplyFailed', message: collectorConfigMap.message };
+  const collector: ConditionInput = !collectorConfigMap.ok
+    ? { type: ConditionTypes.collectorConfigReady, status: 'False', reason: 'ApplyFailed', message: collectorConfigMap.message }
+    : 'notNeeded' in collectorConfigMap
+      ? { type: ConditionTypes.collectorConfigReady, status: 'True', reason: 'NoCollector', message: 'collector.mode is none: pods export straight to X-Ray, so there is no collector config to write' }
+      : { type: ConditionTypes.collectorConfigReady, status: 'True', reason: 'Applied', message: `Collector config is in ConfigMap ${collectorConfigMap.name}` };
   const samplingCondition: ConditionInput = sampling.ok
     ? spec.sampling.mode === 'local'
       ? { type: ConditionTypes.samplingRulesSynced, status: 'True', reason: 'LocalSampling', message: `Local sampling at ${formatRatio(spec.sampling.fixedRate)}: no X-Ray sampling rules are needed` }
