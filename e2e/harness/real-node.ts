@@ -60,26 +60,22 @@ export function realNodeChartValues(controlPlane: ControlPlane, node: TestNode, 
   };
 }
 
-const setStringArgs = (values: Record<string, string>): string[] => Object.entries(values).flatMap(([key, value]) => ['--set-string', `${key}=${value}`]);
-
-export async function helmInstallOnNode(controlPlane: ControlPlane, values: Record<string, string>): Promise<string> {
+/** Runs helm on the bed's release (`install` or `upgrade`), with `values` as --set-string; returns its output. */
+async function helmRelease(controlPlane: ControlPlane, command: 'install' | 'upgrade', values: Record<string, string>): Promise<string> {
+  const modeArgs = command === 'install' ? ['--create-namespace'] : ['--reuse-values'];
+  const setArgs = Object.entries(values).flatMap(([key, value]) => ['--set-string', `${key}=${value}`]);
   const { stdout } = await runWithKubeconfig(
     cliTools().helm,
-    ['install', RELEASE_NAME, CHART_DIR, '--namespace', RELEASE_NAMESPACE, '--create-namespace', ...setStringArgs(values)],
+    [command, RELEASE_NAME, CHART_DIR, '--namespace', RELEASE_NAMESPACE, ...modeArgs, ...setArgs],
     controlPlane.kubeconfigPath,
   );
   return stdout;
 }
+
+export const helmInstallOnNode = (controlPlane: ControlPlane, values: Record<string, string>): Promise<string> => helmRelease(controlPlane, 'install', values);
 
 /** `helm upgrade` of the installed release with its values and `values` on top; returns without waiting. */
-export async function helmUpgradeOnNode(controlPlane: ControlPlane, values: Record<string, string>): Promise<string> {
-  const { stdout } = await runWithKubeconfig(
-    cliTools().helm,
-    ['upgrade', RELEASE_NAME, CHART_DIR, '--namespace', RELEASE_NAMESPACE, '--reuse-values', ...setStringArgs(values)],
-    controlPlane.kubeconfigPath,
-  );
-  return stdout;
-}
+export const helmUpgradeOnNode = (controlPlane: ControlPlane, values: Record<string, string>): Promise<string> => helmRelease(controlPlane, 'upgrade', values);
 
 export interface RunningRealNodeBed {
   bed: RealNodeBed;
