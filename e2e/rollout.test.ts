@@ -2,6 +2,7 @@
 // 4: the opt-in annotation on the Deployment itself is carried into its pod template, and the new
 //    pods are injected. 6: with the webhook down, pods are still created (fail-open) but plain;
 //    once it is back, the controller rolls those workloads, once.
+import { AppsV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Annotations } from '../core/src/constants.js';
 import { waitFor } from './harness/kube.js';
@@ -45,10 +46,23 @@ describe('workload rollouts by the controller', () => {
     const rolledOut = await readDeployment(kc, NAMESPACE, 'orders');
     expect(rolledOut.spec?.template.metadata?.annotations?.[Annotations.restartReason]).toBeDefined();
 
-    // Once: the injected pods satisfy the controller, so the template is not touched again.
-    const generation = rolledOut.metadata?.generation;
-    await waitFor('the operator to finish a resync pass', async () => (await readDeployment(kc, NAMESPACE, 'orders')).status?.observedGeneration === generation);
+    // Once: the injected pods satisfy the controller, so the template is not touched again. Not told by the
+    // generation: a Deployment's generation also moves with its annotations, which the controller keeps writing
+    // (its roll record, the tracing-state record). Every template change makes a ReplicaSet, which keeps the roll's
+    // stamp: one created with the Deployment, one for the roll.
+    const stamp = rolledOut.spec?.template.metadata?.annotations?.[Annotations.restartedAt];
+    await waitFor('the roll record to settle', async () => (await readDeployment(kc, NAMESPACE, 'orders')).metadata?.annotations?.[Annotations.missedInjectionRolledAt] === undefined);
     await new Promise((resolve) => setTimeout(resolve, 3_000));
-    expect((await readDeployment(kc, NAMESPACE, 'orders')).metadata?.generation).toBe(generation);
+    expect((await readDeployment(kc, NAMESPACE, 'orders')).spec?.template.metadata?.annotations?.[Annotations.restartedAt]).toBe(stamp);
+    expect(await rollHistory(kc, NAMESPACE, 'orders')).toEqual(['(created)', expect.stringContaining(`${stamp} 1 opted-in pod was admitted without injection`)]);
   });
 });
+
+/** Each ReplicaSet's template keeps the stamp and reason of the roll that made it: the controller's roll history. */
+async function rollHistory(kc: KubeConfig, namespace: string, app: string): Promise<string[]> {
+  const { items } = await kc.makeApiClient(AppsV1Api).listNamespacedReplicaSet({ namespace, labelSelector: `app=${app}` });
+  return items
+    .map((set) => set.spec?.template?.metadata?.annotations ?? {})
+    .map((annotations) => `${annotations[Annotations.restartedAt] ?? '(created)'} ${annotations[Annotations.restartReason] ?? ''}`.trim())
+    .sort();
+}

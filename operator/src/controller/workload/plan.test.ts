@@ -92,7 +92,27 @@ describe('planWorkload: pods admitted without injection', () => {
     expect(plan.events).toMatchObject([{ type: 'Warning', reason: 'MissedInjectionPersists' }]);
   });
 
-  it('forgets its record once every pod is injected, so a later outage gets its own roll', () => {
+  it('forgets its record once pods made by its roll are injected, so a later outage gets its own roll', () => {
+    const rolledAt = new Date(now.getTime() - 30_000).toISOString();
+    const plan = planWorkload(facts({ annotations: { [A.missedInjectionRolledAt]: rolledAt }, pods: [pod({ restartedAt: rolledAt })] }));
+    expect(plan.metadataAnnotations).toEqual({ [A.missedInjectionRolledAt]: null });
+    expect(plan.rolls).toEqual([]);
+  });
+
+  it('keeps its record while the old pods are gone and the new ones not yet seen injected', () => {
+    const rolledAt = new Date(now.getTime() - 30_000).toISOString();
+    const annotations = { [A.missedInjectionRolledAt]: rolledAt };
+    // A Recreate rollout: the missed pod was deleted, the new one is not admitted yet (or the cache lags).
+    expect(isEmptyPlan(planWorkload(facts({ annotations, pods: [] })))).toBe(true);
+    // Pods from before the roll that were injected after all do not show that the roll worked.
+    expect(isEmptyPlan(planWorkload(facts({ annotations, pods: [pod()] })))).toBe(true);
+    // The new pod then comes up uninjected again: a warning, never a second roll.
+    const plan = planWorkload(facts({ annotations, pods: [missed({ restartedAt: rolledAt })] }));
+    expect(plan.rolls).toEqual([]);
+    expect(plan.events).toMatchObject([{ reason: 'MissedInjectionPersists' }]);
+  });
+
+  it('forgets a record older than ten minutes once no pod is missed, whatever pods it sees', () => {
     const plan = planWorkload(facts({ annotations: { [A.missedInjectionRolledAt]: earlier.toISOString() }, pods: [pod()] }));
     expect(plan.metadataAnnotations).toEqual({ [A.missedInjectionRolledAt]: null });
     expect(plan.rolls).toEqual([]);

@@ -111,15 +111,31 @@ function configRoll(facts: WorkloadFacts): Decision {
   };
 }
 
+/**
+ * How long a missed-injection roll is remembered when none of its pods has been seen injected (all scaled away, say):
+ * after that, a new outage gets a roll of its own.
+ */
+const MISSED_INJECTION_RECORD_MS = 10 * 60_000;
+
+const madeByRollAt = (pod: PodFacts, rolledAt: number): boolean => pod.restartedAt !== undefined && Date.parse(pod.restartedAt) >= rolledAt;
+
 function missedInjectionRoll(facts: WorkloadFacts): Decision {
   const missed = facts.pods.filter((pod) => pod.shouldBeInjected && !pod.isInjected);
   const recorded = facts.annotations[Annotations.missedInjectionRolledAt];
-  if (missed.length === 0) return { metadata: recorded === undefined ? {} : { [Annotations.missedInjectionRolledAt]: null } };
+  const rolledAt = recorded === undefined ? NaN : Date.parse(recorded);
+  if (missed.length === 0) {
+    if (recorded === undefined) return {};
+    // The record goes once the roll is seen to have worked, not merely once the missed pods are gone: between the old
+    // pods' deletion and the new pods' admission (a Recreate rollout, a stale pod cache) there are none of either, and
+    // a new pod missed again in that gap must warn, not roll a second time.
+    const worked = facts.pods.some((pod) => pod.isInjected && madeByRollAt(pod, rolledAt));
+    const expired = !(facts.now.getTime() - rolledAt < MISSED_INJECTION_RECORD_MS);
+    return worked || expired ? { metadata: { [Annotations.missedInjectionRolledAt]: null } } : {};
+  }
   const names = missed.slice(0, 3).map((pod) => pod.name).join(', ') + (missed.length > 3 ? ` and ${missed.length - 3} more` : '');
   if (recorded !== undefined) {
-    const rolledAt = Date.parse(recorded);
     // Pods from before our roll are being replaced; pods from after it were missed again: never roll twice.
-    if (!missed.some((pod) => pod.restartedAt !== undefined && Date.parse(pod.restartedAt) >= rolledAt)) return {};
+    if (!missed.some((pod) => madeByRollAt(pod, rolledAt))) return {};
     return {
       event: {
         type: 'Warning',
