@@ -5,6 +5,7 @@
 // measures the libraries on the webhook's pods.
 import { create } from 'jsondiffpatch';
 import { format, type Op } from 'jsondiffpatch/formatters/jsonpatch';
+import type { Base64 } from './admission-review.js';
 
 export type Operation = Op;
 
@@ -34,6 +35,6 @@ export function podPatch(original: object, mutated: object): Operation[] {
   return operations;
 }
 
-export function encodePatch(operations: readonly Operation[]): string {
-  return Buffer.from(JSON.stringify(operations)).toString('base64');
+export function encodePatch(operations: readonly Operation[]): Base64 {
+  return Buffer.from(JSON.stringify(operations)).toString('base64') as Base64;
 }
