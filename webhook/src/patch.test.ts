@@ -5,7 +5,7 @@ import { format } from 'jsondiffpatch/formatters/jsonpatch';
 import { injectWithView, type V1PodLike } from '../../core/src/injection/index.js';
 import { caseNames, loadCase, resolve } from '../../core/src/injection/testing/fixture-cases.js';
 import { encodePatch, podPatch } from './patch.js';
-import { cachedResolver, fixture, fixtureView, type FixtureName } from './testing/fixtures.js';
+import { cachedResolver, fixture, FIXTURE_NAMES, fixtureView } from './testing/fixtures.js';
 
 /** The library's diff of the whole pod, which podPatch must equal operation for operation. */
 const wholePodPatch = (original: object, mutated: object) => format(create({ arrays: { detectMove: false } }).diff(original, mutated) ?? {});
@@ -67,11 +67,21 @@ describe('podPatch walks the pod, metadata and spec itself', () => {
     expect(podPatch(pod, mutated)).toEqual(wholePodPatch(pod, mutated));
   });
 
-  it.each<FixtureName>(['small-pod', 'multi-container'])('%s: the same operations as the library\'s diff of the whole pod', (name) => {
-    const pod = fixture(name).request.object as V1PodLike;
-    const outcome = injectWithView(pod, 'shop', fixtureView(), cachedResolver());
-    expect(outcome.action).toBe('injected');
-    expect(podPatch(pod, outcome.pod)).toEqual(wholePodPatch(pod, outcome.pod));
+});
+
+describe('podPatch over every webhook fixture of a pod', () => {
+  const podFixtures = FIXTURE_NAMES.filter((name) => fixture(name).request.kind.kind === 'Pod' && fixture(name).request.object);
+
+  it.each(podFixtures)('%s: the patch, applied by another RFC 6902 implementation, gives the engine output', (name) => {
+    const { request } = fixture(name);
+    const pod = request.object as V1PodLike;
+    const outcome = injectWithView(pod, request.namespace, fixtureView(), cachedResolver());
+    const operations = podPatch(pod, outcome.pod);
+    expect(operations).toEqual(wholePodPatch(pod, outcome.pod));
+    const patched = structuredClone(pod);
+    const decoded = JSON.parse(Buffer.from(encodePatch(operations), 'base64').toString()) as Parameters<typeof applyPatch>[1];
+    expect(applyPatch(patched, decoded).every((error) => error === null)).toBe(true);
+    expect(patched).toEqual(JSON.parse(JSON.stringify(outcome.pod)));
   });
 });
 
