@@ -66,7 +66,6 @@ describe('podPatch walks the pod, metadata and spec itself', () => {
     const mutated = change(pod);
     expect(podPatch(pod, mutated)).toEqual(wholePodPatch(pod, mutated));
   });
-
 });
 
 describe('podPatch over every webhook fixture of a pod', () => {
