@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidReviewError, isPodCreate, parseAdmissionReview } from './admission-review.js';
+import { InvalidReviewError, isPodCreate, parseAdmissionReview, reviewResponse, serializeReviewResponse } from './admission-review.js';
+import type { AdmissionResponse, Base64 } from './admission-review.js';
 import { fixture } from './testing/fixtures.js';
 
 describe('parseAdmissionReview', () => {
@@ -36,5 +37,17 @@ describe('isPodCreate', () => {
     expect(isPodCreate({ ...pod, subResource: 'ephemeralcontainers' })).toBe(false);
     expect(isPodCreate(fixture('update-operation').request)).toBe(false);
     expect(isPodCreate(fixture('non-pod-resource').request)).toBe(false);
+  });
+});
+
+describe('serializeReviewResponse', () => {
+  const patch = Buffer.from(JSON.stringify([{ op: 'add', path: '/metadata/annotations/a~1b', value: 'x"\\\n' }])).toString('base64') as Base64;
+  it.each<[string, AdmissionResponse]>([
+    ['without a patch', { uid: 'u-1', allowed: true }],
+    ['with a patch', { uid: 'u-2', allowed: true, patchType: 'JSONPatch', patch }],
+    ['with a patch and warnings that JSON escapes', { uid: 'u-"3"', allowed: true, patchType: 'JSONPatch', patch, warnings: ['a "quoted" \\ warning', 'é…'] }],
+    ['with an empty patch', { uid: 'u-4', allowed: true, patchType: 'JSONPatch', patch: '' as Base64 }],
+  ])('%s: is JSON of the review response', (_name, response) => {
+    expect(JSON.parse(serializeReviewResponse(response))).toEqual(reviewResponse(response));
   });
 });

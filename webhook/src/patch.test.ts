@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { applyPatch } from 'rfc6902';
+import { create } from 'jsondiffpatch';
+import { format } from 'jsondiffpatch/formatters/jsonpatch';
 import { injectWithView, type V1PodLike } from '../../core/src/injection/index.js';
 import { caseNames, loadCase, resolve } from '../../core/src/injection/testing/fixture-cases.js';
 import { encodePatch, podPatch } from './patch.js';
+import { cachedResolver, fixture, FIXTURE_NAMES, fixtureView } from './testing/fixtures.js';
+
+/** The library's diff of the whole pod, which podPatch must equal operation for operation. */
+const wholePodPatch = (original: object, mutated: object) => format(create({ arrays: { detectMove: false } }).diff(original, mutated) ?? {});
 
 const original = {
   apiVersion: 'v1',
@@ -40,6 +46,44 @@ describe('podPatch', () => {
   });
 });
 
+describe('podPatch walks the pod, metadata and spec itself', () => {
+  const base = () => structuredClone(original) as Record<string, any>;
+  it.each<[string, (pod: Record<string, any>) => Record<string, any>]>([
+    ['a field added to the spec', (pod) => ({ ...pod, spec: { ...pod.spec, volumes: [{ name: 'v', emptyDir: {} }] } })],
+    ['a field removed from the metadata', (pod) => ({ ...pod, metadata: { ...pod.metadata, annotations: undefined } })],
+    ['a field deleted from the metadata', ({ metadata: { annotations: _dropped, ...metadata }, ...pod }) => ({ ...pod, metadata })],
+    ['the spec replaced by an array', (pod) => ({ ...pod, spec: [] })],
+    ['the metadata replaced by null', (pod) => ({ ...pod, metadata: null })],
+    ['a field added to the pod', (pod) => ({ ...pod, extra: { a: 1 } })],
+    ['deep copies of every object', (pod) => structuredClone(pod)],
+    ['a deep copy with a new env entry', (pod) => {
+      const copy = structuredClone(pod);
+      copy.spec.containers[0].env.push({ name: 'B', value: '2' });
+      return copy;
+    }],
+  ])('%s: the same operations as the library\'s diff of the whole pod', (_name, change) => {
+    const pod = base();
+    const mutated = change(pod);
+    expect(podPatch(pod, mutated)).toEqual(wholePodPatch(pod, mutated));
+  });
+});
+
+describe('podPatch over every webhook fixture of a pod', () => {
+  const podFixtures = FIXTURE_NAMES.filter((name) => fixture(name).request.kind.kind === 'Pod' && fixture(name).request.object);
+
+  it.each(podFixtures)('%s: the patch, applied by another RFC 6902 implementation, gives the engine output', (name) => {
+    const { request } = fixture(name);
+    const pod = request.object as V1PodLike;
+    const outcome = injectWithView(pod, request.namespace, fixtureView(), cachedResolver());
+    const operations = podPatch(pod, outcome.pod);
+    expect(operations).toEqual(wholePodPatch(pod, outcome.pod));
+    const patched = structuredClone(pod);
+    const decoded = JSON.parse(Buffer.from(encodePatch(operations), 'base64').toString()) as Parameters<typeof applyPatch>[1];
+    expect(applyPatch(patched, decoded).every((error) => error === null)).toBe(true);
+    expect(patched).toEqual(JSON.parse(JSON.stringify(outcome.pod)));
+  });
+});
+
 describe('podPatch over every injection fixture', () => {
   const podCases = caseNames().filter((name) => {
     const { input } = loadCase(name);
@@ -54,5 +98,12 @@ describe('podPatch over every injection fixture', () => {
     const operations = JSON.parse(Buffer.from(encodePatch(podPatch(pod, outcome.pod)), 'base64').toString()) as Parameters<typeof applyPatch>[1];
     expect(applyPatch(patched, operations).every((error) => error === null)).toBe(true);
     expect(patched).toEqual(JSON.parse(JSON.stringify(outcome.pod)));
+  });
+
+  it.each(podCases)('%s: the same operations as the library\'s diff of the whole pod', (name) => {
+    const { input, view, namespace } = loadCase(name);
+    const pod = input as V1PodLike;
+    const outcome = injectWithView(pod, namespace, view, resolve);
+    expect(podPatch(pod, outcome.pod)).toEqual(wholePodPatch(pod, outcome.pod));
   });
 });

@@ -9,6 +9,7 @@ import type { InjectionOutcome, SpecResolver, V1PodLike } from '../../core/src/i
 import { Annotations } from '../../core/src/constants.js';
 import { LruMap } from '../../core/src/lru-map.js';
 import type { ClusterView } from '../../core/src/ports.js';
+import type { Base64 } from './admission-review.js';
 import { encodePatch, podPatch } from './patch.js';
 
 export interface PodAnswer {
@@ -17,7 +18,7 @@ export interface PodAnswer {
   /** The XRayTracing used (injected), or why the pod was left alone (unchanged). */
   detail: string;
   /** Base64 JSON patch, when injected. */
-  patch?: string;
+  patch?: Base64;
   warnings: readonly string[];
   /** No XRayTracing to inject from: the caller records an Event. */
   missingTracing: boolean;

@@ -52,6 +52,7 @@ const post = (body: string | Buffer, contentType?: string) =>
 async function review(body: unknown): Promise<any> {
   const res = await post(JSON.stringify(body));
   expect(res.status).toBe(200);
+  expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
   return JSON.parse(res.body);
 }
 

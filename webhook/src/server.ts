@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { ResolvedSpec, XRayTracing } from '../../core/src/api/types.js';
 import type { AdmissionEventSink, ClusterView } from '../../core/src/ports.js';
-import { InvalidReviewError, parseAdmissionReview, reviewResponse } from './admission-review.js';
+import { InvalidReviewError, parseAdmissionReview, serializeReviewResponse } from './admission-review.js';
 import type { AdmissionRequest } from './admission-review.js';
 import { healthRoutes } from './health-routes.js';
 import { webhookMetrics } from './metrics.js';
@@ -22,6 +22,8 @@ export const MUTATE_POD_PATH = '/mutate-v1-pod';
 /** The API server refuses request bodies over 3 MiB; a review wraps the object with request metadata. */
 export const DEFAULT_BODY_LIMIT_BYTES = 4 * 1024 * 1024;
 const TLS_MIN_VERSION = 'TLSv1.2';
+/** What fastify sends with a body it serializes itself. */
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 export interface WebhookServerOptions {
   view: ClusterView;
@@ -82,7 +84,7 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
     metrics.reviewDuration.observe({ outcome: review.outcome }, seconds);
     logReview(logger, admission, review, seconds);
     if (logger.isLevelEnabled('debug')) logger.debug({ uid: admission.uid, review: request.body, response: review.response }, 'Answered AdmissionReview');
-    return reply.send(reviewResponse(review.response));
+    return reply.type(JSON_CONTENT_TYPE).send(serializeReviewResponse(review.response));
   });
 
   // Body too large, not JSON, wrong content type: the request never reached the handler.
