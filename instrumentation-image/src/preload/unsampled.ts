@@ -1,0 +1,151 @@
+// Work skipped for requests that are not sampled — in production, nearly all of them.
+//
+// Upstream's instrumentations do the same work for a span that is not recorded as for one that is: instrumentation-http
+// computes the outgoing call's attributes and metric attributes and starts a span, Express and router wrap every layer
+// and `next`, build the route and start a span per layer; all of it is thrown away. Here, inside a request whose span
+// is not recorded, an outgoing HTTP call only gets the trace context injected (and its callbacks bound, as upstream
+// does), Express and router layers run unwrapped, and the server span's end work is skipped. The sampling decision
+// itself stays upstream's: the server span is started as before, with the attributes sampling rules match on.
+//
+// Why skipping is safe: every sampler the preload builds decides a child like its parent when the parent is not
+// sampled (parent-based ones by rule; traceidratio by the same trace ID; always_off always), so no span below an
+// unsampled one would have been recorded. Recording requests take upstream's path unchanged.
+import { context, isSpanContextValid, propagation, trace, TraceFlags, type Context, type Span } from '@opentelemetry/api';
+import type { Instrumentation } from '@opentelemetry/instrumentation';
+import { URL } from 'node:url';
+
+type AnyFunction = (this: unknown, ...args: unknown[]) => unknown;
+type Wrapped = AnyFunction & { __original?: AnyFunction };
+
+/** The span of a request that is not sampled (a valid span context whose sampled flag is off), or undefined. */
+function unsampledSpan(ctx: Context): Span | undefined {
+  const span = trace.getSpan(ctx);
+  if (span === undefined || span.isRecording()) return undefined;
+  const spanContext = span.spanContext();
+  return (spanContext.traceFlags & TraceFlags.SAMPLED) === 0 && isSpanContextValid(spanContext) ? span : undefined;
+}
+
+interface HttpInstrumentationInternals {
+  getConfig(): Record<string, unknown>;
+  _outgoingRequestFunction(component: string, original: AnyFunction): AnyFunction;
+  _onServerResponseFinish(request: unknown, response: unknown, span: Span, ...rest: unknown[]): void;
+}
+
+/** Hooks that see spans or requests: with any of them set, every request takes upstream's path. */
+const HTTP_HOOKS = ['ignoreOutgoingRequestHook', 'startOutgoingSpanHook', 'requestHook', 'responseHook', 'applyCustomAttributesOnSpan'];
+
+type Headers = Record<string, unknown>;
+
+/**
+ * http.request(url | options, [options], [callback]) with the trace context in a copy of the headers; undefined when
+ * the arguments are a shape left to upstream (raw header arrays, anything unexpected).
+ */
+function withTraceHeaders(ctx: Context, args: unknown[]): unknown[] | undefined {
+  const [first, second] = args;
+  const inject = (headers: unknown): Headers | undefined => {
+    if (headers !== undefined && (headers === null || typeof headers !== 'object' || Array.isArray(headers))) return undefined;
+    const copy: Headers = Object.assign({}, headers as Headers | undefined);
+    propagation.inject(ctx, copy);
+    return copy;
+  };
+  if (typeof first === 'string' || first instanceof URL) {
+    if (second !== null && typeof second === 'object') {
+      const headers = inject((second as { headers?: unknown }).headers);
+      return headers && [first, Object.assign({}, second, { headers }), ...args.slice(2)];
+    }
+    const headers = inject(undefined);
+    return headers && [first, { headers }, ...args.slice(1)];
+  }
+  if (first === null || typeof first !== 'object') return undefined;
+  const headers = inject((first as { headers?: unknown }).headers);
+  return headers && [Object.assign({}, first, { headers }), ...args.slice(1)];
+}
+
+function leanHttp(instrumentation: HttpInstrumentationInternals): void {
+  const config = instrumentation.getConfig();
+  if (HTTP_HOOKS.some((hook) => config[hook] !== undefined)) return;
+  const outgoing = instrumentation._outgoingRequestFunction.bind(instrumentation);
+  instrumentation._outgoingRequestFunction = (component, original) => {
+    const instrumented = outgoing(component, original);
+    return function outgoingRequest(this: unknown, ...args: unknown[]): unknown {
+      const parent = context.active();
+      const lean = unsampledSpan(parent) && withTraceHeaders(parent, args);
+      if (!lean) return instrumented.apply(this, args);
+      // As upstream: the response callback and the ClientRequest's listeners run in the caller's context.
+      const last = lean.length - 1;
+      if (typeof lean[last] === 'function') lean[last] = context.bind(parent, lean[last] as AnyFunction);
+      const request = original.apply(this, lean) as NodeJS.EventEmitter;
+      context.bind(parent, request);
+      request.prependListener('response', (response: NodeJS.EventEmitter) => context.bind(parent, response));
+      return request;
+    };
+  };
+  const finish = instrumentation._onServerResponseFinish.bind(instrumentation);
+  // Sets attributes and status on the server span and ends it (and records metrics, which the preload does not export).
+  instrumentation._onServerResponseFinish = (request, response, span, ...rest) => {
+    if (span.isRecording()) finish(request, response, span, ...rest);
+  };
+}
+
+interface ExpressInstrumentationInternals {
+  _applyPatch(layer: { handle: Wrapped }, layerPath: unknown): void;
+}
+
+/** Express layers: upstream's wrapper (route tracking, a span per handler) only where a span is recorded. */
+function leanExpress(instrumentation: ExpressInstrumentationInternals): void {
+  const applyPatch = instrumentation._applyPatch.bind(instrumentation);
+  instrumentation._applyPatch = (layer, layerPath) => {
+    const before = layer.handle;
+    applyPatch(layer, layerPath);
+    const instrumented = layer.handle;
+    const original = instrumented.__original;
+    if (instrumented === before || original === undefined || original === instrumented) return;
+    // Named and shaped like upstream's wrapper: router's instrumentation names middleware spans after it and routers
+    // read a handler's length.
+    const patched = function patched(this: unknown, _req: unknown, _res: unknown): unknown {
+      // eslint-disable-next-line prefer-rest-params -- forwards any arguments without an array copy
+      return Reflect.apply(unsampledSpan(context.active()) ? original : instrumented, this, arguments);
+    };
+    Object.defineProperties(patched, {
+      // The bundler may rename the function; the name is what router's middleware spans show.
+      name: { value: instrumented.name, configurable: true },
+      __original: { value: original, configurable: true },
+      __wrapped: { value: true, configurable: true },
+    });
+    layer.handle = patched;
+  };
+}
+
+interface RouterInstrumentationInternals {
+  _requestHandlerPatcher(original: AnyFunction): AnyFunction;
+  _errorHandlerPatcher(original: AnyFunction): AnyFunction;
+}
+
+/** router's Layer.handleRequest/handleError: a span per layer only where a span is recorded. */
+function leanRouter(instrumentation: RouterInstrumentationInternals): void {
+  const requestPatcher = instrumentation._requestHandlerPatcher.bind(instrumentation);
+  instrumentation._requestHandlerPatcher = (original) => {
+    const instrumented = requestPatcher(original);
+    return function wrapped_handle_request(this: unknown, req: unknown, res: unknown, next: unknown): unknown {
+      return (unsampledSpan(context.active()) ? original : instrumented).call(this, req, res, next);
+    };
+  };
+  const errorPatcher = instrumentation._errorHandlerPatcher.bind(instrumentation);
+  instrumentation._errorHandlerPatcher = (original) => {
+    const instrumented = errorPatcher(original);
+    return function wrapped_handle_request(this: unknown, error: unknown, req: unknown, res: unknown, next: unknown): unknown {
+      return (unsampledSpan(context.active()) ? original : instrumented).call(this, error, req, res, next);
+    };
+  };
+}
+
+const LEAN: Record<string, (instrumentation: never) => void> = {
+  '@opentelemetry/instrumentation-http': leanHttp,
+  '@opentelemetry/instrumentation-express': leanExpress,
+  '@opentelemetry/instrumentation-router': leanRouter,
+};
+
+/** Must run before the instrumented modules load: the overrides take effect when a module is patched. */
+export function skipWorkForUnsampledRequests(instrumentations: readonly Instrumentation[]): void {
+  for (const instrumentation of instrumentations) LEAN[instrumentation.instrumentationName]?.(instrumentation as never);
+}
