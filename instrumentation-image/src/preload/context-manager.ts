@@ -13,6 +13,7 @@ import { EventEmitter } from 'node:events';
 /** The context an emitter's `emit` was bound to: the first bind wins, as with upstream's binding. */
 const BOUND_CONTEXT = Symbol('xray-operator.bound-context');
 
+type AnyFunction = (...args: unknown[]) => unknown;
 type Bindable = EventEmitter & { [BOUND_CONTEXT]?: Context };
 
 /** True when the context holds a span that is not recorded (its children are not either: see isUnsampled). */
@@ -26,28 +27,34 @@ export class LeanContextManager extends AsyncLocalStorageContextManager {
     if (target instanceof EventEmitter) {
       return holdsUnrecordedSpan(context) ? (this.bindEmit(context, target) as T) : super.bind(context, target);
     }
-    if (typeof target === 'function') return this.bindFunction(context, target as (...args: unknown[]) => unknown) as T;
+    if (typeof target === 'function') return this.bindFunction(context, target as AnyFunction) as T;
     return target;
   }
 
   private bindEmit(context: Context, emitter: Bindable): EventEmitter {
     if (emitter[BOUND_CONTEXT] !== undefined) return emitter;
     emitter[BOUND_CONTEXT] = context;
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- called below with the emitter as `this`
     const emit = emitter.emit;
-    const manager = this;
+    const run = this.runner(context);
     emitter.emit = function boundEmit(this: unknown): boolean {
       // eslint-disable-next-line prefer-rest-params -- forwards any arguments without an array copy
-      return manager.with(context, Reflect.apply, undefined, emit, this, arguments) as boolean;
+      return run(emit, this, arguments) as boolean;
     };
     return emitter;
   }
 
+  /** Calls a function with a `this` and arguments in the context. */
+  private runner(context: Context): (fn: (...args: never[]) => unknown, thisArg: unknown, args: ArrayLike<unknown>) => unknown {
+    return (fn, thisArg, args): unknown => this.with(context, Reflect.apply, undefined, fn, thisArg, args) as unknown;
+  }
+
   /** As upstream's, without a closure per call: the wrapper keeps the target's length (frameworks read it). */
-  private bindFunction(context: Context, target: (...args: unknown[]) => unknown): (...args: unknown[]) => unknown {
-    const manager = this;
+  private bindFunction(context: Context, target: AnyFunction): AnyFunction {
+    const run = this.runner(context);
     const contextWrapper = function (this: unknown): unknown {
       // eslint-disable-next-line prefer-rest-params -- forwards any arguments without an array copy
-      return manager.with(context, Reflect.apply, undefined, target, this, arguments);
+      return run(target, this, arguments);
     };
     Object.defineProperty(contextWrapper, 'length', { enumerable: false, configurable: true, writable: false, value: target.length });
     return contextWrapper;

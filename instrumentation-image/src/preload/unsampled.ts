@@ -10,19 +10,23 @@
 // Why skipping is safe: every sampler the preload builds decides a child like its parent when the parent is not
 // sampled (parent-based ones by rule; traceidratio by the same trace ID; always_off always), so no span below an
 // unsampled one would have been recorded. Recording requests take upstream's path unchanged.
-import { context, isSpanContextValid, propagation, trace, TraceFlags, type Context, type Span } from '@opentelemetry/api';
+import { context, INVALID_TRACEID, propagation, trace, TraceFlags, type Context, type Span } from '@opentelemetry/api';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { URL } from 'node:url';
 
 type AnyFunction = (this: unknown, ...args: unknown[]) => unknown;
 type Wrapped = AnyFunction & { __original?: AnyFunction };
 
-/** The span of a request that is not sampled (a valid span context whose sampled flag is off), or undefined. */
+/**
+ * The span of a request that is not sampled, or undefined: a span that is not recorded, of a real trace (not the
+ * invalid context upstream gives spans it suppresses), with the sampled flag off. Runs for every layer: no regex
+ * validation of the IDs (the SDK made them, or the propagator validated them).
+ */
 function unsampledSpan(ctx: Context): Span | undefined {
   const span = trace.getSpan(ctx);
   if (span === undefined || span.isRecording()) return undefined;
   const spanContext = span.spanContext();
-  return (spanContext.traceFlags & TraceFlags.SAMPLED) === 0 && isSpanContextValid(spanContext) ? span : undefined;
+  return (spanContext.traceFlags & TraceFlags.SAMPLED) === 0 && spanContext.traceId !== INVALID_TRACEID ? span : undefined;
 }
 
 interface HttpInstrumentationInternals {
