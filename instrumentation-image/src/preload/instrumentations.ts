@@ -9,7 +9,7 @@ import { getNodeAutoInstrumentations } from '@opentelemetry/auto-instrumentation
 import type { Instrumentation, InstrumentationModuleDefinition } from '@opentelemetry/instrumentation';
 import { ExpressLayerType } from '@opentelemetry/instrumentation-express';
 import type { PreloadConfig } from './config.js';
-import { skipWorkForUnsampledRequests } from './unsampled.js';
+import { skipUnrecordedWork } from './unsampled.js';
 
 const FASTIFY = 'fastify';
 
@@ -27,7 +27,7 @@ export function createInstrumentations(config: PreloadConfig): Instrumentation[]
   if (fastifyEnabled(config)) {
     instrumentations.push(new FastifyOtelInstrumentation({ registerOnInitialization: true, instrumentHooks: config.middlewareSpans }));
   }
-  skipWorkForUnsampledRequests(instrumentations);
+  skipUnrecordedWork(instrumentations, { middlewareSpans: config.middlewareSpans });
   return instrumentations;
 }
 

@@ -7,6 +7,8 @@
 // does), Express and router layers run unwrapped, and the server span's end work is skipped. The sampling decision
 // itself stays upstream's: the server span is started as before, with the attributes sampling rules match on.
 //
+// Also here: router's middleware layers run unwrapped unless middleware spans are asked for (see leanRouter).
+//
 // Why skipping is safe: every sampler the preload builds decides a child like its parent when the parent is not
 // sampled (parent-based ones by rule; traceidratio by the same trace ID; always_off always), so no span below an
 // unsampled one would have been recorded. Recording requests take upstream's path unchanged.
@@ -120,36 +122,52 @@ function leanExpress(instrumentation: ExpressInstrumentationInternals): void {
   };
 }
 
+/** A router Layer: `method` is set on a route's handlers, absent on middleware (router's own test for its span type). */
+interface RouterLayer {
+  readonly method?: string;
+}
+type LayerMethod = (this: RouterLayer, ...args: unknown[]) => unknown;
+
 interface RouterInstrumentationInternals {
-  _requestHandlerPatcher(original: AnyFunction): AnyFunction;
-  _errorHandlerPatcher(original: AnyFunction): AnyFunction;
+  _requestHandlerPatcher(original: LayerMethod): LayerMethod;
+  _errorHandlerPatcher(original: LayerMethod): LayerMethod;
 }
 
-/** router's Layer.handleRequest/handleError: a span per layer only where a span is recorded. */
-function leanRouter(instrumentation: RouterInstrumentationInternals): void {
+/**
+ * router's Layer.handleRequest/handleError (Express 5 routes through it): a span per layer only where a span is
+ * recorded, and for middleware only when middleware spans are asked for — router's instrumentation makes them
+ * whatever Express's instrumentation is told (named after Express's wrapper: "middleware - patched").
+ */
+function leanRouter(instrumentation: RouterInstrumentationInternals, options: LeanOptions): void {
+  const skip = (layer: RouterLayer): boolean => (!options.middlewareSpans && !layer.method) || unsampledSpan(context.active()) !== undefined;
   const requestPatcher = instrumentation._requestHandlerPatcher.bind(instrumentation);
   instrumentation._requestHandlerPatcher = (original) => {
     const instrumented = requestPatcher(original);
-    return function wrapped_handle_request(this: unknown, req: unknown, res: unknown, next: unknown): unknown {
-      return (unsampledSpan(context.active()) ? original : instrumented).call(this, req, res, next);
+    return function wrapped_handle_request(this: RouterLayer, req: unknown, res: unknown, next: unknown): unknown {
+      return (skip(this) ? original : instrumented).call(this, req, res, next);
     };
   };
   const errorPatcher = instrumentation._errorHandlerPatcher.bind(instrumentation);
   instrumentation._errorHandlerPatcher = (original) => {
     const instrumented = errorPatcher(original);
-    return function wrapped_handle_request(this: unknown, error: unknown, req: unknown, res: unknown, next: unknown): unknown {
-      return (unsampledSpan(context.active()) ? original : instrumented).call(this, error, req, res, next);
+    return function wrapped_handle_request(this: RouterLayer, error: unknown, req: unknown, res: unknown, next: unknown): unknown {
+      return (skip(this) ? original : instrumented).call(this, error, req, res, next);
     };
   };
 }
 
-const LEAN: Record<string, (instrumentation: never) => void> = {
+export interface LeanOptions {
+  /** Spans for middleware layers (the XRayTracing's instrumentation.middlewareSpans). */
+  readonly middlewareSpans: boolean;
+}
+
+const LEAN: Record<string, (instrumentation: never, options: LeanOptions) => void> = {
   '@opentelemetry/instrumentation-http': leanHttp,
   '@opentelemetry/instrumentation-express': leanExpress,
   '@opentelemetry/instrumentation-router': leanRouter,
 };
 
 /** Must run before the instrumented modules load: the overrides take effect when a module is patched. */
-export function skipWorkForUnsampledRequests(instrumentations: readonly Instrumentation[]): void {
-  for (const instrumentation of instrumentations) LEAN[instrumentation.instrumentationName]?.(instrumentation as never);
+export function skipUnrecordedWork(instrumentations: readonly Instrumentation[], options: LeanOptions): void {
+  for (const instrumentation of instrumentations) LEAN[instrumentation.instrumentationName]?.(instrumentation as never, options);
 }
