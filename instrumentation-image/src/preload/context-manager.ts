@@ -3,10 +3,12 @@
 //
 // Upstream binds an EventEmitter by replacing its on/addListener/once/prepend…/removeListener/off/
 // removeAllListeners with wrappers and keeping a map from each listener to a wrapped copy: ~15 µs per request, sampled
-// or not. Wrapping the emitter's `emit` once has the same effect for every listener (each runs in the bound context)
-// for a fraction of that. It is used where no span is recorded, so the spans users see are built exactly as before;
-// for recording contexts upstream's binding stays.
-import { trace, type Context } from '@opentelemetry/api';
+// or not. Wrapping the emitter's `emit` once has the same effect on every listener added after the bind (each runs in
+// the bound context) for a fraction of that; listeners added before it run there too, where upstream left them in
+// whatever context emitted (instrumentation-http binds request, response and ClientRequest before the app sees them,
+// and binds the one earlier listener, a ClientRequest's response callback, to the same context itself).
+// removeListener, listeners() and rawListeners() see the app's own functions, not wrappers.
+import type { Context } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { EventEmitter } from 'node:events';
 
@@ -16,16 +18,10 @@ const BOUND_CONTEXT = Symbol('xray-operator.bound-context');
 type AnyFunction = (...args: unknown[]) => unknown;
 type Bindable = EventEmitter & { [BOUND_CONTEXT]?: Context };
 
-/** True when the context holds a span that is not recorded (its children are not either: see isUnsampled). */
-function holdsUnrecordedSpan(context: Context): boolean {
-  const span = trace.getSpan(context);
-  return span !== undefined && !span.isRecording();
-}
-
 export class LeanContextManager extends AsyncLocalStorageContextManager {
   override bind<T>(context: Context, target: T): T {
     if (target instanceof EventEmitter) {
-      return holdsUnrecordedSpan(context) ? (this.bindEmit(context, target) as T) : super.bind(context, target);
+      return this.bindEmit(context, target) as T;
     }
     if (typeof target === 'function') return this.bindFunction(context, target as AnyFunction) as T;
     return target;
