@@ -4,6 +4,8 @@
 // our preload with nothing sampled (ours-sampling-off), and against the floor: bench/propagation-floor.cjs, a preload
 // that only extracts, carries and injects the trace context (no OpenTelemetry, no spans). Spans go over OTLP
 // http/protobuf to a local sink. Writes bench/results/preload.json.
+// PRELOAD_BEFORE=<another build's autoinstrumentation.js> adds that build as `xray-operator-before` (e.g. main's, built
+// from a checkout of it), to show a change's before and after in one run.
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -39,9 +41,11 @@ interface Variant {
   readonly name: string;
   readonly nodeOptions: string | undefined;
 }
+const BEFORE_LOADER = process.env.PRELOAD_BEFORE;
 const VARIANTS: Variant[] = [
   { name: 'none', nodeOptions: undefined },
   { name: 'xray-operator', nodeOptions: `--require ${LOADER}` },
+  ...(BEFORE_LOADER ? [{ name: 'xray-operator-before', nodeOptions: `--require ${BEFORE_LOADER}` }] : []),
   { name: 'upstream-register', nodeOptions: `--require ${UPSTREAM_REGISTER}` },
   // Our preload sampling nothing, whatever the sampling setting.
   { name: 'ours-sampling-off', nodeOptions: `--require ${LOADER}` },
@@ -72,7 +76,7 @@ type Sampling = 'all' | 'default';
 function samplerEnv(variant: Variant, sampling: Sampling): NodeJS.ProcessEnv {
   if (variant.name === 'ours-sampling-off') return { [Env.tracesSampler]: 'parentbased_always_off' };
   if (sampling === 'all') return { [Env.tracesSampler]: 'parentbased_always_on' };
-  if (variant.name === 'xray-operator') return { [Env.tracesSampler]: 'xray', [Env.tracesSamplerArg]: 'endpoint=http://127.0.0.1:9,polling_interval=60' };
+  if (variant.name.startsWith('xray-operator')) return { [Env.tracesSampler]: 'xray', [Env.tracesSamplerArg]: 'endpoint=http://127.0.0.1:9,polling_interval=60' };
   return { [Env.tracesSampler]: 'parentbased_traceidratio', [Env.tracesSamplerArg]: '0.05' };
 }
 
@@ -284,6 +288,15 @@ function addedCostRatios(figures: Record<string, LoadFigures>) {
     addedRssAfterWarmupVsUpstream: ratio(added('xray-operator', rss), added('upstream-register', rss)),
     addedCpuDefaultSamplingVsPropagationFloor: ratio(added('xray-operator', defaultCpu), added('propagation-floor', defaultCpu)),
     addedCpuSamplingOffVsPropagationFloor: ratio(added('ours-sampling-off', defaultCpu), added('propagation-floor', defaultCpu)),
+    ...(figures['xray-operator-before'] ? {
+      before: {
+        addedCpuMicrosPerRequest: { defaultSampling: round(added('xray-operator-before', defaultCpu), 1), allSampled: round(added('xray-operator-before', allCpu), 1) },
+        addedRssMiBAfterWarmup: round(added('xray-operator-before', rss), 1),
+        addedCpuVsUpstreamDefaultSampling: ratio(added('xray-operator-before', defaultCpu), added('upstream-register', defaultCpu)),
+        addedCpuVsUpstreamAllSampled: ratio(added('xray-operator-before', allCpu), added('upstream-register', allCpu)),
+        addedRssAfterWarmupVsUpstream: ratio(added('xray-operator-before', rss), added('upstream-register', rss)),
+      },
+    } : {}),
   };
 }
 
