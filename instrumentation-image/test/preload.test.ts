@@ -174,32 +174,37 @@ describe('middleware spans', () => {
 });
 
 describe('unsampled requests', () => {
-  const xrayHeader = (traceId: string, parent: string, sampled: 0 | 1): string => `Root=1-${traceId.slice(0, 8)}-${traceId.slice(8)};Parent=${parent};Sampled=${sampled}`;
   const newTraceId = (tail: string): string => `${Math.floor(Date.now() / 1000).toString(16)}${tail}`;
+  const callerHeaders = (format: 'xray' | 'w3c', traceId: string, parent: string, sampled: boolean): Record<string, string> =>
+    format === 'xray'
+      ? { 'X-Amzn-Trace-Id': `Root=1-${traceId.slice(0, 8)}-${traceId.slice(8)};Parent=${parent};Sampled=${sampled ? 1 : 0}` }
+      : { traceparent: `00-${traceId}-${parent}-${sampled ? '01' : '00'}` };
 
   it.each([
-    ['express-service.cjs', '/api/items/42', '/downstream/42'],
-    ['http-app.cjs', '/api/call', '/downstream'],
-  ])('%s passes an unsampled trace on to its outgoing call and exports no span of it, and still traces sampled requests', async (appFile, path, downstreamPath) => {
-    const service = `unsampled-${appFile}`;
+    ['express-service.cjs', '/api/items/42', '/downstream/42', 'xray'],
+    ['express-service.cjs', '/api/items/42', '/downstream/42', 'w3c'],
+    ['http-app.cjs', '/api/call', '/downstream', 'xray'],
+  ] as const)('%s passes a caller\'s unsampled trace on to its outgoing call and exports no span of it, and still traces sampled requests (%s, %s, %s)', async (appFile, path, downstreamPath, format) => {
+    const service = `unsampled-${appFile}-${format}`;
     const app = await startApp({ app: appFile, env: env({ OTEL_SERVICE_NAME: service }) });
     try {
       const unsampled = newTraceId('0a1b2c3d4e5f60718293a4b5');
       const sampled = newTraceId('1a1b2c3d4e5f60718293a4b5');
       const callsBefore = downstream.requests.length;
-      expect((await app.get(path, { 'X-Amzn-Trace-Id': xrayHeader(unsampled, '53995c3f42cd8ad8', 0) })).status).toBe(200);
+      expect((await app.get(path, callerHeaders(format, unsampled, '53995c3f42cd8ad8', false))).status).toBe(200);
       const call = downstream.requests.slice(callsBefore).find((r) => r.url === downstreamPath);
       const root = /^Root=1-([0-9a-f]{8})-([0-9a-f]{24});Parent=([0-9a-f]{16});Sampled=0$/.exec(String(call?.headers['x-amzn-trace-id']));
       expect(root, `X-Amzn-Trace-Id: ${String(call?.headers['x-amzn-trace-id'])}`).not.toBeNull();
       expect(`${root![1]}${root![2]}`).toBe(unsampled);
+      expect(root![3]).not.toBe('53995c3f42cd8ad8');
       expect(call?.headers.traceparent).toBe(`00-${unsampled}-${root![3]}-00`);
 
-      expect((await app.get(path, { 'X-Amzn-Trace-Id': xrayHeader(sampled, '63995c3f42cd8ad8', 1) })).status).toBe(200);
+      expect((await app.get(path, callerHeaders(format, sampled, '63995c3f42cd8ad8', true))).status).toBe(200);
       const spans = await receiver.waitForSpans((all) => all.some((s) => s.traceId === sampled && s.kind === CLIENT) && all.some((s) => s.traceId === sampled && s.kind === SERVER));
       const server = spans.find((s) => s.traceId === sampled && s.kind === SERVER)!;
       expect(server.parentSpanId).toBe('63995c3f42cd8ad8');
       expect(spans.find((s) => s.traceId === sampled && s.kind === CLIENT)!.parentSpanId).not.toBe(server.parentSpanId);
-      // Spans of one request are exported together (batched); those of the earlier, unsampled one would be there by now.
+      // Spans are exported in the order they end: the earlier, unsampled request's would be there by now.
       expect(receiver.spans.filter((s) => s.traceId === unsampled)).toEqual([]);
     } finally {
       await app.stop();

@@ -27,7 +27,10 @@ export function createInstrumentations(config: PreloadConfig): Instrumentation[]
   if (fastifyEnabled(config)) {
     instrumentations.push(new FastifyOtelInstrumentation({ registerOnInitialization: true, instrumentHooks: config.middlewareSpans }));
   }
-  skipUnrecordedWork(instrumentations, { middlewareSpans: config.middlewareSpans });
+  skipUnrecordedWork(instrumentations, {
+    middlewareSpans: config.middlewareSpans,
+    callerDecidesUnsampled: config.sampler.kind === 'xray' || config.sampler.name.startsWith('parentbased_'),
+  });
   return instrumentations;
 }
 

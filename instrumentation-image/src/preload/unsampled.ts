@@ -1,5 +1,10 @@
 // Work skipped for requests that are not sampled — in production, nearly all of them.
 //
+// A request whose caller already decided "not sampled" (traceparent flags 00, X-Amzn-Trace-Id without Sampled=1)
+// under a parent-based sampler (X-Ray's, parentbased_*) needs no decision: it runs in a context holding an unrecorded
+// span of the caller's trace, as upstream's would, without the attributes, span start, listeners and end upstream
+// adds. Root requests and sampled callers take upstream's path, so sampling rules see the same attributes.
+//
 // Upstream's instrumentations do the same work for a span that is not recorded as for one that is: instrumentation-http
 // computes the outgoing call's attributes and metric attributes and starts a span, Express and router wrap every layer
 // and `next`, build the route and start a span per layer; all of it is thrown away. Here, inside a request whose span
@@ -12,8 +17,11 @@
 // Why skipping is safe: every sampler the preload builds decides a child like its parent when the parent is not
 // sampled (parent-based ones by rule; traceidratio by the same trace ID; always_off always), so no span below an
 // unsampled one would have been recorded. Recording requests take upstream's path unchanged.
-import { context, INVALID_TRACEID, propagation, trace, TraceFlags, type Context, type Span } from '@opentelemetry/api';
+import { context, INVALID_TRACEID, isSpanContextValid, propagation, ROOT_CONTEXT, trace, TraceFlags, type Context, type Span } from '@opentelemetry/api';
+import { RPCType, setRPCMetadata } from '@opentelemetry/core';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
+import { randomFillSync } from 'node:crypto';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { URL } from 'node:url';
 
 type AnyFunction = (this: unknown, ...args: unknown[]) => unknown;
@@ -31,14 +39,57 @@ function unsampledSpan(ctx: Context): Span | undefined {
   return (spanContext.traceFlags & TraceFlags.SAMPLED) === 0 && spanContext.traceId !== INVALID_TRACEID ? span : undefined;
 }
 
+/** Span IDs for unrecorded server spans, from a pooled random buffer: one crypto call per 512 IDs. */
+const idPool = Buffer.alloc(4096);
+let idPoolOffset = idPool.length;
+function randomSpanId(): string {
+  if (idPoolOffset === idPool.length) {
+    randomFillSync(idPool);
+    idPoolOffset = 0;
+  }
+  idPoolOffset += 8;
+  const id = idPool.toString('hex', idPoolOffset - 8, idPoolOffset);
+  return id === '0000000000000000' ? randomSpanId() : id;
+}
+
+/** The headers the propagators read (OTEL_PROPAGATORS), known once the global propagator is set. */
+let traceHeaderNames: string[] | undefined;
+function carriesTraceHeader(headers: IncomingHttpHeaders): boolean {
+  traceHeaderNames ??= propagation.fields();
+  for (const name of traceHeaderNames) if (headers[name] !== undefined) return true;
+  return false;
+}
+
+/**
+ * The context of a request whose caller decided not to sample it, or undefined (no caller's trace, or a sampled one):
+ * the caller's trace in an unrecorded span of its own, as the SDK makes it for a not-sampled decision.
+ */
+function unsampledCallerContext(headers: IncomingHttpHeaders): Context | undefined {
+  if (!carriesTraceHeader(headers)) return undefined;
+  const parent = propagation.extract(ROOT_CONTEXT, headers);
+  const caller = trace.getSpanContext(parent);
+  if (caller === undefined || (caller.traceFlags & TraceFlags.SAMPLED) !== 0 || !isSpanContextValid(caller)) return undefined;
+  const span = trace.wrapSpanContext({ traceId: caller.traceId, spanId: randomSpanId(), traceFlags: TraceFlags.NONE, traceState: caller.traceState });
+  return setRPCMetadata(trace.setSpan(parent, span), { type: RPCType.HTTP, span });
+}
+
 interface HttpInstrumentationInternals {
   getConfig(): Record<string, unknown>;
+  _incomingRequestFunction(component: string, original: AnyFunction): AnyFunction;
   _outgoingRequestFunction(component: string, original: AnyFunction): AnyFunction;
   _onServerResponseFinish(request: unknown, response: unknown, span: Span, ...rest: unknown[]): void;
 }
 
 /** Hooks that see spans or requests: with any of them set, every request takes upstream's path. */
-const HTTP_HOOKS = ['ignoreOutgoingRequestHook', 'startOutgoingSpanHook', 'requestHook', 'responseHook', 'applyCustomAttributesOnSpan'];
+const HTTP_HOOKS = [
+  'ignoreIncomingRequestHook',
+  'ignoreOutgoingRequestHook',
+  'startIncomingSpanHook',
+  'startOutgoingSpanHook',
+  'requestHook',
+  'responseHook',
+  'applyCustomAttributesOnSpan',
+];
 
 type Headers = Record<string, unknown>;
 
@@ -67,9 +118,24 @@ function withTraceHeaders(ctx: Context, args: unknown[]): unknown[] | undefined 
   return headers && [Object.assign({}, first, { headers }), ...args.slice(1)];
 }
 
-function leanHttp(instrumentation: HttpInstrumentationInternals): void {
+function leanHttp(instrumentation: HttpInstrumentationInternals, options: LeanOptions): void {
   const config = instrumentation.getConfig();
   if (HTTP_HOOKS.some((hook) => config[hook] !== undefined)) return;
+  if (options.callerDecidesUnsampled) {
+    const incoming = instrumentation._incomingRequestFunction.bind(instrumentation);
+    instrumentation._incomingRequestFunction = (component, original) => {
+      const instrumented = incoming(component, original);
+      return function incomingRequest(this: unknown, event: unknown, request: unknown, response: unknown): unknown {
+        const ctx = event === 'request' ? unsampledCallerContext((request as IncomingMessage).headers) : undefined;
+        // eslint-disable-next-line prefer-rest-params -- forwards any arguments without an array copy
+        if (ctx === undefined) return Reflect.apply(instrumented, this, arguments);
+        context.bind(ctx, request);
+        context.bind(ctx, response);
+        // eslint-disable-next-line prefer-rest-params -- forwards any arguments without an array copy
+        return context.with(ctx, Reflect.apply, undefined, original, this, arguments);
+      };
+    };
+  }
   const outgoing = instrumentation._outgoingRequestFunction.bind(instrumentation);
   instrumentation._outgoingRequestFunction = (component, original) => {
     const instrumented = outgoing(component, original);
@@ -159,6 +225,8 @@ function leanRouter(instrumentation: RouterInstrumentationInternals, options: Le
 export interface LeanOptions {
   /** Spans for middleware layers (the XRayTracing's instrumentation.middlewareSpans). */
   readonly middlewareSpans: boolean;
+  /** The sampler follows a remote parent's "not sampled" (parent-based: X-Ray's and parentbased_*). */
+  readonly callerDecidesUnsampled: boolean;
 }
 
 const LEAN: Record<string, (instrumentation: never, options: LeanOptions) => void> = {
