@@ -1,8 +1,11 @@
 // npm run bench:preload — what the Node.js preload costs two apps (a hello-world HTTP server, and an Express 5 service
 // with JSON middleware, a middleware of its own and an outgoing call per request), against no preload, against the
-// upstream `--require @opentelemetry/auto-instrumentations-node/register` (unbundled, same OpenTelemetry line), and
-// against the floor: our preload with nothing sampled (context extracted, carried and injected with the not-sampled
-// decision, no span recorded). Spans go over OTLP http/protobuf to a local sink. Writes bench/results/preload.json.
+// upstream `--require @opentelemetry/auto-instrumentations-node/register` (unbundled, same OpenTelemetry line), against
+// our preload with nothing sampled (ours-sampling-off), and against the floor: bench/propagation-floor.cjs, a preload
+// that only extracts, carries and injects the trace context (no OpenTelemetry, no spans). Spans go over OTLP
+// http/protobuf to a local sink. Writes bench/results/preload.json.
+// PRELOAD_BEFORE=<another build's autoinstrumentation.js> adds that build as `xray-operator-before` (e.g. main's, built
+// from a checkout of it), to show a change's before and after in one run.
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -25,6 +28,7 @@ const APPS = {
 type AppName = keyof typeof APPS;
 const imageRequire = createRequire(join(IMAGE, 'package.json'));
 const UPSTREAM_REGISTER = imageRequire.resolve('@opentelemetry/auto-instrumentations-node/register');
+const PROPAGATION_FLOOR = join(ROOT, 'bench', 'propagation-floor.cjs');
 
 const STARTS = 9;
 const LOAD_ROUNDS = 3;
@@ -37,12 +41,16 @@ interface Variant {
   readonly name: string;
   readonly nodeOptions: string | undefined;
 }
+const BEFORE_LOADER = process.env.PRELOAD_BEFORE;
 const VARIANTS: Variant[] = [
   { name: 'none', nodeOptions: undefined },
   { name: 'xray-operator', nodeOptions: `--require ${LOADER}` },
+  ...(BEFORE_LOADER ? [{ name: 'xray-operator-before', nodeOptions: `--require ${BEFORE_LOADER}` }] : []),
   { name: 'upstream-register', nodeOptions: `--require ${UPSTREAM_REGISTER}` },
-  // Our preload sampling nothing, whatever the sampling setting: what propagating context alone costs.
-  { name: 'floor', nodeOptions: `--require ${LOADER}` },
+  // Our preload sampling nothing, whatever the sampling setting.
+  { name: 'ours-sampling-off', nodeOptions: `--require ${LOADER}` },
+  // What propagating context alone costs (the sampling setting means nothing to it).
+  { name: 'propagation-floor', nodeOptions: `--require ${PROPAGATION_FLOOR}` },
 ];
 
 async function startSink(): Promise<{ server: Server; endpoint: string; requests: () => number }> {
@@ -66,9 +74,9 @@ async function startSink(): Promise<{ server: Server; endpoint: string; requests
 type Sampling = 'all' | 'default';
 
 function samplerEnv(variant: Variant, sampling: Sampling): NodeJS.ProcessEnv {
-  if (variant.name === 'floor') return { [Env.tracesSampler]: 'parentbased_always_off' };
+  if (variant.name === 'ours-sampling-off') return { [Env.tracesSampler]: 'parentbased_always_off' };
   if (sampling === 'all') return { [Env.tracesSampler]: 'parentbased_always_on' };
-  if (variant.name === 'xray-operator') return { [Env.tracesSampler]: 'xray', [Env.tracesSamplerArg]: 'endpoint=http://127.0.0.1:9,polling_interval=60' };
+  if (variant.name.startsWith('xray-operator')) return { [Env.tracesSampler]: 'xray', [Env.tracesSamplerArg]: 'endpoint=http://127.0.0.1:9,polling_interval=60' };
   return { [Env.tracesSampler]: 'parentbased_traceidratio', [Env.tracesSamplerArg]: '0.05' };
 }
 
@@ -252,7 +260,7 @@ function loadFigures(runs: readonly LoadSample[]): LoadFigures {
   };
 }
 
-/** What the preload adds to the app, as a share of what upstream adds (and of what the floor adds). */
+/** What the preload adds to the app, as a share of what upstream adds (and of what the propagation floor adds). */
 function addedCostRatios(figures: Record<string, LoadFigures>) {
   const none = figures.none!;
   const added = (variant: string, pick: (f: LoadFigures) => number): number => pick(figures[variant]!) - pick(none);
@@ -262,13 +270,33 @@ function addedCostRatios(figures: Record<string, LoadFigures>) {
   const rss = (f: LoadFigures) => f.rssMiBAfterWarmup;
   return {
     addedCpuMicrosPerRequest: {
-      defaultSampling: { ours: round(added('xray-operator', defaultCpu), 1), upstream: round(added('upstream-register', defaultCpu), 1), floor: round(added('floor', defaultCpu), 1) },
+      defaultSampling: {
+        ours: round(added('xray-operator', defaultCpu), 1),
+        upstream: round(added('upstream-register', defaultCpu), 1),
+        oursSamplingOff: round(added('ours-sampling-off', defaultCpu), 1),
+        propagationFloor: round(added('propagation-floor', defaultCpu), 1),
+      },
       allSampled: { ours: round(added('xray-operator', allCpu), 1), upstream: round(added('upstream-register', allCpu), 1) },
+    },
+    addedRssMiBAfterWarmup: {
+      ours: round(added('xray-operator', rss), 1),
+      upstream: round(added('upstream-register', rss), 1),
+      propagationFloor: round(added('propagation-floor', rss), 1),
     },
     addedCpuVsUpstreamDefaultSampling: ratio(added('xray-operator', defaultCpu), added('upstream-register', defaultCpu)),
     addedCpuVsUpstreamAllSampled: ratio(added('xray-operator', allCpu), added('upstream-register', allCpu)),
     addedRssAfterWarmupVsUpstream: ratio(added('xray-operator', rss), added('upstream-register', rss)),
-    addedCpuDefaultSamplingVsFloor: ratio(added('xray-operator', defaultCpu), added('floor', defaultCpu)),
+    addedCpuDefaultSamplingVsPropagationFloor: ratio(added('xray-operator', defaultCpu), added('propagation-floor', defaultCpu)),
+    addedCpuSamplingOffVsPropagationFloor: ratio(added('ours-sampling-off', defaultCpu), added('propagation-floor', defaultCpu)),
+    ...(figures['xray-operator-before'] ? {
+      before: {
+        addedCpuMicrosPerRequest: { defaultSampling: round(added('xray-operator-before', defaultCpu), 1), allSampled: round(added('xray-operator-before', allCpu), 1) },
+        addedRssMiBAfterWarmup: round(added('xray-operator-before', rss), 1),
+        addedCpuVsUpstreamDefaultSampling: ratio(added('xray-operator-before', defaultCpu), added('upstream-register', defaultCpu)),
+        addedCpuVsUpstreamAllSampled: ratio(added('xray-operator-before', allCpu), added('upstream-register', allCpu)),
+        addedRssAfterWarmupVsUpstream: ratio(added('xray-operator-before', rss), added('upstream-register', rss)),
+      },
+    } : {}),
   };
 }
 

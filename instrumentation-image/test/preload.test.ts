@@ -138,7 +138,7 @@ describe('frameworks', () => {
 });
 
 describe('middleware spans', () => {
-  const expressTypes = async (service: string, extra: Record<string, string>): Promise<{ types: string[]; route: unknown; clientInTrace: boolean }> => {
+  const expressTypes = async (service: string, extra: Record<string, string>): Promise<{ types: string[]; route: unknown; clientInTrace: boolean; routerMiddleware: boolean }> => {
     const app = await startApp({ app: 'express-service.cjs', env: env({ OTEL_SERVICE_NAME: service, ...extra }) });
     try {
       expect((await app.get('/api/items/42')).status).toBe(200);
@@ -152,6 +152,8 @@ describe('middleware spans', () => {
         types: [...new Set(mine.map((s) => s.attributes['express.type']).filter((t): t is string => typeof t === 'string'))].sort(),
         route: server.attributes['http.route'],
         clientInTrace: client.traceId === server.traceId,
+        // Express 5 routes through the router package, whose instrumentation has middleware spans of its own.
+        routerMiddleware: mine.some((s) => s.scope === '@opentelemetry/instrumentation-router' && s.name.startsWith('middleware')),
       };
     } finally {
       await app.stop();
@@ -159,14 +161,54 @@ describe('middleware spans', () => {
   };
 
   it('leaves Express middleware out by default, keeping the route, the handler span and the outgoing call', async () => {
-    expect(await expressTypes('mw-default', {})).toEqual({ types: ['request_handler'], route: '/api/items/:id', clientInTrace: true });
+    expect(await expressTypes('mw-default', {})).toEqual({ types: ['request_handler'], route: '/api/items/:id', clientInTrace: true, routerMiddleware: false });
   });
 
   it('makes a span per middleware when the XRayTracing asks for them', async () => {
-    const { types, route } = await expressTypes('mw-on', { XRAY_OPERATOR_MIDDLEWARE_SPANS: 'true' });
+    const { types, route, routerMiddleware } = await expressTypes('mw-on', { XRAY_OPERATOR_MIDDLEWARE_SPANS: 'true' });
     expect(types).toContain('middleware');
+    expect(routerMiddleware).toBe(true);
     expect(types).toContain('request_handler');
     expect(route).toBe('/api/items/:id');
+  });
+});
+
+describe('unsampled requests', () => {
+  const newTraceId = (tail: string): string => `${Math.floor(Date.now() / 1000).toString(16)}${tail}`;
+  const callerHeaders = (format: 'xray' | 'w3c', traceId: string, parent: string, sampled: boolean): Record<string, string> =>
+    format === 'xray'
+      ? { 'X-Amzn-Trace-Id': `Root=1-${traceId.slice(0, 8)}-${traceId.slice(8)};Parent=${parent};Sampled=${sampled ? 1 : 0}` }
+      : { traceparent: `00-${traceId}-${parent}-${sampled ? '01' : '00'}` };
+
+  it.each([
+    ['express-service.cjs', '/api/items/42', '/downstream/42', 'xray'],
+    ['express-service.cjs', '/api/items/42', '/downstream/42', 'w3c'],
+    ['http-app.cjs', '/api/call', '/downstream', 'xray'],
+  ] as const)('%s passes a caller\'s unsampled trace on to its outgoing call and exports no span of it, and still traces sampled requests (%s, %s, %s)', async (appFile, path, downstreamPath, format) => {
+    const service = `unsampled-${appFile}-${format}`;
+    const app = await startApp({ app: appFile, env: env({ OTEL_SERVICE_NAME: service }) });
+    try {
+      const unsampled = newTraceId('0a1b2c3d4e5f60718293a4b5');
+      const sampled = newTraceId('1a1b2c3d4e5f60718293a4b5');
+      const callsBefore = downstream.requests.length;
+      expect((await app.get(path, callerHeaders(format, unsampled, '53995c3f42cd8ad8', false))).status).toBe(200);
+      const call = downstream.requests.slice(callsBefore).find((r) => r.url === downstreamPath);
+      const root = /^Root=1-([0-9a-f]{8})-([0-9a-f]{24});Parent=([0-9a-f]{16});Sampled=0$/.exec(String(call?.headers['x-amzn-trace-id']));
+      expect(root, `X-Amzn-Trace-Id: ${String(call?.headers['x-amzn-trace-id'])}`).not.toBeNull();
+      expect(`${root![1]}${root![2]}`).toBe(unsampled);
+      expect(root![3]).not.toBe('53995c3f42cd8ad8');
+      expect(call?.headers.traceparent).toBe(`00-${unsampled}-${root![3]}-00`);
+
+      expect((await app.get(path, callerHeaders(format, sampled, '63995c3f42cd8ad8', true))).status).toBe(200);
+      const spans = await receiver.waitForSpans((all) => all.some((s) => s.traceId === sampled && s.kind === CLIENT) && all.some((s) => s.traceId === sampled && s.kind === SERVER));
+      const server = spans.find((s) => s.traceId === sampled && s.kind === SERVER)!;
+      expect(server.parentSpanId).toBe('63995c3f42cd8ad8');
+      expect(spans.find((s) => s.traceId === sampled && s.kind === CLIENT)!.parentSpanId).not.toBe(server.parentSpanId);
+      // Spans are exported in the order they end: the earlier, unsampled request's would be there by now.
+      expect(receiver.spans.filter((s) => s.traceId === unsampled)).toEqual([]);
+    } finally {
+      await app.stop();
+    }
   });
 });
 

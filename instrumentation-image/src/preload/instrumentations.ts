@@ -9,6 +9,7 @@ import { getNodeAutoInstrumentations } from '@opentelemetry/auto-instrumentation
 import type { Instrumentation, InstrumentationModuleDefinition } from '@opentelemetry/instrumentation';
 import { ExpressLayerType } from '@opentelemetry/instrumentation-express';
 import type { PreloadConfig } from './config.js';
+import { skipUnrecordedWork } from './unsampled.js';
 
 const FASTIFY = 'fastify';
 
@@ -26,6 +27,10 @@ export function createInstrumentations(config: PreloadConfig): Instrumentation[]
   if (fastifyEnabled(config)) {
     instrumentations.push(new FastifyOtelInstrumentation({ registerOnInitialization: true, instrumentHooks: config.middlewareSpans }));
   }
+  skipUnrecordedWork(instrumentations, {
+    middlewareSpans: config.middlewareSpans,
+    callerDecidesUnsampled: config.sampler.kind === 'xray' || config.sampler.name.startsWith('parentbased_'),
+  });
   return instrumentations;
 }
 

@@ -2,10 +2,10 @@
 // logs, every exporter protocol and declarative configuration (about half of a bundle), which an X-Ray traces
 // preload never uses and every app would pay for in start-up time and memory.
 import { context, diag, propagation, trace, type TextMapPropagator } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { registerInstrumentations, type Instrumentation } from '@opentelemetry/instrumentation';
 import { detectResources, type Resource, type ResourceDetector } from '@opentelemetry/resources';
 import { TracerProvider, type IdGenerator, type Sampler, type SpanProcessor } from '@opentelemetry/sdk-trace';
+import { LeanContextManager } from './context-manager.js';
 
 export interface TracingOptions {
   readonly instrumentations: Instrumentation[];
@@ -31,7 +31,7 @@ export function startTracing(options: TracingOptions): Tracing {
     ...(options.idGenerator ? { idGenerator: options.idGenerator } : {}),
     spanProcessors: options.spanProcessors,
   });
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  context.setGlobalContextManager(new LeanContextManager().enable());
   propagation.setGlobalPropagator(options.propagator);
   trace.setGlobalTracerProvider(provider);
   registerInstrumentations({ instrumentations: options.instrumentations, tracerProvider: provider });
