@@ -5,7 +5,7 @@
 // per sampling mode. A series (--namespaces 500,1000,2000) grows one cluster point by point and fits the RSS per
 // namespace; the pods-only mode (--pods 2000,5000,10000 --pod-namespaces 10) fills a few traced namespaces with bare
 // annotated pods and fits the RSS per pod. Writes bench/results/controller.json (or --out) and prints a table.
-// Usage: npm run bench:controller [-- --namespaces 500 --modes centralized,local --launchers bundle,modules --cpu-prof]
+// Usage: npm run bench:controller [-- --namespaces 500 --modes centralized,local --launchers bundle,modules --cpu-prof --heap-snapshot]
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -31,8 +31,10 @@ const { values } = parseArgs({
     'rule-limit': { type: 'string', default: '2000' },
     modes: { type: 'string', default: 'centralized,local' },
     'cpu-prof': { type: 'boolean', default: false },
+    'heap-snapshot': { type: 'boolean', default: false },
     'wait-pods': { type: 'string', default: 'true' },
     'operator-node-args': { type: 'string', default: '' },
+    'operator-env': { type: 'string', default: '' },
     'node-flags': { type: 'string', default: 'image' },
     launchers: { type: 'string', default: 'bundle' },
   },
@@ -54,6 +56,7 @@ const workloadLabel = podPoints
 
 const modes = (values.modes ?? '').split(',').filter((mode): mode is SamplingMode => mode === 'centralized' || mode === 'local');
 if (modes.length === 0) throw new Error(`--modes must list centralized and/or local, got "${values.modes}"`);
+const snapshotDir = values['heap-snapshot'] ? mkdtempSync(join(tmpdir(), 'xo-bench-controller-heap-')) : undefined;
 const profileDir = values['cpu-prof'] ? mkdtempSync(join(tmpdir(), 'xo-bench-controller-prof-')) : undefined;
 
 // image: the Node.js flags of the operator image's ENTRYPOINT; none: plain `node` (what V8 does untuned).
@@ -102,6 +105,8 @@ function writeResults(runs: readonly BenchRun[]): void {
   writeFileSync(out, `${JSON.stringify(resultOf(runs), null, 2)}\n`);
 }
 
+// --operator-env 'KEY=value KEY2=value': added to (or replacing) the image's ENV, to compare settings.
+const extraEnv = Object.fromEntries((values['operator-env'] ?? '').split(' ').filter(Boolean).map((pair) => [pair.split('=')[0]!, pair.split('=').slice(1).join('=')]));
 const runs: BenchRun[] = [];
 const combinations = modes.flatMap((mode) => flagSets.flatMap((set) => launchers.map((launcher) => [mode, set, launcher] as const)));
 for (const [mode, nodeFlags, launcher] of combinations) {
@@ -120,8 +125,9 @@ for (const [mode, nodeFlags, launcher] of combinations) {
       ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, `${mode}-${nodeFlags}-${launcher}`)}`] : []),
     ],
     operatorCli: LAUNCHERS[launcher],
-    operatorEnv: nodeFlags === 'image' ? operatorImageEnv() : {},
+    operatorEnv: { ...(nodeFlags === 'image' ? operatorImageEnv() : {}), ...extraEnv },
     waitForPods: values['wait-pods'] !== 'false',
+    heapSnapshotDir: snapshotDir ? join(snapshotDir, `${mode}-${nodeFlags}-${launcher}`) : undefined,
   });
   runs.push({ ...run, nodeFlags, launcher });
   writeResults(runs);
@@ -166,3 +172,4 @@ console.log(`${'launcher'.padEnd(width)}  ${runs.map((run) => run.launcher.padSt
 for (const [label, pick] of rows) console.log(`${label.padEnd(width)}  ${runs.map((run) => show(pick(run)).padStart(12)).join('  ')}`);
 console.log(`target: Ready ≤ ${TARGET.readyAfterCreationSeconds} s after creation, peak RSS ≤ ${TARGET.peakRssMiB} MiB`);
 if (profileDir) console.log(`operator CPU profiles: ${profileDir}`);
+if (snapshotDir) console.log(`operator heap snapshots (after the last point): ${snapshotDir}`);

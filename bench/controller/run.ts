@@ -1,6 +1,8 @@
 // One benchmark run on a fresh control plane: install the operator (chart + process, as the e2e tests do), create
 // N namespaces of objects with bounded concurrency, then poll until every XRayTracing is Ready for its generation
 // and every pod is stored injected, sampling the operator's RSS and /metrics along the way.
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { adminGet, startControlPlane, type ControlPlane } from '../../e2e/harness/control-plane.js';
 import { installOperator } from '../../e2e/harness/install.js';
@@ -29,6 +31,8 @@ export interface RunOptions {
   operatorNodeArgs?: string[];
   /** The script the operator process runs (default: the launcher, which runs the bundle). */
   operatorCli?: string;
+  /** Writes a heap snapshot of the operator here once every point is measured (it raises the RSS: figures are read first). */
+  heapSnapshotDir?: string;
   /** Environment of the operator process (the image's ENV). */
   operatorEnv?: Readonly<Record<string, string>>;
   /** Also wait until every pod is stored injected (bounded by kube-controller-manager's client QPS, not the operator). */
@@ -121,6 +125,25 @@ async function apiServerWrites(controlPlane: ControlPlane): Promise<Record<strin
   return writes;
 }
 
+const SNAPSHOT_TIMEOUT_MS = 120_000;
+
+/** Signals the operator to write a heap snapshot and waits until the file stops growing. */
+async function heapSnapshot(pid: number, dir: string): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  const before = new Set(readdirSync(dir));
+  process.kill(pid, 'SIGUSR2');
+  let size = -1;
+  for (let waited = 0; waited < SNAPSHOT_TIMEOUT_MS; waited += 1000) {
+    await sleep(1000);
+    const file = readdirSync(dir).find((name) => name.endsWith('.heapsnapshot') && !before.has(name));
+    if (!file) continue;
+    const now = statSync(join(dir, file)).size;
+    if (now === size && now > 0) return;
+    size = now;
+  }
+  throw new Error(`The operator wrote no heap snapshot to ${dir} within ${SNAPSHOT_TIMEOUT_MS / 1000} s`);
+}
+
 /** What the cluster holds at one measured point. */
 interface Point {
   namespaces: number;
@@ -164,7 +187,14 @@ export async function runControllerBenchmark(options: RunOptions) {
   const fakeXRay = await FakeXRay.start({ region: REGION, ruleLimit: options.ruleLimit });
   try {
     const { operator } = await installOperator(controlPlane, {
-      operator: { xrayEndpoint: fakeXRay.endpoint, region: REGION, extraArgs: ['--log-level=info'], nodeArgs: options.operatorNodeArgs, cli: options.operatorCli, env: options.operatorEnv },
+      operator: {
+        xrayEndpoint: fakeXRay.endpoint,
+        region: REGION,
+        extraArgs: ['--log-level=info'],
+        nodeArgs: [...(options.operatorNodeArgs ?? []), ...(options.heapSnapshotDir ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${options.heapSnapshotDir}`] : [])],
+        cli: options.operatorCli,
+        env: options.operatorEnv,
+      },
     });
     const { kc } = controlPlane;
     const { healthBaseUrl } = operator;
@@ -250,6 +280,7 @@ export async function runControllerBenchmark(options: RunOptions) {
     }
 
     const peak = rss.stop();
+    if (options.heapSnapshotDir) await heapSnapshot(pid, options.heapSnapshotDir);
     const [first] = steps;
     const last = steps.at(-1)!;
     const strip = ({ readyMetrics: _r, settled: _s, progress: _p, ...figures }: (typeof steps)[number]) => figures;
