@@ -10,7 +10,7 @@ import { isInjectedPod, waitForWebhookToInject, type StoredXRayTracing } from '.
 import { FakeXRay } from '../../operator/src/test-support/fake-xray.js';
 import { linearFit, round } from '../stats.js';
 import { createAnnotatedPod, createNamespaceObjects, createTracedBenchNamespace, expectedXRayRules, inPool, NAMESPACE_PREFIX, namespaceName, type SamplingMode } from './objects.js';
-import { idleBreakdown, type IdleBreakdown } from './idle.js';
+import { idleBreakdown, residentOf, type IdleBreakdown } from './idle.js';
 import { isReadyForGeneration, listXRayTracings, memoryOf, metricBy, metricSum, parsePrometheusText, RssSampler, scrapeMetrics, type MetricSample } from './probes.js';
 
 export interface RunOptions {
@@ -272,6 +272,8 @@ export async function runControllerBenchmark(options: RunOptions) {
         maxTracingQueueDepth,
         /** peakKernel is the process's high-water mark so far (VmHWM): the peak up to this point. */
         operatorRssMiB: { peakKernel: round(memory.hwmMiB, 1), end: round(memory.rssMiB, 1) },
+        /** At the end: what is anonymous (V8 heap, malloc) and what file-backed (the node binary's pages). */
+        operatorResidentAtEndMiB: residentOf(pid),
         operatorHeapAtEndMiB: { used: heapMiB('nodejs_heap_size_used_bytes'), total: heapMiB('nodejs_heap_size_total_bytes'), external: heapMiB('nodejs_external_memory_bytes') },
         readyMetrics,
         settled,
