@@ -13,3 +13,14 @@ export function median(samples: readonly number[]): number {
 }
 
 export const round = (value: number, digits = 2): number => Math.round(value * 10 ** digits) / 10 ** digits;
+
+/** Least-squares line through (x, y) points: y ≈ intercept + slope·x. Null with fewer than two distinct x. */
+export function linearFit(points: readonly { x: number; y: number }[]): { slope: number; intercept: number } | null {
+  const n = points.length;
+  const meanX = points.reduce((sum, p) => sum + p.x, 0) / n;
+  const meanY = points.reduce((sum, p) => sum + p.y, 0) / n;
+  const sxx = points.reduce((sum, p) => sum + (p.x - meanX) ** 2, 0);
+  if (n < 2 || sxx === 0) return null;
+  const slope = points.reduce((sum, p) => sum + (p.x - meanX) * (p.y - meanY), 0) / sxx;
+  return { slope, intercept: meanY - slope * meanX };
+}

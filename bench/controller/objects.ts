@@ -1,8 +1,9 @@
 // The objects of one benchmark namespace: an XRayTracing (one or two sampling rules, or local sampling) and
-// annotated Deployments, created with a bounded number of requests in flight.
-import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+// annotated Deployments, or (pods-only) annotated bare Pods; created with a bounded number of requests in flight.
+import { CoreV1Api, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import { Annotations } from '../../core/src/constants.js';
 import type { SamplingRuleSpec, XRayTracingSpec } from '../../core/src/api/types.js';
-import { createDeployment, createXRayTracing, deployment } from '../../e2e/harness/workloads.js';
+import { createDeployment, createXRayTracing, deployment, isInjectedPod, restrictedPodSpec } from '../../e2e/harness/workloads.js';
 
 export type SamplingMode = 'centralized' | 'local';
 
@@ -47,7 +48,29 @@ export async function inPool<T>(items: readonly T[], concurrency: number, task: 
  */
 export async function createNamespaceObjects(kc: KubeConfig, index: number, mode: SamplingMode, deployments: number): Promise<void> {
   const namespace = namespaceName(index);
+  await createTracedBenchNamespace(kc, index, mode);
+  for (let d = 0; d < deployments; d++) await createDeployment(kc, deployment(namespace, `app-${d}`, { optIn: 'template', replicas: 1 }));
+}
+
+/** Label of the pods-only mode's bare pods (what countInjectedPods selects, like the Deployments' `app`). */
+export const POD_APP = 'bench-pod';
+
+/** A bare annotated pod (pods-only mode): admitted through the webhook, never scheduled (no kubelet). */
+export function annotatedPod(namespace: string, index: number): V1Pod {
+  return {
+    metadata: { name: `pod-${String(index).padStart(5, '0')}`, namespace, labels: { app: POD_APP }, annotations: { [Annotations.injectNodejs]: 'true' } },
+    spec: restrictedPodSpec(),
+  };
+}
+
+/** The namespace and its XRayTracing, without workloads (the pods-only mode adds bare pods afterwards). */
+export async function createTracedBenchNamespace(kc: KubeConfig, index: number, mode: SamplingMode): Promise<void> {
+  const namespace = namespaceName(index);
   await kc.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: namespace } } });
   await createXRayTracing(kc, namespace, TRACING_NAME, tracingSpec(mode, index));
-  for (let d = 0; d < deployments; d++) await createDeployment(kc, deployment(namespace, `app-${d}`, { optIn: 'template', replicas: 1 }));
+}
+
+/** Creates a bare annotated pod; whether the webhook injected it is in the stored pod the create answers with. */
+export async function createAnnotatedPod(kc: KubeConfig, namespace: string, index: number): Promise<boolean> {
+  return isInjectedPod(await kc.makeApiClient(CoreV1Api).createNamespacedPod({ namespace, body: annotatedPod(namespace, index) }));
 }

@@ -59,10 +59,19 @@ export function parsePrometheusText(text: string): MetricSample[] {
   return samples;
 }
 
+const SCRAPE_ATTEMPTS = 3;
+
+/** The operator's /metrics; a busy operator (thousands of objects on 2 shared cores) may answer late, so it is retried. */
 export async function scrapeMetrics(healthBaseUrl: string): Promise<MetricSample[]> {
-  const response = await httpCall(`${healthBaseUrl}/metrics`, { timeoutMs: 10_000 });
-  if (response.statusCode !== 200) throw new Error(`GET /metrics answered ${response.statusCode}`);
-  return parsePrometheusText(response.body);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const response = await httpCall(`${healthBaseUrl}/metrics`, { timeoutMs: 30_000 });
+      if (response.statusCode !== 200) throw new Error(`GET /metrics answered ${response.statusCode}`);
+      return parsePrometheusText(response.body);
+    } catch (error) {
+      if (attempt >= SCRAPE_ATTEMPTS) throw error;
+    }
+  }
 }
 
 /** Sum of the samples of `name` whose labels include `match`. */

@@ -24,6 +24,8 @@ export interface OperatorOptions {
   nodeArgs?: readonly string[];
   /** The script node runs (default: the launcher, bin/xray-operator.js, which runs the bundle). */
   cli?: string;
+  /** Environment variables added to the operator's (e.g. the image's `ENV`, as bench:controller sets them). */
+  env?: Readonly<Record<string, string>>;
 }
 
 export interface RunningOperator {
@@ -80,6 +82,7 @@ export async function startOperator(controlPlane: ControlPlane, options: Operato
     AWS_ACCESS_KEY_ID: 'testing',
     AWS_SECRET_ACCESS_KEY: 'testing',
     AWS_EC2_METADATA_DISABLED: 'true',
+    ...options.env,
   };
   const running: RunningOperator = {
     webhookBaseUrl: `https://127.0.0.1:${webhookPort}`,
