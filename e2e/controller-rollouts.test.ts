@@ -136,12 +136,14 @@ describe('controller e2e: paced rollouts and crash-loop rollback', () => {
     expect(isInjectedPod(pod!)).toBe(false);
     const available = await waitForAvailable(kc, CRASHY, 'fragile');
 
+    let lastSeen: unknown;
     const tracing = await waitFor('the RolledBack condition and count', async () => {
       const status = (await readXRayTracing(kc, CRASHY, 'default')).status as XRayTracing['status'];
+      lastSeen = status?.fleet;
       const condition = status?.conditions?.find((c) => c.type === 'RolledBack');
       // The rolled-back workload and its uninjected pod are counted in different passes: wait for both.
       return condition?.status === 'True' && status?.fleet?.rolledBack === 1 && status.fleet.skippedReasons?.RolledBack === 1 && status;
-    });
+    }).catch((error: Error) => { throw new Error(`${error.message}; last fleet: ${JSON.stringify(lastSeen)}; pods: ${JSON.stringify(kubelet?.reported ? [...kubelet.reported] : [])}`); });
     expect(tracing.conditions?.find((c) => c.type === 'RolledBack')?.message).toContain('Deployment fragile (CrashLoop: ');
     const events = await kc.makeApiClient(CoreV1Api).listNamespacedEvent({ namespace: CRASHY });
     expect(events.items.filter((event) => event.reason === 'RolledBack').map((event) => event.involvedObject.kind).sort()).toEqual(['Deployment', 'XRayTracing']);

@@ -10,7 +10,6 @@ import {
   type RequestContext,
   type ResponseContext,
 } from '@kubernetes/client-node';
-import { pooledAuthentication } from './pooled-authentication.js';
 
 /** Reads and writes; long enough for a large page of a list, far shorter than anything that waits on one. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
@@ -28,13 +27,13 @@ function timeoutMiddleware(timeoutMs: number): Middleware {
   };
 }
 
-/** Like `kubeConfig.makeApiClient(Api)`, with a timeout on every request and the kubeconfig's one connection pool. */
+/** Like `kubeConfig.makeApiClient(Api)`, with a timeout on every request. */
 export function makeTimedApiClient<T>(kubeConfig: KubeConfig, Api: new (configuration: ReturnType<typeof createConfiguration>) => T, timeoutMs: number): T {
   const cluster = kubeConfig.getCurrentCluster();
   if (!cluster) throw new Error('No cluster in the kubeconfig: set --kubeconfig or run in a pod');
   const configuration = createConfiguration({
     baseServer: new ServerConfiguration(cluster.server, {}),
-    authMethods: { default: pooledAuthentication(kubeConfig) },
+    authMethods: { default: kubeConfig },
     promiseMiddleware: [timeoutMiddleware(timeoutMs)],
   });
   return new Api(configuration);
