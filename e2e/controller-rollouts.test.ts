@@ -12,22 +12,12 @@ import { createNamespace, waitFor } from './harness/kube.js';
 import { startStatusKubelet, type StatusKubelet } from './harness/status-kubelet.js';
 import { useInstalledOperator } from './harness/suite.js';
 import { cliTools, runWithKubeconfig } from './harness/tools.js';
-import { createDeployment, createXRayTracing, deployment, isInjectedPod, readDeployment, readXRayTracing, waitForPods, waitForWebhookToInject } from './harness/workloads.js';
+import { createDeployment, createXRayTracing, deployment, isInjectedPod, operatorRollouts, readDeployment, readXRayTracing, waitForPods, waitForWebhookToInject } from './harness/workloads.js';
 
 const PACED = 'paced';
 const CRASHY = 'crashy';
 const BUDGET = 2;
 const WORKLOADS = ['alpha', 'bravo', 'charlie', 'delta', 'echo'];
-
-/** A Deployment is rolling when the operator stamped a roll on it and it is not yet available with that template. */
-function isRollingForUs(deployment: V1Deployment): boolean {
-  if (!deployment.spec?.template.metadata?.annotations?.[Annotations.restartedAt]) return false;
-  const status = deployment.status ?? {};
-  const wanted = deployment.spec.replicas ?? 1;
-  const updated = status.updatedReplicas ?? 0;
-  const done = (status.observedGeneration ?? 0) >= (deployment.metadata?.generation ?? 0) && updated >= wanted && (status.replicas ?? 0) <= updated && (status.availableReplicas ?? 0) >= updated;
-  return !done;
-}
 
 /** A jsonpath to an annotation, for kubectl custom-columns (dots and slashes in its name escaped). */
 const annotationPath = (name: string): string => `.metadata.annotations.${name.replace(/\./g, '\\.').replace(/\//g, '\\/')}`;
@@ -72,6 +62,7 @@ describe('controller e2e: paced rollouts and crash-loop rollback', () => {
 
     await optInNamespace(kc, PACED);
     const apps = kc.makeApiClient(AppsV1Api);
+    const isRollingForUs = operatorRollouts();
     let mostRolling = 0;
     let mostQueued = 0;
     let queuedMetricSeen = false;

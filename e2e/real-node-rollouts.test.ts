@@ -14,7 +14,7 @@ import { waitForReadyPods } from './harness/real-node.js';
 import { useRealNode } from './harness/real-node-suite.js';
 import { E2E_REGION } from './harness/suite.js';
 import { cliTools, runWithKubeconfig } from './harness/tools.js';
-import { createDeployment, createXRayTracing, deployment, readDeployment, readXRayTracing, waitForWebhookToInject } from './harness/workloads.js';
+import { createDeployment, createXRayTracing, deployment, operatorRollouts, readDeployment, readXRayTracing, waitForWebhookToInject } from './harness/workloads.js';
 
 const bed = useRealNode();
 const OPERATOR_SELECTOR = `app.kubernetes.io/instance=${RELEASE_NAME}`;
@@ -22,16 +22,6 @@ const BUDGET = 2;
 const WORKLOADS = ['alpha', 'bravo', 'charlie', 'delta', 'echo'];
 const isReady = (pod: V1Pod): boolean => pod.status?.conditions?.some((condition) => condition.type === 'Ready' && condition.status === 'True') === true;
 const isInjected = (pod: V1Pod): boolean => pod.metadata?.annotations?.[Annotations.injected] !== undefined;
-
-/** A Deployment is rolling for us when the operator stamped a roll on it and it is not available with that template yet. */
-function isRollingForUs(current: V1Deployment): boolean {
-  if (!current.spec?.template.metadata?.annotations?.[Annotations.restartedAt]) return false;
-  const status = current.status ?? {};
-  const updated = status.updatedReplicas ?? 0;
-  const done = (status.observedGeneration ?? 0) >= (current.metadata?.generation ?? 0) && updated >= (current.spec.replicas ?? 1)
-    && (status.replicas ?? 0) <= updated && (status.availableReplicas ?? 0) >= updated;
-  return !done;
-}
 
 /** A real rolling update: the old pod stays until the new one is Ready. */
 function rollingDeployment(namespace: string, name: string, command?: string[]): V1Deployment {
@@ -77,6 +67,7 @@ describe('paced rollouts on a real node', () => {
     );
     const apps = kc.makeApiClient(AppsV1Api);
     const core = kc.makeApiClient(CoreV1Api);
+    const isRollingForUs = operatorRollouts();
     let mostRolling = 0;
     let mostQueued = 0;
     await waitFor('every Deployment rolled to one Ready injected pod', async () => {

@@ -138,3 +138,25 @@ export async function annotateDeployment(kc: KubeConfig, namespace: string, name
 export async function readDeployment(kc: KubeConfig, namespace: string, name: string): Promise<V1Deployment> {
   return kc.makeApiClient(AppsV1Api).readNamespacedDeployment({ namespace, name });
 }
+
+/**
+ * Tells whether a Deployment is in a rollout the operator started: stamped with our restartedAt and not yet available
+ * with that template, as `kubectl rollout status` judges it. The generation to be observed is the one the stamp was
+ * first seen at: later annotation writes (the tracing-state record) bump a Deployment's generation too, and a
+ * finished rollout is not rolling again while the Deployment controller catches up with them.
+ */
+export function operatorRollouts(): (deployment: V1Deployment) => boolean {
+  const rolls = new Map<string, { stamp: string; generation: number }>();
+  return (deployment) => {
+    const stamp = deployment.spec?.template.metadata?.annotations?.[Annotations.restartedAt];
+    if (!stamp) return false;
+    const key = `${deployment.metadata?.namespace}/${deployment.metadata?.name}`;
+    let roll = rolls.get(key);
+    if (roll?.stamp !== stamp) rolls.set(key, (roll = { stamp, generation: deployment.metadata?.generation ?? 0 }));
+    const status = deployment.status ?? {};
+    const updated = status.updatedReplicas ?? 0;
+    const done = (status.observedGeneration ?? 0) >= roll.generation && updated >= (deployment.spec?.replicas ?? 1)
+      && (status.replicas ?? 0) <= updated && (status.availableReplicas ?? 0) >= updated;
+    return !done;
+  };
+}

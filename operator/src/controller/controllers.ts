@@ -4,6 +4,8 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { Annotations } from '../../../core/src/constants.js';
+import { selectTracing } from '../../../core/src/injection/index.js';
+import { podSubject } from '../../../core/src/selection/tracing-selection.js';
 import type { XRayTracing } from '../../../core/src/api/types.js';
 import type { ClusterCaches, Workload, WorkloadKind } from '../k8s/caches.js';
 import { classifyApiError, retryAfterSeconds } from '../k8s/errors.js';
@@ -140,7 +142,7 @@ export class Controllers {
     caches.pods.on('delete', (pod) => this.onPod(pod, true));
   }
 
-  /** A pod change reaches its workload (and the XRayTracing it was injected by) only when something we read changed. */
+  /** A pod change reaches its workload (and the XRayTracing that counts it) only when something we read changed. */
   private onPod(pod: V1Pod, deleted: boolean): void {
     const uid = pod.metadata?.uid ?? '';
     const fingerprint = podFingerprint(pod);
@@ -149,8 +151,22 @@ export class Controllers {
     else this.podFingerprints.set(uid, fingerprint);
     const key = workloadKeyOfPod(pod);
     if (key) this.workloadQueue?.add(key);
-    const injected = pod.metadata?.annotations?.[Annotations.injected];
     const namespace = pod.metadata?.namespace;
-    if (injected && namespace) this.tracingQueue?.add(objectKey(namespace, injected.split('/')[0] ?? ''));
+    const tracing = namespace && this.fleetTracingOf(pod, namespace);
+    if (namespace && tracing) this.tracingQueue?.add(objectKey(namespace, tracing));
+  }
+
+  /**
+   * The XRayTracing whose fleet status counts the pod: the one that injected it or, for a pod admitted uninjected or
+   * skipped (a rollback's pods among them), the one that selects it.
+   */
+  private fleetTracingOf(pod: V1Pod, namespace: string): string | undefined {
+    const injected = pod.metadata?.annotations?.[Annotations.injected];
+    if (injected) return injected.split('/')[0];
+    const { caches } = this.deps;
+    const tracings = caches.xrayTracings.list(namespace);
+    if (tracings.length === 0) return undefined;
+    const selection = selectTracing(podSubject(pod.metadata, namespace, caches.namespaces.get(namespace)?.metadata?.annotations), tracings);
+    return selection.kind === 'selected' ? selection.tracing.metadata.name : undefined;
   }
 }

@@ -10,6 +10,7 @@ import {
   type RequestContext,
   type ResponseContext,
 } from '@kubernetes/client-node';
+import { pooledAuthentication } from './pooled-authentication.js';
 
 /** Reads and writes; long enough for a large page of a list, far shorter than anything that waits on one. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
@@ -27,13 +28,13 @@ function timeoutMiddleware(timeoutMs: number): Middleware {
   };
 }
 
-/** Like `kubeConfig.makeApiClient(Api)`, with a timeout on every request. */
+/** Like `kubeConfig.makeApiClient(Api)`, with a timeout on every request and the kubeconfig's one connection pool. */
 export function makeTimedApiClient<T>(kubeConfig: KubeConfig, Api: new (configuration: ReturnType<typeof createConfiguration>) => T, timeoutMs: number): T {
   const cluster = kubeConfig.getCurrentCluster();
   if (!cluster) throw new Error('No cluster in the kubeconfig: set --kubeconfig or run in a pod');
   const configuration = createConfiguration({
     baseServer: new ServerConfiguration(cluster.server, {}),
-    authMethods: { default: kubeConfig },
+    authMethods: { default: pooledAuthentication(kubeConfig) },
     promiseMiddleware: [timeoutMiddleware(timeoutMs)],
   });
   return new Api(configuration);
