@@ -7,7 +7,10 @@
 import { readFileSync } from 'node:fs';
 import fastify, { LogController } from 'fastify';
 import { Registry } from 'prom-client';
-import { parseAdmissionReview, reviewResponse } from '../webhook/src/admission-review.js';
+import { parseAdmissionReview, reviewResponse, serializeReviewResponse } from '../webhook/src/admission-review.js';
+import type { AdmissionResponse, Base64 } from '../webhook/src/admission-review.js';
+import { answerPod } from '../webhook/src/pod-answers.js';
+import type { V1PodLike } from '../core/src/injection/index.js';
 import { createWebhookServer, DEFAULT_BODY_LIMIT_BYTES, MUTATE_POD_PATH } from '../webhook/src/server.js';
 import type { ClusterCaches } from '../operator/src/k8s/caches.js';
 import { InformerClusterView } from '../operator/src/k8s/cluster-view.js';
@@ -15,14 +18,21 @@ import { createLogger, logDestination } from '../operator/src/logging.js';
 import { cachedResolver, fixtureView } from '../webhook/src/testing/fixtures.js';
 
 const [mode, certFile, keyFile] = process.argv.slice(2);
-if (!['webhook', 'webhook-uncached', 'baseline'].includes(mode ?? '') || !certFile || !keyFile) {
-  throw new Error('usage: webhook-server.ts webhook|webhook-uncached|baseline CERT_FILE KEY_FILE');
+if (!['webhook', 'webhook-uncached', 'baseline', 'baseline-sized'].includes(mode ?? '') || !certFile || !keyFile) {
+  throw new Error('usage: webhook-server.ts webhook|webhook-uncached|baseline|baseline-sized CERT_FILE KEY_FILE');
 }
 const tls = { cert: readFileSync(certFile, 'utf8'), key: readFileSync(keyFile, 'utf8') };
 // The operator's logger and its buffered destination, writing to /dev/null.
 const logger = createLogger('info', logDestination('/dev/null'));
 
-function baselineServer() {
+/**
+ * baseline-sized: the baseline answering with the webhook's patch for the pod (computed once at start-up for each
+ * distinct body): what sending those bytes costs (JSON, TLS, the socket) apart from computing them.
+ */
+function baselineServer(sized: boolean) {
+  const patches = new Map<string, Base64 | undefined>();
+  const view = informerView();
+  const resolve = cachedResolver();
   const app = fastify({
     https: { ...tls, minVersion: 'TLSv1.2' },
     bodyLimit: DEFAULT_BODY_LIMIT_BYTES,
@@ -30,7 +40,13 @@ function baselineServer() {
   });
   app.post(MUTATE_POD_PATH, (request, reply) => {
     const admission = parseAdmissionReview(request.body);
-    return reply.send(reviewResponse({ uid: admission.uid, allowed: true }));
+    if (!sized) return reply.send(reviewResponse({ uid: admission.uid, allowed: true }));
+    const pod = admission.object as V1PodLike;
+    const key = JSON.stringify(pod);
+    if (!patches.has(key)) patches.set(key, answerPod(pod, 'shop', view, resolve).patch);
+    const patch = patches.get(key);
+    const response: AdmissionResponse = patch ? { uid: admission.uid, allowed: true, patchType: 'JSONPatch', patch } : { uid: admission.uid, allowed: true };
+    return reply.type('application/json; charset=utf-8').send(serializeReviewResponse(response));
   });
   return app;
 }
@@ -48,8 +64,8 @@ function informerView(): InformerClusterView {
 }
 
 const app =
-  mode === 'baseline'
-    ? baselineServer()
+  mode === 'baseline' || mode === 'baseline-sized'
+    ? baselineServer(mode === 'baseline-sized')
     : createWebhookServer({
         view: informerView(),
         resolve: cachedResolver(),

@@ -4,6 +4,7 @@
 //   --profile     also write a V8 CPU profile of the webhook server to bench/results/profiles/
 //   --round=S     seconds of each full-speed round (default 5; 4 rounds per server and shape, order ABBA)
 //   --fixed=S     seconds of each round at 500 reviews/s (default 5; 3 rounds per server and shape)
+//   --shapes=A,B  only these pod shapes (default all: small, multi-container, not-opted-in)
 //   --latency-priority  run the 500/s phase with server and load generator at nice -10 (needs root), so builds of
 //                 other users of a shared machine do not preempt them: closer to a pod with a dedicated CPU
 import { spawn, spawnSync } from 'node:child_process';
@@ -25,6 +26,7 @@ const args = process.argv.slice(2);
 const ROUND_S = Number(args.find((a) => a.startsWith('--round='))?.split('=')[1] ?? 5);
 const FIXED_RATE_S = Number(args.find((a) => a.startsWith('--fixed='))?.split('=')[1] ?? 5);
 const PROFILE = args.includes('--profile');
+const ONLY_SHAPES = args.find((a) => a.startsWith('--shapes='))?.split('=')[1]?.split(',');
 const LATENCY_PRIORITY = args.includes('--latency-priority');
 const WARMUP_S = 3;
 const CONNECTIONS = 8;
@@ -43,8 +45,9 @@ const SHAPES: Record<string, { fixture: FixtureName; patched: boolean }> = {
   'not-opted-in': { fixture: 'not-opted-in', patched: false },
 };
 /** webhook: as deployed (identical pods answered from its cache, as in a scale-up); webhook-uncached: every pod distinct. */
-type Mode = 'baseline' | 'webhook' | 'webhook-uncached';
-const MODES: readonly Mode[] = ['baseline', 'webhook', 'webhook-uncached'];
+/** baseline-sized: the baseline sending the webhook's answer bytes (not computing them), to tell sending from computing. */
+type Mode = 'baseline' | 'baseline-sized' | 'webhook' | 'webhook-uncached';
+const MODES: readonly Mode[] = ['baseline', 'baseline-sized', 'webhook', 'webhook-uncached'];
 
 /** The machine is shared: how busy it was when the run started and ended goes into the results. */
 const LOAD_AT_START = loadavg();
@@ -200,7 +203,7 @@ async function main(): Promise<void> {
     const servers = {} as Record<Mode, ServerProcess>;
     for (const mode of MODES) servers[mode] = await startServer(mode, certFile, keyFile);
     try {
-      for (const [shape, { fixture, patched }] of Object.entries(SHAPES)) {
+      for (const [shape, { fixture, patched }] of Object.entries(SHAPES).filter(([name]) => !ONLY_SHAPES || ONLY_SHAPES.includes(name))) {
         const body = JSON.stringify(JSON.parse(fixtureText(fixture)));
         for (const mode of MODES) {
           await checkAnswer(servers[mode].url, ca.certPem, body, patched && mode !== 'baseline');
@@ -209,11 +212,11 @@ async function main(): Promise<void> {
         console.error(
           `${shape}: ${ROUNDS} rounds of ${ROUND_S} s per server at full speed, then ${FIXED_RATE_ROUNDS} rounds of ${FIXED_RATE_S} s each at ${FIXED_RATE}/s`,
         );
-        const rounds: Record<Mode, LoadResult[]> = { baseline: [], webhook: [], 'webhook-uncached': [] };
+        const rounds: Record<Mode, LoadResult[]> = { baseline: [], 'baseline-sized': [], webhook: [], 'webhook-uncached': [] };
         for (let round = 0; round < ROUNDS; round++) {
           for (const mode of roundOrder(round)) rounds[mode].push(await load(servers[mode], body, ROUND_S));
         }
-        const fixedRounds: Record<Mode, LoadResult[]> = { baseline: [], webhook: [], 'webhook-uncached': [] };
+        const fixedRounds: Record<Mode, LoadResult[]> = { baseline: [], 'baseline-sized': [], webhook: [], 'webhook-uncached': [] };
         for (let round = 0; round < FIXED_RATE_ROUNDS; round++) {
           for (const mode of roundOrder(round)) {
             fixedRounds[mode].push(await withLatencyPriority(servers[mode], () => load(servers[mode], body, FIXED_RATE_S, FIXED_RATE)));
@@ -268,6 +271,7 @@ function report(results: Record<string, Record<Mode, ModeResult>>): void {
     'uncached ratio': ratio(r, 'webhook-uncached'),
     'CPU µs/rev base|hook|uncached': `${r.baseline.serverCpuMicrosPerReview} | ${r.webhook.serverCpuMicrosPerReview} | ${r['webhook-uncached'].serverCpuMicrosPerReview}`,
     'CPU uncached÷base': r['webhook-uncached'].serverCpuRatioToBaseline,
+    'CPU sized base µs (÷base)': `${r['baseline-sized'].serverCpuMicrosPerReview} (${r['baseline-sized'].serverCpuRatioToBaseline})`,
     [`p50 ms @${FIXED_RATE}/s`]: r.webhook.fixedRateLatencyMs.p50,
     [`p99 ms @${FIXED_RATE}/s`]: r.webhook.fixedRateLatencyMs.p99,
     'uncached p50|p99 ms': `${r['webhook-uncached'].fixedRateLatencyMs.p50} | ${r['webhook-uncached'].fixedRateLatencyMs.p99}`,

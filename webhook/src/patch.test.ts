@@ -107,3 +107,29 @@ describe('podPatch over every injection fixture', () => {
     expect(podPatch(pod, outcome.pod)).toEqual(wholePodPatch(pod, outcome.pod));
   });
 });
+
+describe('encodePatch', () => {
+  const decode = (patch: string) => Buffer.from(patch, 'base64').toString();
+  const podCases = caseNames().filter((name) => [undefined, 'Pod'].includes((loadCase(name).input as { kind?: string }).kind));
+
+  it.each(podCases)('%s: the text JSON.stringify gives, the first time and again for a second pod from the same spec', (name) => {
+    const { input, view, namespace } = loadCase(name);
+    for (const pod of [structuredClone(input), structuredClone(input)] as V1PodLike[]) {
+      const operations = podPatch(pod, injectWithView(pod, namespace, view, resolve).pod);
+      expect(decode(encodePatch(operations))).toBe(JSON.stringify(operations));
+    }
+  });
+
+  it('reuses the text of frozen objects and encodes the rest afresh', () => {
+    const shared = Object.freeze({ name: 'x', value: 'line 1\nline 2 "quoted"' });
+    const own = { name: 'y', list: [1, 'a'], nested: { b: null } };
+    const operations = [
+      { op: 'add', path: '/a/b~1c', value: [shared, own] },
+      { op: 'replace', path: '/d', value: 'é\u2028' },
+      { op: 'remove', path: '/e' },
+    ] as Parameters<typeof encodePatch>[0];
+    expect(decode(encodePatch(operations))).toBe(JSON.stringify(operations));
+    own.name = 'changed';
+    expect(decode(encodePatch(operations))).toBe(JSON.stringify(operations));
+  });
+});

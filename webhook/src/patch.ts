@@ -73,6 +73,54 @@ export function podPatch(original: object, mutated: object): Operation[] {
   return operations;
 }
 
+/**
+ * JSON text of the frozen objects encoded so far. The engine shares the parts it builds from a spec between pods,
+ * deeply frozen (core/src/injection/shared-parts.ts): their text cannot change, and stringifying them (the collector
+ * config, with a newline to escape on every line) was the largest single cost of an answer.
+ */
+const frozenJson = new WeakMap<object, string>();
+
+/** JSON.stringify(value) for plain JSON data, reusing the text of frozen objects (met directly or as array items). */
+function valueJson(value: unknown): string {
+  if (typeof value !== 'object' || value === null) return JSON.stringify(value);
+  if (Object.isFrozen(value)) {
+    let text = frozenJson.get(value);
+    if (text === undefined) {
+      text = JSON.stringify(value);
+      frozenJson.set(value, text);
+    }
+    return text;
+  }
+  if (!Array.isArray(value)) return JSON.stringify(value);
+  let text = '[';
+  for (let i = 0; i < value.length; i++) text += (i > 0 ? ',' : '') + valueJson(value[i]);
+  return `${text}]`;
+}
+
+/** Whether the value's text comes from the frozen objects' texts: it is one, or an array holding one. */
+function holdsFrozen(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  return Object.isFrozen(value) || (Array.isArray(value) && value.some((item) => typeof item === 'object' && item !== null && Object.isFrozen(item)));
+}
+
+/**
+ * The operations as JSON, character for character what JSON.stringify gives, then base64. An operation adding a
+ * shared part is put together from its cached text (the formatter builds every operation as {op, path, value}); the
+ * runs of other operations between them are stringified in one call each (a call per operation cost more than the text).
+ */
 export function encodePatch(operations: readonly Operation[]): Base64 {
-  return Buffer.from(JSON.stringify(operations)).toString('base64') as Base64;
+  const parts: string[] = [];
+  let runStart = 0;
+  const endRun = (end: number): void => {
+    if (end > runStart) parts.push(JSON.stringify(operations.slice(runStart, end)).slice(1, -1));
+  };
+  for (let i = 0; i < operations.length; i++) {
+    const operation = operations[i]!;
+    if (!('value' in operation) || !holdsFrozen(operation.value)) continue;
+    endRun(i);
+    runStart = i + 1;
+    parts.push(`{"op":"${operation.op}","path":${JSON.stringify(operation.path)},"value":${valueJson(operation.value)}}`);
+  }
+  endRun(operations.length);
+  return Buffer.from(`[${parts.join(',')}]`).toString('base64') as Base64;
 }

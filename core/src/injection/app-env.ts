@@ -11,6 +11,7 @@ import type { ResourceAttributeFacts } from './resource-attributes.js';
 import { withResourceAttributes } from './resource-attributes-env.js';
 import { samplerEnv } from './sampler-env.js';
 import type { ExportPlan } from './export-plan.js';
+import { deepFreeze, sharedEnvEntry } from './shared-parts.js';
 import type { ContainerLike } from './types.js';
 
 export interface AppEnvInput {
@@ -24,7 +25,9 @@ export interface AppEnvInput {
 
 export type AppEnvResult = { ok: true; env: V1EnvVar[]; warnings: string[] } | { ok: false; warning: string };
 
-const fieldRef = (name: string, fieldPath: string): V1EnvVar => ({ name, valueFrom: { fieldRef: { fieldPath } } });
+const fieldRef = (name: string, fieldPath: string): V1EnvVar => deepFreeze({ name, valueFrom: { fieldRef: { fieldPath } } });
+/** The pod's own facts, which kubelet fills in; the same entries for every pod (frozen, see shared-parts.ts). */
+const POD_FACTS: readonly V1EnvVar[] = [fieldRef(Env.podName, 'metadata.name'), fieldRef(Env.podUid, 'metadata.uid'), fieldRef(Env.nodeName, 'spec.nodeName')];
 
 /** Where spans go: the collector's OTLP endpoint, or (no collector) the direct export and where X-Ray is. */
 function exportTarget(spec: ResolvedSpec, plan: ExportPlan): V1EnvVar[] {
@@ -38,31 +41,31 @@ function exportTarget(spec: ResolvedSpec, plan: ExportPlan): V1EnvVar[] {
 /** Our variables other than NODE_OPTIONS, in output order; the CR's env wins over derived ones. */
 function derivedEnv(input: AppEnvInput, resourceAttributes: V1EnvVar[], sampler: V1EnvVar[]): V1EnvVar[] {
   const { spec, plan } = input;
+  // Entries made from the spec and the export plan (itself made from the spec) are shared between pods.
+  const fromSpec = (name: string, value: string): V1EnvVar => sharedEnvEntry(spec, literal(name, value));
   const env: V1EnvVar[] = [
-    fieldRef(Env.podName, 'metadata.name'),
-    fieldRef(Env.podUid, 'metadata.uid'),
-    fieldRef(Env.nodeName, 'spec.nodeName'),
+    ...POD_FACTS,
     literal(Env.serviceName, input.serviceName),
     ...resourceAttributes,
-    literal(Env.propagators, spec.propagators.join(',')),
-    ...sampler,
-    ...exportTarget(spec, plan),
-    literal(Env.otlpProtocol, 'http/protobuf'),
-    literal(Env.tracesExporter, 'otlp'),
-    literal(Env.metricsExporter, 'none'),
-    literal(Env.logsExporter, 'none'),
+    fromSpec(Env.propagators, spec.propagators.join(',')),
+    ...sampler.map((entry) => sharedEnvEntry(spec, entry)),
+    ...exportTarget(spec, plan).map((entry) => sharedEnvEntry(spec, entry)),
+    fromSpec(Env.otlpProtocol, 'http/protobuf'),
+    fromSpec(Env.tracesExporter, 'otlp'),
+    fromSpec(Env.metricsExporter, 'none'),
+    fromSpec(Env.logsExporter, 'none'),
   ];
-  if (plan.sidecar) env.push(literal(Env.xrayDaemonAddress, `127.0.0.1:${CollectorPorts.xray}`));
+  if (plan.sidecar) env.push(fromSpec(Env.xrayDaemonAddress, `127.0.0.1:${CollectorPorts.xray}`));
   const { enabledInstrumentations, disabledInstrumentations } = spec.instrumentation;
-  if (enabledInstrumentations.length) env.push(literal(Env.enabledInstrumentations, enabledInstrumentations.join(',')));
-  if (disabledInstrumentations.length) env.push(literal(Env.disabledInstrumentations, disabledInstrumentations.join(',')));
-  if (spec.collector.debug) env.push(literal(Env.debug, 'true'), literal(Env.logLevel, 'debug'));
+  if (enabledInstrumentations.length) env.push(fromSpec(Env.enabledInstrumentations, enabledInstrumentations.join(',')));
+  if (disabledInstrumentations.length) env.push(fromSpec(Env.disabledInstrumentations, disabledInstrumentations.join(',')));
+  if (spec.collector.debug) env.push(fromSpec(Env.debug, 'true'), fromSpec(Env.logLevel, 'debug'));
   // Only the non-default is written: pods with X-Ray IDs look as they did before the setting existed.
-  if (spec.instrumentation.traceIds === 'w3c') env.push(literal(Env.traceIds, 'w3c'));
-  if (spec.instrumentation.middlewareSpans) env.push(literal(Env.middlewareSpans, 'true'));
+  if (spec.instrumentation.traceIds === 'w3c') env.push(fromSpec(Env.traceIds, 'w3c'));
+  if (spec.instrumentation.middlewareSpans) env.push(fromSpec(Env.middlewareSpans, 'true'));
   for (const extra of spec.instrumentation.env) {
     if (extra.name === Env.nodeOptions || extra.name === Env.resourceAttributes) continue;
-    const entry = literal(extra.name, extra.value ?? '');
+    const entry = fromSpec(extra.name, extra.value ?? '');
     const at = env.findIndex((e) => e.name === extra.name);
     if (at >= 0) env[at] = entry;
     else env.push(entry);

@@ -55,14 +55,16 @@ const hashes = new WeakMap<ResolvedSpec, Map<string, string>>();
 
 /** 16 hex characters of a SHA-256 over the pod-affecting spec and cluster facts (key order does not matter). */
 export function injectionConfigHash(spec: ResolvedSpec, facts: ClusterFacts): string {
-  const factsKey = stableStringify({ clusterName: facts.clusterName, nativeSidecars: facts.nativeSidecarsSupported });
-  const bySpec = hashes.get(spec) ?? new Map<string, string>();
-  hashes.set(spec, bySpec);
-  let hash = bySpec.get(factsKey);
+  let bySpec = hashes.get(spec);
+  if (bySpec === undefined) hashes.set(spec, (bySpec = new Map<string, string>()));
+  // A cheap key for the memo (every pod asks); the hashed text is unchanged, so injected pods keep their hash.
+  const memoKey = `${facts.nativeSidecarsSupported ? 1 : 0}${facts.clusterName === undefined ? '' : `:${facts.clusterName}`}`;
+  let hash = bySpec.get(memoKey);
   if (hash === undefined) {
+    const factsKey = stableStringify({ clusterName: facts.clusterName, nativeSidecars: facts.nativeSidecarsSupported });
     const input = `${stableStringify(podAffectingSpec(spec))}|${factsKey}`;
     hash = createHash('sha256').update(input).digest('hex').slice(0, 16);
-    bySpec.set(factsKey, hash);
+    bySpec.set(memoKey, hash);
   }
   return hash;
 }

@@ -4,11 +4,13 @@ import type { V1EnvVar } from '@kubernetes/client-node';
 
 const REFERENCE = /\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)/g;
 
+const NO_NAMES: ReadonlySet<string> = new Set();
+
 /** Names a value refers to with `$(NAME)`, ignoring the `$$(…)` escape. */
-export function referencedNames(value: string | undefined): Set<string> {
+export function referencedNames(value: string | undefined): ReadonlySet<string> {
+  // Most values refer to nothing; skipping the regular expression (and a set) for them matters on the admission hot path.
+  if (!value?.includes('$(')) return NO_NAMES;
   const names = new Set<string>();
-  // Most values refer to nothing; skipping the regular expression for them matters on the admission hot path.
-  if (!value?.includes('$(')) return names;
   for (const match of value.matchAll(REFERENCE)) {
     const start = match.index;
     let dollars = 0;

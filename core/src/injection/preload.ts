@@ -2,19 +2,21 @@
 // and the read-only mount in each instrumented container.
 import type { V1Container, V1Volume, V1VolumeMount } from '@kubernetes/client-node';
 import { InjectedNames, InstrumentationImagePaths } from '../constants.js';
-import type { ResolvedSpec } from '../api/types.js';
 import { copyResources } from './resources.js';
 import { PRELOAD_COPIER_UID, restrictedSecurityContext } from './security-context.js';
+import { deepFreeze, oncePerSpec } from './shared-parts.js';
 
-export function preloadVolume(spec: ResolvedSpec): V1Volume {
-  return { name: InjectedNames.volume, emptyDir: { sizeLimit: spec.instrumentation.volumeSizeLimit } };
-}
+/** Shared by every pod (frozen, see shared-parts.ts). */
+export const preloadVolume = oncePerSpec((spec): V1Volume => ({ name: InjectedNames.volume, emptyDir: { sizeLimit: spec.instrumentation.volumeSizeLimit } }));
+
+const PRELOAD_MOUNT: V1VolumeMount = deepFreeze({ name: InjectedNames.volume, mountPath: InjectedNames.mountPath, readOnly: true });
 
 export function preloadMount(): V1VolumeMount {
-  return { name: InjectedNames.volume, mountPath: InjectedNames.mountPath, readOnly: true };
+  return PRELOAD_MOUNT;
 }
 
-export function preloadCopier(spec: ResolvedSpec): V1Container {
+/** Shared by every pod (frozen, see shared-parts.ts). */
+export const preloadCopier = oncePerSpec((spec): V1Container => {
   const { image, imagePullPolicy, resources } = spec.instrumentation;
   return {
     name: InjectedNames.initContainer,
@@ -25,4 +27,4 @@ export function preloadCopier(spec: ResolvedSpec): V1Container {
     volumeMounts: [{ name: InjectedNames.volume, mountPath: InjectedNames.mountPath }],
     securityContext: restrictedSecurityContext(PRELOAD_COPIER_UID),
   };
-}
+});

@@ -2,8 +2,8 @@
 import type { ResourceRequirements } from '../api/types.js';
 
 /**
- * Its own copy for each pod (the spec is shared by every pod injected from it), made field by field: the shape is
- * two flat maps, and structuredClone cost more than the rest of the container.
+ * A copy for the injected container, which is frozen with the parts it belongs to (shared-parts.ts) while the spec's
+ * own objects are not. Field by field: the shape is two flat maps.
  */
 export function copyResources(resources: ResourceRequirements): ResourceRequirements {
   const copy: ResourceRequirements = {};

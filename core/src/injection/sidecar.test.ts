@@ -32,3 +32,25 @@ describe('the collector config env value', () => {
     expect(value).toContain('${env:AWS_REGION}');
   });
 });
+
+describe('sharing between pods', () => {
+  const spec = resolveSpec({});
+  const credentials: Credentials = { env: [{ name: 'AWS_ROLE_ARN', value: 'arn:aws:iam::1:role/r' }], volumeMounts: [] };
+
+  it('gives every pod the same deeply frozen sidecar, one per native and regular', () => {
+    const sidecar = collectorSidecar(spec, noCredentials, true);
+    expect(collectorSidecar(spec, noCredentials, true)).toBe(sidecar);
+    expect(collectorSidecar(spec, noCredentials, false)).not.toBe(sidecar);
+    expect(collectorSidecar(spec, noCredentials, false).restartPolicy).toBeUndefined();
+    expect(Object.isFrozen(sidecar) && Object.isFrozen(sidecar.env) && Object.isFrozen(sidecar.env![0]) && Object.isFrozen(sidecar.securityContext!.capabilities!.drop)).toBe(true);
+    expect(() => sidecar.env!.push({ name: 'X' })).toThrow(TypeError);
+  });
+
+  it('gives a pod with credentials its own sidecar and leaves the shared one as it was', () => {
+    const shared = collectorSidecar(spec, noCredentials, true);
+    const own = collectorSidecar(spec, credentials, true);
+    expect(own).not.toBe(shared);
+    expect(own.env!.map((e) => e.name)).toEqual([...shared.env!.map((e) => e.name), 'AWS_ROLE_ARN']);
+    expect(shared.env!.map((e) => e.name)).not.toContain('AWS_ROLE_ARN');
+  });
+});

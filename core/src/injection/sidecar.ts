@@ -8,6 +8,7 @@ import { addMissingCredentials, type Credentials } from './credentials.js';
 import { escapeForKubelet } from './env-sources.js';
 import { copyResources } from './resources.js';
 import { COLLECTOR_UID, restrictedSecurityContext } from './security-context.js';
+import { oncePerSpec } from './shared-parts.js';
 
 /**
  * The collector's health_check listens on the pod's loopback only (nothing outside the pod needs the collector), and
@@ -38,30 +39,30 @@ function startupProbe(): V1Probe {
   return { exec: { command: HEALTH_CHECK_COMMAND }, periodSeconds: 1, timeoutSeconds: 2, failureThreshold: 60 };
 }
 
-/** Resolved specs are immutable and the edge reuses them per XRayTracing, so each one's YAML is rendered once. */
-const renderedConfigs = new WeakMap<ResolvedSpec, string>();
+/** The sidecar without credentials, as a native sidecar and as a regular container: shared by every pod (frozen). */
+const sharedSidecars = oncePerSpec((spec) => {
+  // Escaped: the config's literal `$$` (a user's `$`) must reach the collector as written, not as kubelet's `$`.
+  const config = escapeForKubelet(renderCollectorConfigYaml(spec));
+  return { native: buildSidecar(spec, config, true), regular: buildSidecar(spec, config, false) };
+});
 
-/**
- * The collector config as the env value carries it, escaped: the config's literal `$$` (a user's `$`) must reach
- * the collector as written, not as kubelet's `$`.
- */
-function collectorConfigEnvValue(spec: ResolvedSpec): string {
-  let rendered = renderedConfigs.get(spec);
-  if (rendered === undefined) {
-    rendered = escapeForKubelet(renderCollectorConfigYaml(spec));
-    renderedConfigs.set(spec, rendered);
-  }
-  return rendered;
+/** The collector sidecar; shared (frozen) unless it gets credentials of its own. */
+export function collectorSidecar(spec: ResolvedSpec, credentials: Credentials, native: boolean): V1Container {
+  const shared = sharedSidecars(spec)[native ? 'native' : 'regular'];
+  if (credentials.env.length === 0 && credentials.volumeMounts.length === 0) return shared;
+  const container = { ...shared };
+  addMissingCredentials(container, credentials);
+  return container;
 }
 
-export function collectorSidecar(spec: ResolvedSpec, credentials: Credentials, native: boolean): V1Container {
+function buildSidecar(spec: ResolvedSpec, config: string, native: boolean): V1Container {
   const { image, imagePullPolicy, resources, region } = spec.collector;
   const container: V1Container = {
     name: InjectedNames.sidecarContainer,
     image,
     imagePullPolicy,
     args: [`--config=env:${COLLECTOR_CONFIG_ENV}`],
-    env: [{ name: COLLECTOR_CONFIG_ENV, value: collectorConfigEnvValue(spec) }],
+    env: [{ name: COLLECTOR_CONFIG_ENV, value: config }],
     resources: copyResources(resources),
     startupProbe: startupProbe(),
     securityContext: restrictedSecurityContext(COLLECTOR_UID),
@@ -71,6 +72,5 @@ export function collectorSidecar(spec: ResolvedSpec, credentials: Credentials, n
   // The XRayTracing's region beats the one EKS gives the app (it decides where the traces go).
   if (region) container.env?.push({ name: AWS_REGION_ENV, value: region });
   if (native) container.restartPolicy = 'Always';
-  addMissingCredentials(container, credentials);
   return container;
 }
