@@ -1,6 +1,10 @@
 // npm run bench:webhook — throughput, server CPU per review and latency of the admission webhook (answer cache on,
 // and off: every review computed) against a baseline fastify HTTPS server that only parses the AdmissionReview, all
 // in the same run, server pinned to CPU 0 and load generator to CPU 1.
+// Every server runs as the operator image runs the webhook: bundled by scripts/bundle-operator.mjs, with the Node.js
+// flags of the image's ENTRYPOINT (Dockerfile; they favour memory, costing the uncached review ~10 % CPU).
+//   --source      run the servers' TypeScript through tsx instead (no bundle, no image flags)
+//   --no-image-flags  the bundle without the image's Node.js flags
 //   --profile     also write a V8 CPU profile of the webhook server to bench/results/profiles/
 //   --round=S     seconds of each full-speed round (default 5; 4 rounds per server and shape, order ABBA)
 //   --fixed=S     seconds of each round at 500 reviews/s (default 5; 3 rounds per server and shape)
@@ -9,7 +13,7 @@
 //                 other users of a shared machine do not preempt them: closer to a pod with a dedicated CPU
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -26,6 +30,8 @@ const args = process.argv.slice(2);
 const ROUND_S = Number(args.find((a) => a.startsWith('--round='))?.split('=')[1] ?? 5);
 const FIXED_RATE_S = Number(args.find((a) => a.startsWith('--fixed='))?.split('=')[1] ?? 5);
 const PROFILE = args.includes('--profile');
+const FROM_SOURCE = args.includes('--source');
+const IMAGE_FLAGS = !FROM_SOURCE && !args.includes('--no-image-flags');
 const ONLY_SHAPES = args.find((a) => a.startsWith('--shapes='))?.split('=')[1]?.split(',');
 const LATENCY_PRIORITY = args.includes('--latency-priority');
 const WARMUP_S = 3;
@@ -67,9 +73,25 @@ interface ServerProcess {
   stop(): Promise<void>;
 }
 
-async function startServer(mode: Mode, certFile: string, keyFile: string): Promise<ServerProcess> {
-  const nodeArgs = ['--import', 'tsx', ...(PROFILE && mode !== 'baseline' ? ['--cpu-prof', '--cpu-prof-dir=bench/results/profiles'] : [])];
-  const command = [process.execPath, ...nodeArgs, 'bench/webhook-server.ts', mode, certFile, keyFile];
+/** The Node.js flags of the operator image's ENTRYPOINT. */
+function imageNodeFlags(): string[] {
+  const entrypoint = /^ENTRYPOINT\s+(\[.*\])\s*$/m.exec(readFileSync('Dockerfile', 'utf8'))?.[1];
+  if (!entrypoint) throw new Error('No ENTRYPOINT [...] line in the Dockerfile');
+  return (JSON.parse(entrypoint) as string[]).filter((arg) => arg.startsWith('--'));
+}
+
+/** The server program: the bundle built into `dir`, or the TypeScript source. */
+function serverProgram(dir: string): string[] {
+  if (FROM_SOURCE) return ['--import', 'tsx', 'bench/webhook-server.ts'];
+  const outfile = join(dir, 'webhook-server.mjs');
+  const built = spawnSync(process.execPath, ['scripts/bundle-operator.mjs', '--entry=bench/webhook-server.ts', `--outfile=${outfile}`], { stdio: 'inherit' });
+  if (built.status !== 0) throw new Error('Bundling bench/webhook-server.ts failed');
+  return [...(IMAGE_FLAGS ? imageNodeFlags() : []), outfile];
+}
+
+async function startServer(mode: Mode, program: readonly string[], certFile: string, keyFile: string): Promise<ServerProcess> {
+  const profile = PROFILE && mode !== 'baseline' ? ['--cpu-prof', '--cpu-prof-dir=bench/results/profiles'] : [];
+  const command = [process.execPath, ...profile, ...program, mode, certFile, keyFile];
   const [file, ...rest] = taskset ? ['taskset', '-c', '0', ...command] : command;
   const child = spawn(file!, rest, { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   const firstLine = await new Promise<string>((resolve, reject) => {
@@ -201,7 +223,8 @@ async function main(): Promise<void> {
     // Both servers run for the whole benchmark and are measured in alternating rounds, so a change in background
     // load (the machine is shared) hits both alike; figures are medians over the rounds.
     const servers = {} as Record<Mode, ServerProcess>;
-    for (const mode of MODES) servers[mode] = await startServer(mode, certFile, keyFile);
+    const program = serverProgram(dir);
+    for (const mode of MODES) servers[mode] = await startServer(mode, program, certFile, keyFile);
     try {
       for (const [shape, { fixture, patched }] of Object.entries(SHAPES).filter(([name]) => !ONLY_SHAPES || ONLY_SHAPES.includes(name))) {
         const body = JSON.stringify(JSON.parse(fixtureText(fixture)));
@@ -307,6 +330,7 @@ function report(results: Record<string, Record<Mode, ModeResult>>): void {
         cpu: cpus()[0]?.model,
         pinning: taskset ? 'server on CPU 0, load generator on CPU 1 (taskset)' : 'none (taskset unavailable or a single CPU)',
         settings: {
+          servers: FROM_SOURCE ? 'TypeScript source through tsx' : `bundle (scripts/bundle-operator.mjs)${IMAGE_FLAGS ? `, image flags ${imageNodeFlags().join(' ')}` : ', no image flags'}`,
           latencyPriority: LATENCY_PRIORITY,
           roundSeconds: ROUND_S,
           fixedRateSeconds: FIXED_RATE_S,
@@ -323,6 +347,7 @@ function report(results: Record<string, Record<Mode, ModeResult>>): void {
         latencyDefinition: `medians over ${FIXED_RATE_ROUNDS} rounds of each round's p50 and p99 at ${FIXED_RATE}/s`,
         modes: {
           baseline: 'fastify HTTPS, parses the AdmissionReview, answers allowed without a patch',
+          'baseline-sized': 'the baseline answering with the patch the webhook gives the pod (computed once): the cost of sending the bytes',
           webhook: 'the admission webhook as deployed (InformerClusterView); the benchmark repeats one pod, so answers come from its cache (a scale-up)',
           'webhook-uncached': 'the webhook with its answer cache off: engine, diff and encoding on every review (all pods distinct)',
         },
