@@ -103,6 +103,9 @@ function otelLinePlugin(lineDir, { asRequire }) {
   return {
     name: 'otel-line',
     setup(build) {
+      // The line's instrumentation catalogue (see instrumentationCatalogue): its require() calls resolve from the line.
+      build.onResolve({ filter: new RegExp(`^${CATALOGUE_MODULE}$`) }, () => ({ path: CATALOGUE_MODULE, namespace: 'catalogue' }));
+      build.onLoad({ filter: /.*/, namespace: 'catalogue' }, () => ({ contents: catalogueSource(lineDir), resolveDir: lineDir, loader: 'js' }));
       // Packages upstream imports eagerly that the preload leaves out (see src/stubs/not-bundled.ts).
       build.onResolve({ filter: NOT_BUNDLED }, () => ({ path: join(srcDir, 'stubs', 'not-bundled.ts') }));
       build.onResolve({ filter: /^[^./]/ }, async (args) => {
@@ -111,12 +114,56 @@ function otelLinePlugin(lineDir, { asRequire }) {
         if (result.errors.length > 0) return { errors: result.errors };
         return { path: result.path, external: result.external, sideEffects: result.sideEffects };
       });
-      // import-in-the-middle's registry must be the very file the hook's wrappers import (lib/register.js).
+      // import-in-the-middle's registry must be the very file the hook's wrappers import (lib/register.js); our lazy
+      // instrumentations read the same registry.
       build.onResolve({ filter: /^\.\/lib\/register(\.js)?$/ }, (args) =>
         args.importer === iitmIndex ? { path: './lib/register.js', external: true } : undefined,
       );
+      build.onResolve({ filter: /^import-in-the-middle\/lib\/register\.js$/ }, (args) =>
+        args.importer.startsWith(srcDir) ? { path: './lib/register.js', external: true } : undefined,
+      );
     },
   };
+}
+
+const CATALOGUE_MODULE = 'xray-operator:instrumentation-catalogue';
+
+/**
+ * Every instrumentation the line's auto-instrumentations-node ships (but the metric-only ones) plus @fastify/otel: its
+ * name for OTEL_NODE_*_INSTRUMENTATIONS, the modules it patches and its class. Read by constructing each one in a
+ * child process at build time, so the preload knows which module loads which instrumentation without constructing
+ * any of them (src/preload/lazy-instrumentations.ts).
+ */
+function instrumentationCatalogue(lineDir) {
+  const script = `
+    const { getNodeAutoInstrumentations } = require('@opentelemetry/auto-instrumentations-node');
+    const { FastifyOtelInstrumentation } = require('@fastify/otel');
+    const all = getNodeAutoInstrumentations({
+      '@opentelemetry/instrumentation-fs': { enabled: true },
+      '@opentelemetry/instrumentation-host-metrics': { enabled: false },
+      '@opentelemetry/instrumentation-runtime-node': { enabled: false },
+    });
+    all.push(new FastifyOtelInstrumentation());
+    const entries = all.map((instrumentation) => {
+      const pkg = instrumentation.instrumentationName;
+      const exports = require(pkg);
+      const className = Object.keys(exports).find((key) => exports[key] === instrumentation.constructor);
+      if (!className) throw new Error(pkg + ' does not export the class of its instrumentation');
+      const modules = [...new Set(instrumentation.getModuleDefinitions().map((definition) => definition.name))];
+      return { pkg, className, modules };
+    });
+    process.stdout.write(JSON.stringify(entries));
+  `;
+  const env = { PATH: process.env.PATH };
+  return JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: lineDir, env, encoding: 'utf8' }));
+}
+
+const catalogues = new Map();
+function catalogueSource(lineDir) {
+  if (!catalogues.has(lineDir)) catalogues.set(lineDir, instrumentationCatalogue(lineDir));
+  const entries = catalogues.get(lineDir).map(({ pkg, className, modules }) =>
+    `  { pkg: ${JSON.stringify(pkg)}, modules: ${JSON.stringify(modules)}, load: () => require(${JSON.stringify(pkg)}).${className} },`);
+  return `module.exports = [\n${entries.join('\n')}\n];\n`;
 }
 
 // tsconfigRaw: tsconfig.json maps @opentelemetry/* to one line for type checking; the bundles must not follow it.

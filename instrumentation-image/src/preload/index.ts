@@ -11,7 +11,7 @@ import { readPreloadConfig, type PreloadConfig } from './config.js';
 import { registerEsmHook, type EsmHookState } from './esm.js';
 import { createSignedOtlpExporter, loadSignedPost, OTLP_TRACES_PATH } from './direct-export.js';
 import { collectorOtlpExporter, createSpanProcessors } from './exporters.js';
-import { createInstrumentations, instrumentedModuleNames } from './instrumentations.js';
+import { createInstrumentations } from './instrumentations.js';
 import { createPropagator } from './propagators.js';
 import { envResource, resourceDetectors } from './resource.js';
 import { createStandardSampler, createXRaySampler } from './sampler.js';
@@ -78,7 +78,7 @@ export const start: PreloadStart = (options) => {
     idGenerator: config.traceIds === 'xray' ? new AWSXRayIdGenerator() : undefined,
     spanProcessors: createSpanProcessors(config.traceExporters, otlpExporterFactory(config, signedPost), config.batch),
   });
-  const esm = registerEsmHook(config.esmHook, options.mainPath, options.lineDir, instrumentedModuleNames(instrumentations));
+  const esm = registerEsmHook(config.esmHook, options.mainPath, options.lineDir, tracing.instrumentations.moduleNames);
   installShutdownHandlers(tracing, (error) => diag.error('Flushing spans at shutdown failed', error));
   if (config.debug) writeLine(describe(config, options, esm, envResource().attributes));
 };

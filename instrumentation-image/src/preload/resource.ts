@@ -1,6 +1,5 @@
 // Resources: a synchronous one for the sampler (it needs service.name, cloud.platform and k8s.namespace.name at
 // construction) and the detectors the SDK merges into the exported resource.
-import { getResourceDetectors } from '@opentelemetry/auto-instrumentations-node';
 import { containerDetector } from '@opentelemetry/resource-detector-container';
 import {
   detectResources,
@@ -23,6 +22,12 @@ export function envResource(): Resource {
  * EKS the engine already puts what they would find (cloud.platform, the cluster ARN) in OTEL_RESOURCE_ATTRIBUTES.
  */
 export function resourceDetectors(fromEnv: boolean): ResourceDetector[] {
-  if (fromEnv) return getResourceDetectors();
+  if (fromEnv) {
+    // Required here, not imported: auto-instrumentations-node's module loads every instrumentation's code, which the
+    // preload otherwise loads only for modules the app uses (lazy-instrumentations.ts).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- bundled by esbuild, evaluated on this call only
+    const upstream = require('@opentelemetry/auto-instrumentations-node') as typeof import('@opentelemetry/auto-instrumentations-node');
+    return upstream.getResourceDetectors();
+  }
   return [envDetector, processDetector, hostDetector, osDetector, containerDetector];
 }
