@@ -90,8 +90,6 @@ if (!force && existsSync(stampFile) && readFileSync(stampFile, 'utf8').trim() ==
 rmSync(stampFile, { force: true });
 
 const esbuild = await import('esbuild');
-const NOT_BUNDLED =
-  /^@opentelemetry\/(?:resource-detector-(?:gcp|azure|alibaba-cloud)|instrumentation-host-metrics)$/;
 const isBuiltin = (name) => name.startsWith('node:') || builtinModules.includes(name.split('/')[0]);
 
 /**
@@ -105,9 +103,7 @@ function otelLinePlugin(lineDir, { asRequire }) {
     setup(build) {
       // The line's instrumentation catalogue (see instrumentationCatalogue): its require() calls resolve from the line.
       build.onResolve({ filter: new RegExp(`^${CATALOGUE_MODULE}$`) }, () => ({ path: CATALOGUE_MODULE, namespace: 'catalogue' }));
-      build.onLoad({ filter: /.*/, namespace: 'catalogue' }, () => ({ contents: catalogueSource(lineDir), resolveDir: lineDir, loader: 'js' }));
-      // Packages upstream imports eagerly that the preload leaves out (see src/stubs/not-bundled.ts).
-      build.onResolve({ filter: NOT_BUNDLED }, () => ({ path: join(srcDir, 'stubs', 'not-bundled.ts') }));
+      build.onLoad({ filter: /.*/, namespace: 'catalogue' }, () => ({ contents: catalogueSources.get(lineDir), resolveDir: lineDir, loader: 'js' }));
       build.onResolve({ filter: /^[^./]/ }, async (args) => {
         if (args.pluginData === 'otel-line' || !args.importer.startsWith(srcDir) || isBuiltin(args.path)) return undefined;
         const result = await build.resolve(args.path, { kind: asRequire ? 'require-call' : args.kind, resolveDir: lineDir, pluginData: 'otel-line' });
@@ -158,12 +154,62 @@ function instrumentationCatalogue(lineDir) {
   return JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: lineDir, env, encoding: 'utf8' }));
 }
 
-const catalogues = new Map();
-function catalogueSource(lineDir) {
-  if (!catalogues.has(lineDir)) catalogues.set(lineDir, instrumentationCatalogue(lineDir));
-  const entries = catalogues.get(lineDir).map(({ pkg, className, modules }) =>
-    `  { pkg: ${JSON.stringify(pkg)}, modules: ${JSON.stringify(modules)}, load: () => require(${JSON.stringify(pkg)}).${className} },`);
-  return `module.exports = [\n${entries.join('\n')}\n];\n`;
+/**
+ * Packages the instrumentations share with sdk.js, so a chunk carries none of their code: one @opentelemetry/api and
+ * one @opentelemetry/instrumentation (its require hook is a singleton) for all. A chunk whose package resolves one of
+ * them to another copy (a nested version) bundles that copy, as before.
+ */
+const SHARED_PACKAGES = ['@opentelemetry/api', '@opentelemetry/core', '@opentelemetry/instrumentation', '@opentelemetry/semantic-conventions', 'import-in-the-middle', 'require-in-the-middle'];
+const SHARED_PREFIX = 'xray-operator-shared:';
+const CHUNKS_FILE = 'instrumentations.chunks';
+
+/**
+ * One CommonJS chunk per instrumentation (its class as module.exports), for the preload to compile when it constructs
+ * that instrumentation: V8 keeps memory for all the source it compiles at start (~9 MiB per MiB, measured), and the
+ * instrumentations are about half of the line's code. Requires of the shared packages are left as
+ * `require("xray-operator-shared:<name>")`, answered by sdk.js (src/preload/chunks.ts).
+ */
+async function buildChunks(lineDir, target, catalogue) {
+  const sharedPaths = new Map();
+  const sharedPlugin = {
+    name: 'shared',
+    setup(build) {
+      const filter = new RegExp(`^(?:${SHARED_PACKAGES.map((name) => name.replace(/[/.-]/g, '\\$&')).join('|')})$`);
+      build.onResolve({ filter }, async (args) => {
+        if (args.pluginData === 'shared') return undefined;
+        const resolve = (resolveDir) => build.resolve(args.path, { kind: 'require-call', resolveDir, pluginData: 'shared' }).then((result) => result.path);
+        if (!sharedPaths.has(args.path)) sharedPaths.set(args.path, await resolve(lineDir));
+        return (await resolve(args.resolveDir)) === sharedPaths.get(args.path) ? { path: `${SHARED_PREFIX}${args.path}`, external: true } : undefined;
+      });
+    },
+  };
+  const chunks = [];
+  for (const { pkg, className } of catalogue) {
+    const result = await esbuild.build({
+      ...common,
+      stdin: { contents: `module.exports = require(${JSON.stringify(pkg)}).${className};`, resolveDir: lineDir, sourcefile: pkg },
+      format: 'cjs',
+      target,
+      write: false,
+      plugins: [sharedPlugin],
+    });
+    chunks.push(Buffer.from(result.outputFiles[0].contents));
+  }
+  return chunks;
+}
+
+/** The catalogue module sdk.js imports: each entry's chunk as [offset, length] in CHUNKS_FILE, and the shared packages. */
+function catalogueSource(catalogue, offsets) {
+  const entries = catalogue.map(({ pkg, modules }, index) =>
+    `  { pkg: ${JSON.stringify(pkg)}, modules: ${JSON.stringify(modules)}, chunk: ${JSON.stringify(offsets[index])} },`);
+  const shared = SHARED_PACKAGES.map((name) => `  ${JSON.stringify(name)}: () => require(${JSON.stringify(name)}),`);
+  return [
+    `exports.chunksFile = ${JSON.stringify(`../${CHUNKS_FILE}`)};`,
+    `exports.sharedPrefix = ${JSON.stringify(SHARED_PREFIX)};`,
+    `exports.shared = {\n${shared.join('\n')}\n};`,
+    `exports.entries = [\n${entries.join('\n')}\n];`,
+    '',
+  ].join('\n');
 }
 
 // tsconfigRaw: tsconfig.json maps @opentelemetry/* to one line for type checking; the bundles must not follow it.
@@ -200,6 +246,23 @@ await esbuild.build({
   // app did not choose, in the app's log. Switched off in this bundle only; the app's own SDK still reads the variable.
   define: { 'process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED': '"true"' },
 });
+
+// Both lines' instrumentation chunks in one file (the image stays within 10 files); each line's catalogue has offsets.
+const catalogueSources = new Map();
+const chunkParts = [];
+let chunkBytes = 0;
+for (const [line, target] of Object.entries(LINES)) {
+  const lineDir = join(root, 'lines', line);
+  const catalogue = instrumentationCatalogue(lineDir);
+  const offsets = [];
+  for (const chunk of await buildChunks(lineDir, target, catalogue)) {
+    offsets.push([chunkBytes, chunk.length]);
+    chunkParts.push(chunk);
+    chunkBytes += chunk.length;
+  }
+  catalogueSources.set(lineDir, catalogueSource(catalogue, offsets));
+}
+writeFileSync(join(outDir, CHUNKS_FILE), Buffer.concat(chunkParts));
 
 for (const [line, target] of Object.entries(LINES)) {
   const lineDir = join(root, 'lines', line);

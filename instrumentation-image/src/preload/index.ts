@@ -68,11 +68,11 @@ function describe(config: PreloadConfig, options: PreloadStartOptions, esm: EsmH
 export const start: PreloadStart = (options) => {
   const config = readPreloadConfig(options.env);
   setUpDiagnostics(config, options.env[Env.logLevel]);
-  const instrumentations = createInstrumentations(config);
+  const instrumentations = createInstrumentations(config, options.lineDir);
   const signedPost = config.direct ? loadSignedPost(options.lineDir, config.direct) : undefined;
   const tracing = startTracing({
     instrumentations,
-    resourceDetectors: resourceDetectors(config.resourceDetectorsFromEnv),
+    resourceDetectors: resourceDetectors(config.resourceDetectors),
     propagator: createPropagator(config.propagators),
     sampler: createSampler(config, signedPost),
     idGenerator: config.traceIds === 'xray' ? new AWSXRayIdGenerator() : undefined,

@@ -6,8 +6,10 @@
 // make no spans unless the XRayTracing asks (middlewareSpans): X-Ray users read them as noise, and each one costs
 // every request a span start, sampled or not. The server span keeps its route, and request handlers their spans.
 import { diag } from '@opentelemetry/api';
-import type { InstrumentationConfig } from '@opentelemetry/instrumentation';
-import catalogue from 'xray-operator:instrumentation-catalogue';
+import { join } from 'node:path';
+import type { Instrumentation, InstrumentationConfig } from '@opentelemetry/instrumentation';
+import * as catalogue from 'xray-operator:instrumentation-catalogue';
+import { loadChunk, type ChunkSource } from './chunks.js';
 import type { PreloadConfig } from './config.js';
 import type { LazyInstrumentation } from './lazy-instrumentations.js';
 import { skipUnrecordedWork } from './unsampled.js';
@@ -49,19 +51,23 @@ export function unknownInstrumentationNames(known: readonly string[], config: Se
   return [...(config.enabledInstrumentations ?? []), ...config.disabledInstrumentations].filter((name) => !all.has(name));
 }
 
-export function createInstrumentations(config: PreloadConfig): LazyInstrumentation[] {
+type InstrumentationClass = new (config?: InstrumentationConfig) => Instrumentation;
+
+/** `lineDir`: the directory of sdk.js, next to which the chunks file lies. */
+export function createInstrumentations(config: PreloadConfig, lineDir: string): LazyInstrumentation[] {
+  const chunks: ChunkSource = { file: join(lineDir, catalogue.chunksFile), sharedPrefix: catalogue.sharedPrefix, shared: catalogue.shared };
   const lean = {
     middlewareSpans: config.middlewareSpans,
     callerDecidesUnsampled: config.sampler.kind === 'xray' || config.sampler.name.startsWith('parentbased_'),
   };
-  for (const name of unknownInstrumentationNames(catalogue.map((entry) => instrumentationName(entry.pkg)), config)) {
+  for (const name of unknownInstrumentationNames(catalogue.entries.map((entry) => instrumentationName(entry.pkg)), config)) {
     diag.error(`Provided instrumentation name "${PREFIX}${name}" not found`);
   }
-  return catalogue.flatMap((entry) => {
+  return catalogue.entries.flatMap((entry) => {
     const name = instrumentationName(entry.pkg);
     if (!instrumentationEnabled(name, config)) return [];
     const create = () => {
-      const Instrumentation = entry.load();
+      const Instrumentation = loadChunk(chunks, entry.chunk, entry.pkg) as InstrumentationClass;
       const instrumentation = new Instrumentation(instrumentationConfig(name, config));
       skipUnrecordedWork([instrumentation], lean);
       return instrumentation;

@@ -70,7 +70,7 @@ export function startInstrumentations(instrumentations: readonly LazyInstrumenta
     try {
       registerInstrumentations({ instrumentations: [instrumentation.create()], tracerProvider });
       loaded.push(instrumentation.pkg);
-      diag.debug(`Loaded instrumentation ${instrumentation.pkg}${trigger ? ` on first load of ${trigger}` : ''}`);
+      diag.info(`Loaded instrumentation ${instrumentation.pkg}${trigger ? ` on first load of ${trigger}` : ''}`);
     } catch (error) {
       // As upstream's getNodeAutoInstrumentations: one broken instrumentation must not stop the app or the others.
       diag.error(`Instrumentation ${instrumentation.pkg} failed to start`, error);
