@@ -101,6 +101,10 @@ function otelLinePlugin(lineDir, { asRequire }) {
   return {
     name: 'otel-line',
     setup(build) {
+      // Our lazy instrumentations read the same registry as import-in-the-middle (before the rule for bare names).
+      build.onResolve({ filter: /^import-in-the-middle\/lib\/register\.js$/ }, (args) =>
+        args.importer.startsWith(srcDir) ? { path: './lib/register.js', external: true } : undefined,
+      );
       // The line's instrumentation catalogue (see instrumentationCatalogue): its require() calls resolve from the line.
       build.onResolve({ filter: new RegExp(`^${CATALOGUE_MODULE}$`) }, () => ({ path: CATALOGUE_MODULE, namespace: 'catalogue' }));
       build.onLoad({ filter: /.*/, namespace: 'catalogue' }, () => ({ contents: catalogueSources.get(lineDir), resolveDir: lineDir, loader: 'js' }));
@@ -110,13 +114,9 @@ function otelLinePlugin(lineDir, { asRequire }) {
         if (result.errors.length > 0) return { errors: result.errors };
         return { path: result.path, external: result.external, sideEffects: result.sideEffects };
       });
-      // import-in-the-middle's registry must be the very file the hook's wrappers import (lib/register.js); our lazy
-      // instrumentations read the same registry.
+      // import-in-the-middle's registry must be the very file the hook's wrappers import (lib/register.js).
       build.onResolve({ filter: /^\.\/lib\/register(\.js)?$/ }, (args) =>
         args.importer === iitmIndex ? { path: './lib/register.js', external: true } : undefined,
-      );
-      build.onResolve({ filter: /^import-in-the-middle\/lib\/register\.js$/ }, (args) =>
-        args.importer.startsWith(srcDir) ? { path: './lib/register.js', external: true } : undefined,
       );
     },
   };
