@@ -105,6 +105,10 @@ function otelLinePlugin(lineDir, { asRequire }) {
       build.onResolve({ filter: /^import-in-the-middle\/lib\/register\.js$/ }, (args) =>
         args.importer.startsWith(srcDir) ? { path: './lib/register.js', external: true } : undefined,
       );
+      // otlp-transformer's metric serializers are never called by a traces-only preload (see src/stubs/no-metrics.ts).
+      build.onResolve({ filter: /^@opentelemetry\/sdk-metrics$/ }, (args) =>
+        /[\\/]@opentelemetry[\\/]otlp-transformer[\\/]/.test(args.importer) ? { path: join(srcDir, 'stubs', 'no-metrics.ts') } : undefined,
+      );
       // The line's instrumentation catalogue (see instrumentationCatalogue): its require() calls resolve from the line.
       build.onResolve({ filter: new RegExp(`^${CATALOGUE_MODULE}$`) }, () => ({ path: CATALOGUE_MODULE, namespace: 'catalogue' }));
       build.onLoad({ filter: /.*/, namespace: 'catalogue' }, () => ({ contents: catalogueSources.get(lineDir), resolveDir: lineDir, loader: 'js' }));

@@ -5,7 +5,7 @@
 // each instrumentation it constructs, and the module that caused it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineEnv, startApp, type RunningApp } from './support/app-runner.js';
-import { startOtlpReceiver, type OtlpReceiver } from './support/otlp-receiver.js';
+import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './support/otlp-receiver.js';
 import { extraNodeBinary } from './support/paths.js';
 import { serverSpanFor } from './support/spans.js';
 
@@ -24,6 +24,13 @@ function loaded(app: RunningApp): string[] {
   return [...app.output().matchAll(/Loaded instrumentation (\S+)/g)].map((match) => match[1]!);
 }
 
+/** The service's spans, once it exported a span of `scope` and the server span for `path`. */
+async function spansWith(service: string, path: string, scope: string): Promise<ReceivedSpan[]> {
+  const mineOf = (all: readonly ReceivedSpan[]): ReceivedSpan[] => all.filter((s) => s.resource['service.name'] === service);
+  const spans = await receiver.waitForSpans((all) => mineOf(all).some((s) => s.scope === scope) && serverSpanFor(mineOf(all), path) !== undefined);
+  return mineOf(spans);
+}
+
 describe.each(RUNTIMES)('Node.js $version', ({ version, binary }) => {
   const skip = version !== 'this machine' && !binary;
   const start = (app: string, service: string, extra: Record<string, string> = {}): Promise<RunningApp> =>
@@ -37,11 +44,7 @@ describe.each(RUNTIMES)('Node.js $version', ({ version, binary }) => {
       expect(loaded(app)).toContain('@opentelemetry/instrumentation-http');
       expect(loaded(app)).not.toContain('@opentelemetry/instrumentation-express');
       expect((await app.get('/api/late/5')).status).toBe(200);
-      const spans = await receiver.waitForSpans((all) =>
-        all.some((s) => s.resource['service.name'] === service && s.scope === '@opentelemetry/instrumentation-express') &&
-        serverSpanFor(all.filter((s) => s.resource['service.name'] === service), '/api/late/5') !== undefined,
-      );
-      const mine = spans.filter((s) => s.resource['service.name'] === service);
+      const mine = await spansWith(service, '/api/late/5', '@opentelemetry/instrumentation-express');
       const server = serverSpanFor(mine, '/api/late/5')!;
       expect(server.attributes['http.route']).toBe('/api/late/:id');
       expect(mine.filter((s) => s.scope === '@opentelemetry/instrumentation-express').every((s) => s.traceId === server.traceId)).toBe(true);
@@ -57,11 +60,7 @@ describe.each(RUNTIMES)('Node.js $version', ({ version, binary }) => {
     try {
       expect(loaded(app)).not.toContain('@opentelemetry/instrumentation-dns');
       expect((await app.get('/dns')).status).toBe(200);
-      const spans = await receiver.waitForSpans((all) =>
-        all.some((s) => s.resource['service.name'] === service && s.scope === '@opentelemetry/instrumentation-dns') &&
-        serverSpanFor(all.filter((s) => s.resource['service.name'] === service), '/dns') !== undefined,
-      );
-      const mine = spans.filter((s) => s.resource['service.name'] === service);
+      const mine = await spansWith(service, '/dns', '@opentelemetry/instrumentation-dns');
       const lookup = mine.find((s) => s.scope === '@opentelemetry/instrumentation-dns')!;
       expect(lookup.name).toBe('dns.lookup');
       expect(lookup.traceId).toBe(serverSpanFor(mine, '/dns')!.traceId);
@@ -76,10 +75,8 @@ describe.each(RUNTIMES)('Node.js $version', ({ version, binary }) => {
     const app = await start('late-express.cjs', disabled, { OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'express' });
     try {
       expect((await app.get('/api/late/6')).status).toBe(200);
-      // router (Express 5's) stays on: its handler span ends before the server span, which is waited for.
-      const spans = await receiver.waitForSpans((all) => serverSpanFor(all.filter((s) => s.resource['service.name'] === disabled), '/api/late/6') !== undefined);
-      const mine = spans.filter((s) => s.resource['service.name'] === disabled);
-      expect(mine.some((s) => s.scope === '@opentelemetry/instrumentation-router')).toBe(true);
+      // router (Express 5's) stays on; its handler span ends before the server span.
+      const mine = await spansWith(disabled, '/api/late/6', '@opentelemetry/instrumentation-router');
       expect(mine.filter((s) => s.scope === '@opentelemetry/instrumentation-express')).toEqual([]);
       expect(loaded(app)).toContain('@opentelemetry/instrumentation-router');
       expect(loaded(app)).not.toContain('@opentelemetry/instrumentation-express');
@@ -91,8 +88,8 @@ describe.each(RUNTIMES)('Node.js $version', ({ version, binary }) => {
     const httpOnly = await start('late-express.cjs', only, { OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http' });
     try {
       expect((await httpOnly.get('/api/late/7')).status).toBe(200);
-      const spans = await receiver.waitForSpans((all) => serverSpanFor(all.filter((s) => s.resource['service.name'] === only), '/api/late/7') !== undefined);
-      expect(new Set(spans.filter((s) => s.resource['service.name'] === only).map((s) => s.scope))).toEqual(new Set(['@opentelemetry/instrumentation-http']));
+      const mine = await spansWith(only, '/api/late/7', '@opentelemetry/instrumentation-http');
+      expect(new Set(mine.map((s) => s.scope))).toEqual(new Set(['@opentelemetry/instrumentation-http']));
       expect(loaded(httpOnly)).toEqual(['@opentelemetry/instrumentation-http']);
     } finally {
       await httpOnly.stop();
