@@ -90,8 +90,6 @@ if (!force && existsSync(stampFile) && readFileSync(stampFile, 'utf8').trim() ==
 rmSync(stampFile, { force: true });
 
 const esbuild = await import('esbuild');
-const NOT_BUNDLED =
-  /^@opentelemetry\/(?:resource-detector-(?:gcp|azure|alibaba-cloud)|instrumentation-host-metrics)$/;
 const isBuiltin = (name) => name.startsWith('node:') || builtinModules.includes(name.split('/')[0]);
 
 /**
@@ -103,8 +101,17 @@ function otelLinePlugin(lineDir, { asRequire }) {
   return {
     name: 'otel-line',
     setup(build) {
-      // Packages upstream imports eagerly that the preload leaves out (see src/stubs/not-bundled.ts).
-      build.onResolve({ filter: NOT_BUNDLED }, () => ({ path: join(srcDir, 'stubs', 'not-bundled.ts') }));
+      // Our lazy instrumentations read the same registry as import-in-the-middle (before the rule for bare names).
+      build.onResolve({ filter: /^import-in-the-middle\/lib\/register\.js$/ }, (args) =>
+        args.importer.startsWith(srcDir) ? { path: './lib/register.js', external: true } : undefined,
+      );
+      // otlp-transformer's metric serializers are never called by a traces-only preload (see src/stubs/no-metrics.ts).
+      build.onResolve({ filter: /^@opentelemetry\/sdk-metrics$/ }, (args) =>
+        /[\\/]@opentelemetry[\\/]otlp-transformer[\\/]/.test(args.importer) ? { path: join(srcDir, 'stubs', 'no-metrics.ts') } : undefined,
+      );
+      // The line's instrumentation catalogue (see instrumentationCatalogue): its require() calls resolve from the line.
+      build.onResolve({ filter: new RegExp(`^${CATALOGUE_MODULE}$`) }, () => ({ path: CATALOGUE_MODULE, namespace: 'catalogue' }));
+      build.onLoad({ filter: /.*/, namespace: 'catalogue' }, () => ({ contents: catalogueSources.get(lineDir), resolveDir: lineDir, loader: 'js' }));
       build.onResolve({ filter: /^[^./]/ }, async (args) => {
         if (args.pluginData === 'otel-line' || !args.importer.startsWith(srcDir) || isBuiltin(args.path)) return undefined;
         const result = await build.resolve(args.path, { kind: asRequire ? 'require-call' : args.kind, resolveDir: lineDir, pluginData: 'otel-line' });
@@ -117,6 +124,96 @@ function otelLinePlugin(lineDir, { asRequire }) {
       );
     },
   };
+}
+
+const CATALOGUE_MODULE = 'xray-operator:instrumentation-catalogue';
+
+/**
+ * Every instrumentation the line's auto-instrumentations-node ships (but the metric-only ones) plus @fastify/otel: its
+ * name for OTEL_NODE_*_INSTRUMENTATIONS, the modules it patches and its class. Read by constructing each one in a
+ * child process at build time, so the preload knows which module loads which instrumentation without constructing
+ * any of them (src/preload/lazy-instrumentations.ts).
+ */
+function instrumentationCatalogue(lineDir) {
+  const script = `
+    const { getNodeAutoInstrumentations } = require('@opentelemetry/auto-instrumentations-node');
+    const { FastifyOtelInstrumentation } = require('@fastify/otel');
+    const all = getNodeAutoInstrumentations({
+      '@opentelemetry/instrumentation-fs': { enabled: true },
+      '@opentelemetry/instrumentation-host-metrics': { enabled: false },
+      '@opentelemetry/instrumentation-runtime-node': { enabled: false },
+    });
+    all.push(new FastifyOtelInstrumentation());
+    const entries = all.map((instrumentation) => {
+      const pkg = instrumentation.instrumentationName;
+      const exports = require(pkg);
+      const className = Object.keys(exports).find((key) => exports[key] === instrumentation.constructor);
+      if (!className) throw new Error(pkg + ' does not export the class of its instrumentation');
+      const modules = [...new Set(instrumentation.getModuleDefinitions().map((definition) => definition.name))];
+      return { pkg, className, modules };
+    });
+    process.stdout.write(JSON.stringify(entries));
+  `;
+  const env = { PATH: process.env.PATH };
+  return JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: lineDir, env, encoding: 'utf8' }));
+}
+
+/**
+ * Packages the instrumentations share with sdk.js, so a chunk carries none of their code: one @opentelemetry/api and
+ * one @opentelemetry/instrumentation (its require hook is a singleton) for all. A chunk whose package resolves one of
+ * them to another copy (a nested version) bundles that copy, as before.
+ */
+const SHARED_PACKAGES = ['@opentelemetry/api', '@opentelemetry/core', '@opentelemetry/instrumentation', '@opentelemetry/semantic-conventions', 'import-in-the-middle', 'require-in-the-middle'];
+const SHARED_PREFIX = 'xray-operator-shared:';
+const CHUNKS_FILE = 'instrumentations.chunks';
+
+/**
+ * One CommonJS chunk per instrumentation (its class as module.exports), for the preload to compile when it constructs
+ * that instrumentation: V8 keeps memory for all the source it compiles at start (~9 MiB per MiB, measured), and the
+ * instrumentations are about half of the line's code. Requires of the shared packages are left as
+ * `require("xray-operator-shared:<name>")`, answered by sdk.js (src/preload/chunks.ts).
+ */
+async function buildChunks(lineDir, target, catalogue) {
+  const sharedPaths = new Map();
+  const sharedPlugin = {
+    name: 'shared',
+    setup(build) {
+      const filter = new RegExp(`^(?:${SHARED_PACKAGES.map((name) => name.replace(/[/.-]/g, '\\$&')).join('|')})$`);
+      build.onResolve({ filter }, async (args) => {
+        if (args.pluginData === 'shared') return undefined;
+        const resolve = (resolveDir) => build.resolve(args.path, { kind: 'require-call', resolveDir, pluginData: 'shared' }).then((result) => result.path);
+        if (!sharedPaths.has(args.path)) sharedPaths.set(args.path, await resolve(lineDir));
+        return (await resolve(args.resolveDir)) === sharedPaths.get(args.path) ? { path: `${SHARED_PREFIX}${args.path}`, external: true } : undefined;
+      });
+    },
+  };
+  const chunks = [];
+  for (const { pkg, className } of catalogue) {
+    const result = await esbuild.build({
+      ...common,
+      stdin: { contents: `module.exports = require(${JSON.stringify(pkg)}).${className};`, resolveDir: lineDir, sourcefile: pkg },
+      format: 'cjs',
+      target,
+      write: false,
+      plugins: [sharedPlugin],
+    });
+    chunks.push(Buffer.from(result.outputFiles[0].contents));
+  }
+  return chunks;
+}
+
+/** The catalogue module sdk.js imports: each entry's chunk as [offset, length] in CHUNKS_FILE, and the shared packages. */
+function catalogueSource(catalogue, offsets) {
+  const entries = catalogue.map(({ pkg, modules }, index) =>
+    `  { pkg: ${JSON.stringify(pkg)}, modules: ${JSON.stringify(modules)}, chunk: ${JSON.stringify(offsets[index])} },`);
+  const shared = SHARED_PACKAGES.map((name) => `  ${JSON.stringify(name)}: () => require(${JSON.stringify(name)}),`);
+  return [
+    `exports.chunksFile = ${JSON.stringify(`../${CHUNKS_FILE}`)};`,
+    `exports.sharedPrefix = ${JSON.stringify(SHARED_PREFIX)};`,
+    `exports.shared = {\n${shared.join('\n')}\n};`,
+    `exports.entries = [\n${entries.join('\n')}\n];`,
+    '',
+  ].join('\n');
 }
 
 // tsconfigRaw: tsconfig.json maps @opentelemetry/* to one line for type checking; the bundles must not follow it.
@@ -153,6 +250,23 @@ await esbuild.build({
   // app did not choose, in the app's log. Switched off in this bundle only; the app's own SDK still reads the variable.
   define: { 'process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED': '"true"' },
 });
+
+// Both lines' instrumentation chunks in one file (the image stays within 10 files); each line's catalogue has offsets.
+const catalogueSources = new Map();
+const chunkParts = [];
+let chunkBytes = 0;
+for (const [line, target] of Object.entries(LINES)) {
+  const lineDir = join(root, 'lines', line);
+  const catalogue = instrumentationCatalogue(lineDir);
+  const offsets = [];
+  for (const chunk of await buildChunks(lineDir, target, catalogue)) {
+    offsets.push([chunkBytes, chunk.length]);
+    chunkParts.push(chunk);
+    chunkBytes += chunk.length;
+  }
+  catalogueSources.set(lineDir, catalogueSource(catalogue, offsets));
+}
+writeFileSync(join(outDir, CHUNKS_FILE), Buffer.concat(chunkParts));
 
 for (const [line, target] of Object.entries(LINES)) {
   const lineDir = join(root, 'lines', line);

@@ -62,7 +62,7 @@ describe('instrumentation-image/Dockerfile', () => {
 });
 
 describe('build output (what /autoinstrumentation holds)', () => {
-  it('has the loader, a bundle, ESM hook and hook registry per line, and the signing chunk, within 8 MB in at most 10 files', () => {
+  it('has the loader, a bundle, ESM hook and hook registry per line, the instrumentation chunks and the signing chunk, within 8 MB in at most 10 files', () => {
     requireBuild();
     const files = listFiles(BUILD_DIR).map((f) => f.slice(BUILD_DIR.length + 1)).sort();
     expect(files).toEqual([
@@ -71,6 +71,7 @@ describe('build output (what /autoinstrumentation holds)', () => {
       'current/hook.mjs',
       'current/lib/register.js',
       'current/sdk.js',
+      'instrumentations.chunks',
       'legacy/hook.mjs',
       'legacy/lib/register.js',
       'legacy/sdk.js',

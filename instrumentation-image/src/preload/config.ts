@@ -50,8 +50,8 @@ export interface PreloadConfig {
   /** Instrumentation suffixes (e.g. "express"); undefined = the upstream default set. */
   readonly enabledInstrumentations: readonly string[] | undefined;
   readonly disabledInstrumentations: readonly string[];
-  /** Resource detectors are chosen by OTEL_NODE_RESOURCE_DETECTORS when set; otherwise the local ones only. */
-  readonly resourceDetectorsFromEnv: boolean;
+  /** OTEL_NODE_RESOURCE_DETECTORS as a list, when set. */
+  readonly resourceDetectors: readonly string[] | undefined;
   /** xray: X-Ray's timestamped trace IDs (default); w3c: the SDK's random ones. */
   readonly traceIds: 'xray' | 'w3c';
   /** Spans for Express middleware/router layers and Fastify hooks (off unless the XRayTracing asks for them). */
@@ -208,7 +208,7 @@ export function readPreloadConfig(env: EnvLike): PreloadConfig {
     esmHook: esmHookMode(env, warnings),
     enabledInstrumentations: enabled.length > 0 ? enabled : undefined,
     disabledInstrumentations: list(env[Env.disabledInstrumentations]),
-    resourceDetectorsFromEnv: env.OTEL_NODE_RESOURCE_DETECTORS !== undefined,
+    resourceDetectors: env.OTEL_NODE_RESOURCE_DETECTORS === undefined ? undefined : env.OTEL_NODE_RESOURCE_DETECTORS.split(','),
     traceIds: traceIdFormat(env, warnings),
     middlewareSpans: (env[Env.middlewareSpans] ?? '').trim().toLowerCase() === 'true',
     warnings,

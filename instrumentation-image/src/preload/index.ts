@@ -11,7 +11,7 @@ import { readPreloadConfig, type PreloadConfig } from './config.js';
 import { registerEsmHook, type EsmHookState } from './esm.js';
 import { createSignedOtlpExporter, loadSignedPost, OTLP_TRACES_PATH } from './direct-export.js';
 import { collectorOtlpExporter, createSpanProcessors } from './exporters.js';
-import { createInstrumentations, instrumentedModuleNames } from './instrumentations.js';
+import { createInstrumentations } from './instrumentations.js';
 import { createPropagator } from './propagators.js';
 import { envResource, resourceDetectors } from './resource.js';
 import { createStandardSampler, createXRaySampler } from './sampler.js';
@@ -68,17 +68,17 @@ function describe(config: PreloadConfig, options: PreloadStartOptions, esm: EsmH
 export const start: PreloadStart = (options) => {
   const config = readPreloadConfig(options.env);
   setUpDiagnostics(config, options.env[Env.logLevel]);
-  const instrumentations = createInstrumentations(config);
+  const instrumentations = createInstrumentations(config, options.lineDir);
   const signedPost = config.direct ? loadSignedPost(options.lineDir, config.direct) : undefined;
   const tracing = startTracing({
     instrumentations,
-    resourceDetectors: resourceDetectors(config.resourceDetectorsFromEnv),
+    resourceDetectors: resourceDetectors(config.resourceDetectors),
     propagator: createPropagator(config.propagators),
     sampler: createSampler(config, signedPost),
     idGenerator: config.traceIds === 'xray' ? new AWSXRayIdGenerator() : undefined,
     spanProcessors: createSpanProcessors(config.traceExporters, otlpExporterFactory(config, signedPost), config.batch),
   });
-  const esm = registerEsmHook(config.esmHook, options.mainPath, options.lineDir, instrumentedModuleNames(instrumentations));
+  const esm = registerEsmHook(config.esmHook, options.mainPath, options.lineDir, tracing.instrumentations.moduleNames);
   installShutdownHandlers(tracing, (error) => diag.error('Flushing spans at shutdown failed', error));
   if (config.debug) writeLine(describe(config, options, esm, envResource().attributes));
 };

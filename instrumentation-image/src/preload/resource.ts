@@ -1,6 +1,7 @@
 // Resources: a synchronous one for the sampler (it needs service.name, cloud.platform and k8s.namespace.name at
 // construction) and the detectors the SDK merges into the exported resource.
-import { getResourceDetectors } from '@opentelemetry/auto-instrumentations-node';
+import { diag } from '@opentelemetry/api';
+import { awsBeanstalkDetector, awsEc2Detector, awsEcsDetector, awsEksDetector, awsLambdaDetector } from '@opentelemetry/resource-detector-aws';
 import { containerDetector } from '@opentelemetry/resource-detector-container';
 import {
   detectResources,
@@ -8,9 +9,17 @@ import {
   hostDetector,
   osDetector,
   processDetector,
+  serviceInstanceIdDetector,
   type Resource,
   type ResourceDetector,
 } from '@opentelemetry/resources';
+import {
+  alibabaCloudEcsDetector,
+  azureAppServiceDetector,
+  azureFunctionsDetector,
+  azureVmDetector,
+  gcpDetector,
+} from '../stubs/not-bundled.js';
 
 /** OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES, read synchronously. */
 export function envResource(): Resource {
@@ -18,11 +27,35 @@ export function envResource(): Resource {
 }
 
 /**
- * OTEL_NODE_RESOURCE_DETECTORS when the user sets it (upstream names, e.g. `env,host,aws`). Otherwise only
- * detectors that read local state: the cloud ones probe metadata endpoints over the network at every start, and on
- * EKS the engine already puts what they would find (cloud.platform, the cluster ARN) in OTEL_RESOURCE_ATTRIBUTES.
+ * Upstream's detectors by OTEL_NODE_RESOURCE_DETECTORS name, in upstream's order (auto-instrumentations-node's
+ * getResourceDetectors, which is not imported: its module loads every instrumentation's code).
  */
-export function resourceDetectors(fromEnv: boolean): ResourceDetector[] {
-  if (fromEnv) return getResourceDetectors();
-  return [envDetector, processDetector, hostDetector, osDetector, containerDetector];
+const DETECTORS: ReadonlyMap<string, readonly ResourceDetector[]> = new Map([
+  ['container', [containerDetector]],
+  ['host', [hostDetector]],
+  ['os', [osDetector]],
+  ['serviceinstance', [serviceInstanceIdDetector]],
+  ['process', [processDetector]],
+  ['alibaba', [alibabaCloudEcsDetector]],
+  ['gcp', [gcpDetector]],
+  ['aws', [awsEc2Detector, awsEcsDetector, awsEksDetector, awsBeanstalkDetector, awsLambdaDetector]],
+  ['azure', [azureAppServiceDetector, azureFunctionsDetector, azureVmDetector]],
+  ['env', [envDetector]],
+]);
+
+/**
+ * OTEL_NODE_RESOURCE_DETECTORS when the user sets it (upstream's names and rules, e.g. `env,host,aws`, `all`, `none`).
+ * Otherwise only detectors that read local state: the cloud ones probe metadata endpoints over the network at every
+ * start, and on EKS the engine already puts what they would find (cloud.platform, the cluster ARN) in
+ * OTEL_RESOURCE_ATTRIBUTES.
+ */
+export function resourceDetectors(fromEnv: readonly string[] | undefined): ResourceDetector[] {
+  if (fromEnv === undefined) return [envDetector, processDetector, hostDetector, osDetector, containerDetector];
+  if (fromEnv.includes('all')) return [...DETECTORS.values()].flat();
+  if (fromEnv.includes('none')) return [];
+  return fromEnv.flatMap((name) => {
+    const detectors = DETECTORS.get(name);
+    if (!detectors) diag.error(`Invalid resource detector "${name}" specified in the environment variable OTEL_NODE_RESOURCE_DETECTORS`);
+    return detectors ?? [];
+  });
 }

@@ -2,13 +2,13 @@
 // logs, every exporter protocol and declarative configuration (about half of a bundle), which an X-Ray traces
 // preload never uses and every app would pay for in start-up time and memory.
 import { context, diag, propagation, trace, type TextMapPropagator } from '@opentelemetry/api';
-import { registerInstrumentations, type Instrumentation } from '@opentelemetry/instrumentation';
 import { detectResources, type Resource, type ResourceDetector } from '@opentelemetry/resources';
 import { TracerProvider, type IdGenerator, type Sampler, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import { LeanContextManager } from './context-manager.js';
+import { startInstrumentations, type LazyInstrumentation, type LoadedInstrumentations } from './lazy-instrumentations.js';
 
 export interface TracingOptions {
-  readonly instrumentations: Instrumentation[];
+  readonly instrumentations: readonly LazyInstrumentation[];
   readonly resourceDetectors: ResourceDetector[];
   readonly propagator: TextMapPropagator;
   readonly sampler: Sampler;
@@ -19,6 +19,7 @@ export interface TracingOptions {
 
 export interface Tracing {
   readonly resource: Resource;
+  readonly instrumentations: LoadedInstrumentations;
   shutdown(): Promise<void>;
 }
 
@@ -34,9 +35,10 @@ export function startTracing(options: TracingOptions): Tracing {
   context.setGlobalContextManager(new LeanContextManager().enable());
   propagation.setGlobalPropagator(options.propagator);
   trace.setGlobalTracerProvider(provider);
-  registerInstrumentations({ instrumentations: options.instrumentations, tracerProvider: provider });
+  const instrumentations = startInstrumentations(options.instrumentations, provider);
   return {
     resource,
+    instrumentations,
     shutdown: () => provider.shutdown().catch((error: unknown) => diag.error('Tracer provider shutdown failed', error)),
   };
 }

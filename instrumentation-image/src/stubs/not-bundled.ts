@@ -1,6 +1,5 @@
-// Stands in for packages auto-instrumentations-node imports but the preload leaves out of its bundles: the GCP,
-// Azure and Alibaba Cloud resource detectors (they bring HTTP clients, polyfills and metadata probes; pods here run
-// on EKS) and the host-metrics instrumentation (metrics only; always off in the preload).
+// Stand-ins for the resource detectors upstream has but the preload leaves out of its bundles: GCP, Azure and
+// Alibaba Cloud (they bring HTTP clients, polyfills and metadata probes; pods here run on EKS).
 import { diag } from '@opentelemetry/api';
 
 function notBundledDetector(name: string): { detect(): { attributes: Record<string, never> } } {
@@ -17,9 +16,3 @@ export const alibabaCloudEcsDetector = notBundledDetector('alibaba');
 export const azureAppServiceDetector = notBundledDetector('azure');
 export const azureFunctionsDetector = notBundledDetector('azure');
 export const azureVmDetector = notBundledDetector('azure');
-
-export class HostMetricsInstrumentation {
-  constructor() {
-    throw new Error('The host-metrics instrumentation is not included in the xray-operator preload');
-  }
-}
