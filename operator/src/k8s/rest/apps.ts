@@ -1,10 +1,9 @@
 // The apps/v1 calls the operator makes: workload lists for the caches, and patches that roll or annotate a workload.
 import type { V1DaemonSet, V1DaemonSetList, V1Deployment, V1DeploymentList, V1StatefulSet, V1StatefulSetList } from '@kubernetes/client-node';
 import type { PatchFlavour } from '../patch.js';
-import type { BodyParams, Named } from './core.js';
 import { getList, type ListParams } from './list.js';
 import { segment, type KubeRest } from './request.js';
-import { patch } from './write.js';
+import { patch, type BodyParams, type Named } from './write.js';
 
 type WorkloadPatch = Named & BodyParams<object>;
 

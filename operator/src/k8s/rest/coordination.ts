@@ -1,8 +1,7 @@
 // The coordination.k8s.io/v1 calls of leader election: read, create and replace one Lease.
 import type { V1Lease } from '@kubernetes/client-node';
-import type { BodyParams, Named } from './core.js';
 import { segment, type KubeRest } from './request.js';
-import { create, replace } from './write.js';
+import { create, replace, type BodyParams, type Named } from './write.js';
 
 export interface CoordinationApi {
   readNamespacedLease(params: Named): Promise<V1Lease>;

@@ -4,13 +4,7 @@ import type { CoreV1Event, V1ConfigMap, V1ConfigMapList, V1NamespaceList, V1PodL
 import type { PatchFlavour } from '../patch.js';
 import { getList, type ListParams } from './list.js';
 import { segment, type KubeRest } from './request.js';
-import { create, patch, replace, type WriteParams } from './write.js';
-
-export interface Named {
-  name: string;
-  namespace: string;
-}
-export type BodyParams<B> = WriteParams & { namespace: string; body: B };
+import { create, patch, replace, type BodyParams, type Named } from './write.js';
 
 export interface CoreApi {
   listNamespace(params?: ListParams): Promise<V1NamespaceList>;

@@ -2,10 +2,9 @@
 // of its status subresource. Objects come back untyped, as the API server sent them.
 import type { V1ListMeta } from '@kubernetes/client-node';
 import type { PatchFlavour } from '../patch.js';
-import type { BodyParams, Named } from './core.js';
 import { getList, type ListParams } from './list.js';
 import { segment, type KubeRest } from './request.js';
-import { patch } from './write.js';
+import { patch, type BodyParams, type Named } from './write.js';
 
 export interface Resource {
   group: string;

@@ -9,6 +9,15 @@ export interface WriteParams {
   force?: boolean;
 }
 
+/** An object in a namespace. */
+export interface Named {
+  name: string;
+  namespace: string;
+}
+
+/** A write into a namespace: the object (or patch) to send, and the write's parameters. */
+export type BodyParams<B> = WriteParams & { namespace: string; body: B };
+
 const writeQuery = ({ fieldManager, force }: WriteParams) => ({ fieldManager, force });
 
 export function create<T>(rest: KubeRest, path: string, body: unknown, params: WriteParams = {}): Promise<T> {
