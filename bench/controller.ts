@@ -158,6 +158,7 @@ const rows: [string, (run: RunResult) => Cell][] = [
   ['all pods injected from first create, s', (run) => run.podsInjectedFromFirstCreateSeconds],
   ['XRayTracing reconciles/s until Ready', (run) => run.tracingReconcilesPerSecondUntilReady],
   ['max XRayTracing queue depth', (run) => run.maxTracingQueueDepth],
+  ['operator CPU until Ready / settled, s', (run) => `${run.operatorCpuSeconds.untilReady ?? '—'} / ${run.operatorCpuSeconds.untilSettled}`],
   ['bare node RSS (same flags), MiB', (run) => run.idleBreakdown.bareNode.rssMiB],
   ['operator RSS idle, MiB', (run) => run.operatorRssMiB.idle],
   ['  idle anonymous / file-backed, MiB', (run) => `${run.idleBreakdown.operator.anonymousMiB} / ${run.idleBreakdown.operator.fileMiB}`],
