@@ -12,7 +12,8 @@ COPY core ./core
 COPY webhook ./webhook
 COPY operator ./operator
 COPY scripts/bundle-operator.mjs ./scripts/bundle-operator.mjs
-# tsc, then the bundle bin/xray-operator.js runs (dist/xray-operator.mjs: only the client-node APIs the operator uses).
+# tsc, then the bundle bin/xray-operator.js runs (dist/xray-operator.mjs and its chunks: only the parts of client-node
+# the operator uses).
 RUN npm run build \
  && npm prune --omit=dev --ignore-scripts --no-audit --no-fund
 

@@ -6,6 +6,9 @@
 // namespace; the pods-only mode (--pods 2000,5000,10000 --pod-namespaces 10) fills a few traced namespaces with bare
 // annotated pods and fits the RSS per pod. Writes bench/results/controller.json (or --out) and prints a table.
 // Usage: npm run bench:controller [-- --namespaces 500 --modes centralized,local --launchers bundle,modules --cpu-prof --heap-snapshot]
+// Before/after in one run: build the other revision, copy its dist/xray-operator.mjs (and dist/xray-operator-chunks/,
+// if it has them) into a directory under dist/ (the bundle resolves `require` from where it sits), and add it as a
+// launcher: --baseline-bundle dist/baseline/xray-operator.mjs --launchers baseline,bundle,baseline,bundle
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -37,6 +40,7 @@ const { values } = parseArgs({
     'operator-env': { type: 'string', default: '' },
     'node-flags': { type: 'string', default: 'image' },
     launchers: { type: 'string', default: 'bundle' },
+    'baseline-bundle': { type: 'string', default: '' },
   },
 });
 
@@ -64,10 +68,11 @@ const flagSets = (values['node-flags'] ?? '').split(',').filter((set): set is 'i
 if (flagSets.length === 0) throw new Error(`--node-flags must list image and/or none, got "${values['node-flags']}"`);
 // bundle: bin/xray-operator.js, which runs the esbuild bundle (as shipped); modules: the tsc output as it is, every
 // import loaded from node_modules (what the operator was before the bundle: client-node's every API and model).
-const LAUNCHERS = { bundle: OPERATOR_CLI, modules: OPERATOR_CLI_UNBUNDLED } as const;
+// baseline: another build's bundle (--baseline-bundle), to compare two revisions on one control plane setup and machine.
+const LAUNCHERS = { bundle: OPERATOR_CLI, modules: OPERATOR_CLI_UNBUNDLED, baseline: values['baseline-bundle'] ? resolve(values['baseline-bundle']) : '' } as const;
 type Launcher = keyof typeof LAUNCHERS;
-const launchers = (values.launchers ?? '').split(',').filter((name): name is Launcher => name in LAUNCHERS);
-if (launchers.length === 0) throw new Error(`--launchers must list bundle and/or modules, got "${values.launchers}"`);
+const launchers = (values.launchers ?? '').split(',').filter((name): name is Launcher => name in LAUNCHERS && LAUNCHERS[name as Launcher] !== '');
+if (launchers.length === 0) throw new Error(`--launchers must list bundle, modules and/or baseline (with --baseline-bundle), got "${values.launchers}"`);
 type BenchRun = RunResult & { nodeFlags: 'image' | 'none'; launcher: Launcher };
 
 const verdict = (run: RunResult): { readyWithinTarget: boolean; rssWithinTarget: boolean } => ({
@@ -81,7 +86,7 @@ const resultOf = (runs: readonly BenchRun[]) => ({
   machine: { nproc: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: round(totalmem() / 1024 ** 3, 1), node: process.version, platform: process.platform },
   setup: {
     apiServer: 'kube-apiserver v1.34 + etcd + kube-controller-manager on loopback (no scheduler, no kubelet: pods stay Pending)',
-    operator: 'node [flags] <launcher> run with the chart Deployment\'s flags, --log-level=info, leader election on; nodeFlags image = the Dockerfile ENTRYPOINT\'s Node.js flags, none = plain node; launcher bundle = bin/xray-operator.js (the esbuild bundle, as shipped), modules = dist/operator/src/cli/main.js (tsc output, every module from node_modules)',
+    operator: 'node [flags] <launcher> run with the chart Deployment\'s flags, --log-level=info, leader election on; nodeFlags image = the Dockerfile ENTRYPOINT\'s Node.js flags, none = plain node; launcher bundle = bin/xray-operator.js (the esbuild bundle, as shipped), modules = dist/operator/src/cli/main.js (tsc output, every module from node_modules), baseline = the bundle given by --baseline-bundle',
     xray: 'fake X-Ray API on loopback (operator/src/test-support/fake-xray.ts), GetSamplingRules pages of 10',
     workload: workloadLabel,
     clientConcurrency: Number(values.concurrency),
@@ -153,6 +158,7 @@ const rows: [string, (run: RunResult) => Cell][] = [
   ['all pods injected from first create, s', (run) => run.podsInjectedFromFirstCreateSeconds],
   ['XRayTracing reconciles/s until Ready', (run) => run.tracingReconcilesPerSecondUntilReady],
   ['max XRayTracing queue depth', (run) => run.maxTracingQueueDepth],
+  ['operator CPU until Ready / settled, s', (run) => `${run.operatorCpuSeconds.untilReady ?? '—'} / ${run.operatorCpuSeconds.untilSettled}`],
   ['bare node RSS (same flags), MiB', (run) => run.idleBreakdown.bareNode.rssMiB],
   ['operator RSS idle, MiB', (run) => run.operatorRssMiB.idle],
   ['  idle anonymous / file-backed, MiB', (run) => `${run.idleBreakdown.operator.anonymousMiB} / ${run.idleBreakdown.operator.fileMiB}`],

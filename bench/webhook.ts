@@ -83,10 +83,9 @@ function imageNodeFlags(): string[] {
 /** The server program: the bundle built into `dir`, or the TypeScript source. */
 function serverProgram(dir: string): string[] {
   if (FROM_SOURCE) return ['--import', 'tsx', 'bench/webhook-server.ts'];
-  const outfile = join(dir, 'webhook-server.mjs');
-  const built = spawnSync(process.execPath, ['scripts/bundle-operator.mjs', '--entry=bench/webhook-server.ts', `--outfile=${outfile}`], { stdio: 'inherit' });
+  const built = spawnSync(process.execPath, ['scripts/bundle-operator.mjs', '--entry=bench/webhook-server.ts', `--outdir=${dir}`], { stdio: 'inherit' });
   if (built.status !== 0) throw new Error('Bundling bench/webhook-server.ts failed');
-  return [...(IMAGE_FLAGS ? imageNodeFlags() : []), outfile];
+  return [...(IMAGE_FLAGS ? imageNodeFlags() : []), join(dir, 'webhook-server.mjs')];
 }
 
 async function startServer(mode: Mode, program: readonly string[], certFile: string, keyFile: string): Promise<ServerProcess> {

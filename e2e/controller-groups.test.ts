@@ -13,10 +13,9 @@ import type { XRayTracing, XRayTracingSpec } from '../core/src/api/types.js';
 import { FAULT_COMPANION_TAG } from '../core/src/monitoring/fault-companion.js';
 import { ownerNameSuffix } from '../core/src/sampling/naming.js';
 import type { RunningController } from '../operator/src/controller/start.js';
-import { mergePatch } from '../operator/src/k8s/patch.js';
 import type { FakeXRay } from '../operator/src/test-support/fake-xray.js';
 import type { ControlPlane } from './harness/control-plane.js';
-import { applyObjects, createNamespace, waitFor } from './harness/kube.js';
+import { applyObjects, createNamespace, mergePatch, waitFor } from './harness/kube.js';
 import { startMoto, type Moto } from './harness/moto.js';
 import {
   CLUSTER_NAME, E2E_REGION, readTracing, startControllerBed, startInProcessController, switchableForwarder, tracing, waitForCondition,

@@ -5,10 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { API_GROUP, API_VERSION, Annotations, RuleTags, XRAY_TRACING_PLURAL } from '../core/src/constants.js';
 import type { RunningController } from '../operator/src/controller/start.js';
-import { mergePatch } from '../operator/src/k8s/patch.js';
 import type { FakeXRay } from '../operator/src/test-support/fake-xray.js';
 import type { ControlPlane } from './harness/control-plane.js';
-import { applyObjects, createNamespace, waitFor } from './harness/kube.js';
+import { applyObjects, createNamespace, mergePatch, waitFor } from './harness/kube.js';
 import {
   eventsFor, readTracing, startControllerBed, startLeadingController, switchableForwarder, tracing, waitForCondition,
   type ControllerBed, type SwitchableForwarder,

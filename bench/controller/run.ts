@@ -217,6 +217,8 @@ export async function runControllerBenchmark(options: RunOptions) {
     }
 
     async function measurePoint(point: Point) {
+      // CPU time, unlike the Ready time, hardly depends on what else the shared machine runs meanwhile.
+      const cpuAtStart = metricSum(await scrapeMetrics(healthBaseUrl), 'process_cpu_seconds_total');
       const started = Date.now();
       const { injectedAtCreate } = await grow(kc, options, reached, point);
       const createdMs = Date.now() - started;
@@ -270,6 +272,10 @@ export async function runControllerBenchmark(options: RunOptions) {
         podsInjectedReached: injected,
         tracingReconcilesPerSecondUntilReady: allReadyMs && tracingReconcilesAtReady !== undefined ? round(tracingReconcilesAtReady / (allReadyMs / 1000), 1) : null,
         maxTracingQueueDepth,
+        operatorCpuSeconds: {
+          untilReady: readyMetrics ? round(metricSum(readyMetrics, 'process_cpu_seconds_total') - cpuAtStart) : null,
+          untilSettled: round(metricSum(settled.metrics, 'process_cpu_seconds_total') - cpuAtStart),
+        },
         /** peakKernel is the process's high-water mark so far (VmHWM): the peak up to this point. */
         operatorRssMiB: { peakKernel: round(memory.hwmMiB, 1), end: round(memory.rssMiB, 1) },
         /** At the end: what is anonymous (V8 heap, malloc) and what file-backed (the node binary's pages). */

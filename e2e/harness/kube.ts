@@ -7,6 +7,7 @@ import {
   KubernetesObjectApi,
   PatchStrategy,
   loadAllYaml,
+  setHeaderOptions,
   type KubeConfig,
   type KubernetesObject,
 } from '@kubernetes/client-node';
@@ -15,6 +16,9 @@ import type { ControlPlane } from './control-plane.js';
 import { writeKubeconfig } from './kubeconfig.js';
 
 const E2E_FIELD_MANAGER = 'xray-operator-e2e';
+
+/** Options that make a client-node patch call a JSON merge patch. */
+export const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 
 /** Server-side applies every document of a YAML text (or given objects), in order. */
 export async function applyObjects(kc: KubeConfig, objects: string | readonly KubernetesObject[]): Promise<KubernetesObject[]> {

@@ -1,5 +1,6 @@
 // Which of a namespace's pods an XRayTracing covers, and how: the answer to "which of my pods are instrumented, and
 // why not the others", per pod and per workload, for the XRayTracing's status. Pure: pods in, counts out.
+import { compareText } from '../compare-text.js';
 import { Annotations } from '../constants.js';
 import type { FleetStatus, PodCounts, PodState, WorkloadState, XRayTracing } from '../api/types.js';
 import { podSubject, selectTracing } from '../selection/tracing-selection.js';
@@ -72,7 +73,7 @@ export function fleetStatus(input: FleetInput): FleetStatus {
     byWorkload.set(key, entry);
   }
   const all = [...byWorkload.values()].sort(
-    (a, b) => STATE_ORDER.indexOf(a.state) - STATE_ORDER.indexOf(b.state) || a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name),
+    (a, b) => STATE_ORDER.indexOf(a.state) - STATE_ORDER.indexOf(b.state) || compareText(a.kind, b.kind) || compareText(a.name, b.name),
   );
   const limit = input.limit ?? 20;
   const workloads = { selected: all.length, current: 0, outdated: 0, skipped: 0, uninjected: 0 };

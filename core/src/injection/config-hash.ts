@@ -2,6 +2,7 @@
 // are left out (pods fetch them live through the sampling proxy); the sampling mode, ratio and polling interval are in
 // (in centralized mode the ratio only when pods without a sidecar sample locally at it for lack of a proxy).
 import { createHash } from 'node:crypto';
+import { compareText } from '../compare-text.js';
 import type { ResolvedSpec } from '../api/types.js';
 import { sidecarlessPodsLackSamplingProxy } from './export-plan.js';
 
@@ -16,7 +17,7 @@ function stableStringify(value: unknown): string {
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>)
       .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      .sort(([a], [b]) => compareText(a, b));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';

@@ -4,6 +4,7 @@
 // passes); workloads that want a roll wait in order, rollbacks first. Pure: the controller derives the started
 // rollouts from the workloads themselves (our restartedAt stamp and their status), so a new leader sees the same.
 import type { RolloutProgress } from './progress.js';
+import { compareText } from '../compare-text.js';
 
 /** A rollout the operator started: its workload carries our restartedAt stamp. */
 export interface StartedRollout {
@@ -60,7 +61,7 @@ export function holdsPlace(rollout: StartedRollout, now: Date): boolean {
 const PRIORITY_ORDER: readonly RolloutPriority[] = ['rollback', 'normal'];
 
 function byTurn(a: RolloutCandidate, b: RolloutCandidate): number {
-  return PRIORITY_ORDER.indexOf(a.priority) - PRIORITY_ORDER.indexOf(b.priority) || a.since.localeCompare(b.since) || a.key.localeCompare(b.key);
+  return PRIORITY_ORDER.indexOf(a.priority) - PRIORITY_ORDER.indexOf(b.priority) || compareText(a.since, b.since) || compareText(a.key, b.key);
 }
 
 export function decideRollouts(input: PacingInput): PacingDecision {

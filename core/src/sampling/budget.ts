@@ -2,6 +2,7 @@
 // region, and every rule slows GetSamplingTargets for every sampler in it, so one namespace must not be able to take
 // what other namespaces (and other clusters in the account) need. XRayTracings are served oldest first: one that
 // would go over a cap is refused, and nobody that already fits loses rules because of it.
+import { compareText } from '../compare-text.js';
 
 export interface RuleBudget {
   /** Rules all XRayTracings of one namespace may own together. */
@@ -35,7 +36,7 @@ export interface BudgetWording {
 }
 
 const byAge = (a: Demand, b: Demand): number =>
-  a.createdAt.localeCompare(b.createdAt) || a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name);
+  compareText(a.createdAt, b.createdAt) || compareText(a.namespace, b.namespace) || compareText(a.name, b.name);
 
 /** The decision for every demand, by uid, oldest served first. Pure and order-independent in its input. */
 export function allocateBudget(demands: readonly Demand[], budget: RuleBudget, wording: BudgetWording): Map<string, BudgetDecision> {

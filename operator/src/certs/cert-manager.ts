@@ -1,10 +1,10 @@
 // Self-managed webhook certificates: every replica runs this loop. The Secret is the shared state; writes use the
 // resourceVersion (409 → re-read), so two replicas that decide to rotate at once end up serving the same pair.
 // Each pass also makes the webhook configuration's caBundle trust the stored CAs before the new pair is served.
-import { AdmissionregistrationV1Api, CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { classifyApiError, isConflict } from '../k8s/errors.js';
-import { DEFAULT_REQUEST_TIMEOUT_MS, makeTimedApiClient } from '../k8s/timed-api-client.js';
+import { makeKubeClients } from '../k8s/clients.js';
 import { CertificateSecret } from './certificate-secret.js';
 import { issuePki } from './issue.js';
 import { DEFAULT_CERT_POLICY, planPki, servingDnsNames } from './policy.js';
@@ -73,9 +73,10 @@ async function ensurePki(context: PkiContext): Promise<WebhookPki> {
 /** Resolves once a serving pair exists in the Secret (created if absent); keeps it current until stopped. */
 export async function startCertManager(options: CertManagerOptions): Promise<CertManager> {
   const logger = options.logger.child({ namespace: options.namespace, name: options.secretName, operation: 'certificates' });
+  const clients = makeKubeClients(options.kubeConfig);
   const context: PkiContext = {
-    secret: new CertificateSecret(makeTimedApiClient(options.kubeConfig, CoreV1Api, DEFAULT_REQUEST_TIMEOUT_MS), options.namespace, options.secretName),
-    caBundle: new WebhookCaBundle(makeTimedApiClient(options.kubeConfig, AdmissionregistrationV1Api, DEFAULT_REQUEST_TIMEOUT_MS), options.webhookConfigName, logger),
+    secret: new CertificateSecret(clients.core, options.namespace, options.secretName),
+    caBundle: new WebhookCaBundle(clients.admission, options.webhookConfigName, logger),
     dnsNames: servingDnsNames(options.serviceName, options.namespace),
     policy: options.policy ?? DEFAULT_CERT_POLICY,
     logger,

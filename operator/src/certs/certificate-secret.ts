@@ -1,6 +1,7 @@
 // Reads and writes the Secret that holds the webhook PKI. Updates carry the resourceVersion that was read, so a
 // write based on a stale read fails with 409 instead of overwriting another replica's certificates.
-import type { CoreV1Api, V1Secret } from '@kubernetes/client-node';
+import type { V1Secret } from '@kubernetes/client-node';
+import type { CoreApi } from '../k8s/rest/core.js';
 import { FIELD_MANAGER, Labels, MANAGED_BY_VALUE } from '../../../core/src/constants.js';
 import { describeApiError, isNotFound } from '../k8s/errors.js';
 import type { WebhookPki } from './policy.js';
@@ -8,7 +9,7 @@ import { secretData } from './secret-codec.js';
 
 export class CertificateSecret {
   constructor(
-    private readonly core: CoreV1Api,
+    private readonly core: CoreApi,
     readonly namespace: string,
     readonly name: string,
   ) {}

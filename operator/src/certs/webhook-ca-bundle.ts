@@ -1,5 +1,6 @@
 // The caBundle of our MutatingWebhookConfiguration: what the API server trusts when it calls the webhook.
-import type { AdmissionregistrationV1Api, V1MutatingWebhookConfiguration } from '@kubernetes/client-node';
+import type { V1MutatingWebhookConfiguration } from '@kubernetes/client-node';
+import type { AdmissionApi } from '../k8s/rest/admission.js';
 import type { Logger } from 'pino';
 import { FIELD_MANAGER } from '../../../core/src/constants.js';
 import { describeApiError, isNotFound } from '../k8s/errors.js';
@@ -9,7 +10,7 @@ const decodeBase64 = (value: string | undefined): string => Buffer.from(value ??
 
 export class WebhookCaBundle {
   constructor(
-    private readonly admission: AdmissionregistrationV1Api,
+    private readonly admission: AdmissionApi,
     readonly configName: string,
     private readonly logger: Logger,
   ) {}

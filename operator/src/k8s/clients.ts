@@ -1,20 +1,20 @@
 // The typed API clients the controller uses, made once from one KubeConfig, each request with a timeout.
-import {
-  AppsV1Api,
-  CoordinationV1Api,
-  CoreV1Api,
-  CustomObjectsApi,
-  VersionApi,
-  type KubeConfig,
-} from '@kubernetes/client-node';
-import { DEFAULT_REQUEST_TIMEOUT_MS, makeTimedApiClient } from './timed-api-client.js';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { admissionApi, type AdmissionApi } from './rest/admission.js';
+import { appsApi, type AppsApi } from './rest/apps.js';
+import { coordinationApi, type CoordinationApi } from './rest/coordination.js';
+import { coreApi, type CoreApi } from './rest/core.js';
+import { customObjectsApi, type CustomObjectsApi } from './rest/custom-objects.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS, kubeRest } from './rest/request.js';
+import { versionApi, type VersionApi } from './rest/version.js';
 
 export interface KubeClients {
   readonly kubeConfig: KubeConfig;
-  readonly core: CoreV1Api;
-  readonly apps: AppsV1Api;
+  readonly core: CoreApi;
+  readonly apps: AppsApi;
   readonly custom: CustomObjectsApi;
-  readonly coordination: CoordinationV1Api;
+  readonly coordination: CoordinationApi;
+  readonly admission: AdmissionApi;
   readonly version: VersionApi;
 }
 
@@ -25,13 +25,14 @@ export interface RequestTimeouts {
 }
 
 export function makeKubeClients(kubeConfig: KubeConfig, timeouts: RequestTimeouts = {}): KubeClients {
-  const requestMs = timeouts.requestMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const rest = kubeRest(kubeConfig, timeouts.requestMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
   return Object.freeze({
     kubeConfig,
-    core: makeTimedApiClient(kubeConfig, CoreV1Api, requestMs),
-    apps: makeTimedApiClient(kubeConfig, AppsV1Api, requestMs),
-    custom: makeTimedApiClient(kubeConfig, CustomObjectsApi, requestMs),
-    coordination: makeTimedApiClient(kubeConfig, CoordinationV1Api, timeouts.leaseMs ?? requestMs),
-    version: makeTimedApiClient(kubeConfig, VersionApi, requestMs),
+    core: coreApi(rest),
+    apps: appsApi(rest),
+    custom: customObjectsApi(rest),
+    coordination: coordinationApi(timeouts.leaseMs === undefined ? rest : kubeRest(kubeConfig, timeouts.leaseMs)),
+    admission: admissionApi(rest),
+    version: versionApi(rest),
   });
 }

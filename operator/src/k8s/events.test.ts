@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ApiException, type CoreV1Api, type CoreV1Event } from '@kubernetes/client-node';
+import { ApiException, type CoreV1Event } from '@kubernetes/client-node';
+import type { CoreApi } from './rest/core.js';
 import { pino } from 'pino';
 import { createEventRecorder, MAX_EVENT_MESSAGE_BYTES, truncateEventMessage } from './events.js';
 
 /** The two Event calls the recorder makes, kept in memory with the API server's 404 for an expired Event. */
-function eventsApi(): { api: CoreV1Api; events: Map<string, CoreV1Event>; expire: (name: string) => void } {
+function eventsApi(): { api: CoreApi; events: Map<string, CoreV1Event>; expire: (name: string) => void } {
   const events = new Map<string, CoreV1Event>();
   let counter = 0;
   const api = {
@@ -24,7 +25,7 @@ function eventsApi(): { api: CoreV1Api; events: Map<string, CoreV1Event>; expire
         return patched;
       }),
   };
-  return { api: api as unknown as CoreV1Api, events, expire: (name) => events.delete(name) };
+  return { api: api as unknown as CoreApi, events, expire: (name) => events.delete(name) };
 }
 
 const object = { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'web', uid: 'u1' };
@@ -64,7 +65,7 @@ describe('EventRecorder', () => {
   });
 
   it('never throws when the API refuses, so a reconcile is not failed by its Event', async () => {
-    const api = { createNamespacedEvent: () => Promise.reject(new ApiException(403, 'forbidden', '', {})) } as unknown as CoreV1Api;
+    const api = { createNamespacedEvent: () => Promise.reject(new ApiException(403, 'forbidden', '', {})) } as unknown as CoreApi;
     await expect(createEventRecorder({ core: api, logger }).record(object, 'Normal', 'Ready', 'Ready')).resolves.toBeUndefined();
   });
 });

@@ -1,7 +1,8 @@
 // Kubernetes Events (core/v1, what `kubectl describe` and `kubectl get events` show) with client-side
 // aggregation: the same (object, type, reason, message) within the aggregation window bumps `count` and
 // `lastTimestamp` on the existing Event instead of creating a new one, as client-go's recorder does.
-import type { CoreV1Api, CoreV1Event } from '@kubernetes/client-node';
+import type { CoreV1Event } from '@kubernetes/client-node';
+import type { CoreApi } from './rest/core.js';
 import type { Logger } from 'pino';
 import { MANAGED_BY_VALUE } from '../../../core/src/constants.js';
 import { LruMap } from '../../../core/src/lru-map.js';
@@ -31,7 +32,7 @@ interface SeenEvent {
 }
 
 export interface EventRecorderOptions {
-  core: CoreV1Api;
+  core: CoreApi;
   logger: Logger;
   /** `source.component` / `reportingComponent`. */
   component?: string;

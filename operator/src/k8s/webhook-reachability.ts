@@ -1,10 +1,10 @@
 // Whether the API server can reach the admission webhook right now. A roll is only worth doing then: pods created
 // while the webhook's Service has no ready endpoint are admitted plain (failurePolicy Ignore), and a workload rolled
 // in that window would come back uninstrumented (a new leader rolls as soon as it leads, before its own pod is Ready).
-import { AdmissionregistrationV1Api, DiscoveryV1Api, type KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { isNotFound } from './errors.js';
-import { DEFAULT_REQUEST_TIMEOUT_MS, makeTimedApiClient } from './timed-api-client.js';
+import { makeKubeClients } from './clients.js';
 
 export interface WebhookReachability {
   /** true when the webhook configuration calls a URL, or its Service has a ready endpoint; false otherwise. */
@@ -15,8 +15,7 @@ export interface WebhookReachability {
 const ANSWER_MAX_AGE_MS = 5_000;
 
 export function webhookReachability(kubeConfig: KubeConfig, webhookConfigName: string, logger: Logger, now: () => number = Date.now): WebhookReachability {
-  const admission = makeTimedApiClient(kubeConfig, AdmissionregistrationV1Api, DEFAULT_REQUEST_TIMEOUT_MS);
-  const discovery = makeTimedApiClient(kubeConfig, DiscoveryV1Api, DEFAULT_REQUEST_TIMEOUT_MS);
+  const { admission } = makeKubeClients(kubeConfig);
   let cached: { atMs: number; ready: boolean } | undefined;
 
   async function check(): Promise<boolean> {
@@ -30,7 +29,7 @@ export function webhookReachability(kubeConfig: KubeConfig, webhookConfigName: s
       throw error;
     }
     if (!service) return true;
-    const slices = await discovery.listNamespacedEndpointSlice({ namespace: service.namespace, labelSelector: `kubernetes.io/service-name=${service.name}` });
+    const slices = await admission.listNamespacedEndpointSlice({ namespace: service.namespace, labelSelector: `kubernetes.io/service-name=${service.name}` });
     return slices.items.some((slice) => (slice.endpoints ?? []).some((endpoint) => endpoint.conditions?.ready !== false));
   }
 
