@@ -2,9 +2,9 @@
 // and off: every review computed) against a baseline fastify HTTPS server that only parses the AdmissionReview, all
 // in the same run, server pinned to CPU 0 and load generator to CPU 1.
 // Every server runs as the operator image runs the webhook: bundled by scripts/bundle-operator.mjs, with the Node.js
-// flags of the image's ENTRYPOINT (Dockerfile; they favour memory, costing the uncached review ~10 % CPU).
+// flags and env of the image (Dockerfile; they favour memory: --optimize-for-size costs the uncached review 10–25 % CPU).
 //   --source      run the servers' TypeScript through tsx instead (no bundle, no image flags)
-//   --no-image-flags  the bundle without the image's Node.js flags
+//   --no-image-flags  the bundle without the image's Node.js flags and env
 //   --profile     also write a V8 CPU profile of the webhook server to bench/results/profiles/
 //   --round=S     seconds of each full-speed round (default 5; 4 rounds per server and shape, order ABBA)
 //   --fixed=S     seconds of each round at 500 reviews/s (default 5; 3 rounds per server and shape)
@@ -13,7 +13,7 @@
 //                 other users of a shared machine do not preempt them: closer to a pod with a dedicated CPU
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -23,6 +23,7 @@ import { MUTATE_POD_PATH } from '../webhook/src/server.js';
 import { fixtureText } from '../webhook/src/testing/fixtures.js';
 import { httpsRequest } from '../webhook/src/testing/https-client.js';
 import type { FixtureName } from '../webhook/src/testing/fixtures.js';
+import { operatorImageEnv, operatorImageNodeFlags } from './controller/image-flags.js';
 import { median, percentile, round } from './stats.js';
 
 const args = process.argv.slice(2);
@@ -73,26 +74,20 @@ interface ServerProcess {
   stop(): Promise<void>;
 }
 
-/** The Node.js flags of the operator image's ENTRYPOINT. */
-function imageNodeFlags(): string[] {
-  const entrypoint = /^ENTRYPOINT\s+(\[.*\])\s*$/m.exec(readFileSync('Dockerfile', 'utf8'))?.[1];
-  if (!entrypoint) throw new Error('No ENTRYPOINT [...] line in the Dockerfile');
-  return (JSON.parse(entrypoint) as string[]).filter((arg) => arg.startsWith('--'));
-}
-
 /** The server program: the bundle built into `dir`, or the TypeScript source. */
 function serverProgram(dir: string): string[] {
   if (FROM_SOURCE) return ['--import', 'tsx', 'bench/webhook-server.ts'];
   const built = spawnSync(process.execPath, ['scripts/bundle-operator.mjs', '--entry=bench/webhook-server.ts', `--outdir=${dir}`], { stdio: 'inherit' });
   if (built.status !== 0) throw new Error('Bundling bench/webhook-server.ts failed');
-  return [...(IMAGE_FLAGS ? imageNodeFlags() : []), join(dir, 'webhook-server.mjs')];
+  return [...(IMAGE_FLAGS ? operatorImageNodeFlags() : []), join(dir, 'webhook-server.mjs')];
 }
 
 async function startServer(mode: Mode, program: readonly string[], certFile: string, keyFile: string): Promise<ServerProcess> {
   const profile = PROFILE && mode !== 'baseline' ? ['--cpu-prof', '--cpu-prof-dir=bench/results/profiles'] : [];
   const command = [process.execPath, ...profile, ...program, mode, certFile, keyFile];
   const [file, ...rest] = taskset ? ['taskset', '-c', '0', ...command] : command;
-  const child = spawn(file!, rest, { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const env = IMAGE_FLAGS ? { ...process.env, ...operatorImageEnv() } : process.env;
+  const child = spawn(file!, rest, { stdio: ['ignore', 'pipe', 'inherit', 'ipc'], env });
   const firstLine = await new Promise<string>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
     lines.once('line', resolve);
@@ -329,7 +324,7 @@ function report(results: Record<string, Record<Mode, ModeResult>>): void {
         cpu: cpus()[0]?.model,
         pinning: taskset ? 'server on CPU 0, load generator on CPU 1 (taskset)' : 'none (taskset unavailable or a single CPU)',
         settings: {
-          servers: FROM_SOURCE ? 'TypeScript source through tsx' : `bundle (scripts/bundle-operator.mjs)${IMAGE_FLAGS ? `, image flags ${imageNodeFlags().join(' ')}` : ', no image flags'}`,
+          servers: FROM_SOURCE ? 'TypeScript source through tsx' : `bundle (scripts/bundle-operator.mjs)${IMAGE_FLAGS ? `, image flags ${operatorImageNodeFlags().join(' ')} and env ${JSON.stringify(operatorImageEnv())}` : ', no image flags'}`,
           latencyPriority: LATENCY_PRIORITY,
           roundSeconds: ROUND_S,
           fixedRateSeconds: FIXED_RATE_S,
