@@ -48,6 +48,6 @@ describe('serializeReviewResponse', () => {
     ['with a patch and warnings that JSON escapes', { uid: 'u-"3"', allowed: true, patchType: 'JSONPatch', patch, warnings: ['a "quoted" \\ warning', 'é…'] }],
     ['with an empty patch', { uid: 'u-4', allowed: true, patchType: 'JSONPatch', patch: '' as Base64 }],
   ])('%s: is JSON of the review response', (_name, response) => {
-    expect(JSON.parse(serializeReviewResponse(response))).toEqual(reviewResponse(response));
+    expect(JSON.parse(serializeReviewResponse(response).toString())).toEqual(reviewResponse(response));
   });
 });

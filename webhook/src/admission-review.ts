@@ -101,14 +101,22 @@ export function reviewResponse(response: AdmissionResponse): AdmissionReviewResp
 }
 
 /**
- * The response body: `reviewResponse` as JSON, with the patch spliced in rather than passed through JSON.stringify,
- * which would scan its few KiB character by character for nothing to escape (a tenth of an uncached review's CPU).
+ * The response body: `reviewResponse` as JSON bytes, with the patch copied in rather than passed through
+ * JSON.stringify, which would scan its few KiB character by character for nothing to escape. Bytes, not a string:
+ * the socket would otherwise measure and convert the whole text again for every answer.
  */
-export function serializeReviewResponse(response: AdmissionResponse): string {
+export function serializeReviewResponse(response: AdmissionResponse): Buffer {
   const { patch, ...rest } = response;
   const json = JSON.stringify(reviewResponse(rest));
-  // `json` ends with the two closing braces of the response and the review.
-  return patch === undefined ? json : `${json.slice(0, -2)},"patch":"${patch}"}}`;
+  if (patch === undefined) return Buffer.from(json);
+  // `json` ends with the two closing braces of the response and the review; base64 is ASCII, a byte per character.
+  const head = `${json.slice(0, -2)},"patch":"`;
+  const headBytes = Buffer.byteLength(head);
+  const body = Buffer.allocUnsafe(headBytes + patch.length + 3);
+  body.write(head, 0);
+  body.write(patch, headBytes, 'latin1');
+  body.write('"}}', headBytes + patch.length, 'latin1');
+  return body;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -127,6 +127,9 @@ describe('encodePatch', () => {
       { op: 'add', path: '/a/b~1c', value: [shared, own] },
       { op: 'replace', path: '/d', value: 'é\u2028' },
       { op: 'remove', path: '/e' },
+      { op: 'add', path: '/f', value: shared },
+      { op: 'add', path: '/g', value: [own, shared, shared, own] },
+      { op: 'add', path: '/h/0', value: own },
     ] as Parameters<typeof encodePatch>[0];
     expect(decode(encodePatch(operations))).toBe(JSON.stringify(operations));
     own.name = 'changed';
