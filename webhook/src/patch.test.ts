@@ -46,8 +46,12 @@ describe('podPatch', () => {
   });
 });
 
-describe('podPatch walks the pod, metadata and spec itself', () => {
+describe('podPatch walks the pod, metadata, spec and containers itself', () => {
   const base = () => structuredClone(original) as Record<string, any>;
+  const withContainers = (pod: Record<string, any>, change: (containers: any[]) => unknown[]) => ({
+    ...pod,
+    spec: { ...pod.spec, containers: change(pod.spec.containers) },
+  });
   it.each<[string, (pod: Record<string, any>) => Record<string, any>]>([
     ['a field added to the spec', (pod) => ({ ...pod, spec: { ...pod.spec, volumes: [{ name: 'v', emptyDir: {} }] } })],
     ['a field removed from the metadata', (pod) => ({ ...pod, metadata: { ...pod.metadata, annotations: undefined } })],
@@ -61,9 +65,33 @@ describe('podPatch walks the pod, metadata and spec itself', () => {
       copy.spec.containers[0].env.push({ name: 'B', value: '2' });
       return copy;
     }],
+    ['a container changed in place', (pod) => withContainers(pod, ([web]) => [{ ...web, env: [...web.env, { name: 'B', value: '2' }], image: 'x' }])],
+    ['a container added', (pod) => withContainers(pod, (containers) => [...containers, { name: 'sidecar' }])],
+    ['a container removed', (pod) => withContainers(pod, () => [])],
+    ['containers swapped', (pod) => withContainers(pod, ([web]) => [{ name: 'other' }, web])],
+    ['one container kept, the other moved', (pod) => withContainers(pod, ([web]) => [web, web])],
+    ['a container replaced by null', (pod) => withContainers(pod, () => [null])],
+    ['a container replaced by a string', (pod) => withContainers(pod, () => ['web'])],
+    ['the containers replaced by an object', (pod) => ({ ...pod, spec: { ...pod.spec, containers: { web: {} } } })],
+    ['init containers added', (pod) => ({ ...pod, spec: { ...pod.spec, initContainers: [{ name: 'init' }] } })],
   ])('%s: the same operations as the library\'s diff of the whole pod', (_name, change) => {
     const pod = base();
     const mutated = change(pod);
+    expect(podPatch(pod, mutated)).toEqual(wholePodPatch(pod, mutated));
+  });
+});
+
+describe('podPatch walks two containers pair by pair only while they stay in place', () => {
+  const twoContainers = () => ({ ...structuredClone(original), spec: { containers: [{ name: 'a', env: [] as object[] }, { name: 'b' }] } });
+  it.each<[string, (containers: any[]) => unknown[]]>([
+    ['both changed', ([a, b]) => [{ ...a, env: [{ name: 'X', value: '1' }] }, { ...b, image: 'i' }]],
+    ['the second changed', ([a, b]) => [a, { ...b, image: 'i' }]],
+    ['swapped', ([a, b]) => [b, a]],
+    ['the first moved over a changed second', ([a, b]) => [{ ...b, image: 'i' }, a]],
+    ['the first kept twice', ([a]) => [a, a]],
+  ])('%s: the same operations as the library\'s diff of the whole pod', (_name, change) => {
+    const pod = twoContainers();
+    const mutated = { ...pod, spec: { containers: change(pod.spec.containers) } };
     expect(podPatch(pod, mutated)).toEqual(wholePodPatch(pod, mutated));
   });
 });

@@ -7,7 +7,7 @@
 // fields that differ to the library, then formats the deltas as one: the same operations as a diff of the whole pod,
 // without the library's per-field work on the dozens of fields the engine left alone.
 import { create } from 'jsondiffpatch';
-import type { Delta } from 'jsondiffpatch';
+import type { ArrayDelta, Delta } from 'jsondiffpatch';
 import { format, type Op } from 'jsondiffpatch/formatters/jsonpatch';
 import type { Base64 } from './admission-review.js';
 
@@ -25,29 +25,44 @@ const differ = create({ arrays: { detectMove: false } });
 const FORBIDDEN_PATH =
   /^\/(apiVersion|kind|status|metadata\/(name|generateName|namespace|uid|resourceVersion|generation|creationTimestamp|deletionTimestamp|deletionGracePeriodSeconds|managedFields))(\/|$)/;
 
-/** Fields walked field by field (the engine's copies on write), each with those of its own fields that are walked too. */
-type Spine = ReadonlyMap<string, Spine>;
-const POD_SPINE: Spine = new Map([
-  ['metadata', new Map()],
-  ['spec', new Map()],
-]);
+/**
+ * What is walked here rather than handed to the library: the fields of an object (the engine's copies on write), with
+ * the spines of those of its fields that are walked too, or the items of an array, pair by pair.
+ */
+type Spine = { fields: ReadonlyMap<string, Spine> } | { items: Spine };
+const CONTAINER_SPINE: Spine = { fields: new Map() };
+const POD_SPINE: Spine = {
+  fields: new Map([
+    ['metadata', { fields: new Map() }],
+    [
+      'spec',
+      {
+        fields: new Map([
+          ['containers', { items: CONTAINER_SPINE }],
+          ['initContainers', { items: CONTAINER_SPINE }],
+        ]),
+      },
+    ],
+  ]),
+};
 
 type JsonObject = Record<string, unknown>;
 const isObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
- * The library's delta of two values, the fields of objects on the spine taken in the library's order (the left's,
- * then those only the right has), so that formatting it gives the operations, in order, of the library's diff of the
- * whole. (Plain loops: a closure per object cost more than the walk itself.)
+ * The library's delta of two values, walking what the spine names the way the library would, so that formatting it
+ * gives the operations, in order, of the library's diff of the whole. (Plain loops: a closure per object cost more
+ * than the walk itself.)
  */
 function spineDelta(left: unknown, right: unknown, spine: Spine): Delta {
+  if ('items' in spine) return Array.isArray(left) && Array.isArray(right) ? itemsDelta(left, right, spine.items) : differ.diff(left, right);
   if (!isObject(left) || !isObject(right)) return differ.diff(left, right);
   let delta: Record<string, Delta> | undefined;
   for (const field of Object.keys(left)) {
     const before = left[field];
     const after = right[field];
     if (before === after) continue;
-    const inner = spine.get(field);
+    const inner = spine.fields.get(field);
     const fieldDelta = inner ? spineDelta(before, after, inner) : differ.diff(before, after);
     if (fieldDelta !== undefined) (delta ??= {})[field] = fieldDelta;
   }
@@ -55,6 +70,26 @@ function spineDelta(left: unknown, right: unknown, spine: Spine): Delta {
     if (left[field] !== undefined) continue;
     const fieldDelta = differ.diff(undefined, right[field]);
     if (fieldDelta !== undefined) (delta ??= {})[field] = fieldDelta;
+  }
+  return delta;
+}
+
+/**
+ * Arrays whose items the engine changed in place (a container gets env and a mount; none added, removed or moved):
+ * the library matches such items by position and diffs each pair, and so does this, with the item's spine. Anything
+ * else (another length, an item found at another index, a value that is not an object) goes to the library whole.
+ */
+function itemsDelta(left: unknown[], right: unknown[], item: Spine): Delta {
+  if (left.length !== right.length) return differ.diff(left, right);
+  for (let i = 0; i < left.length; i++) {
+    if (left[i] !== right[i] && !(isObject(left[i]) && isObject(right[i]))) return differ.diff(left, right);
+    if (right.some((other, j) => j !== i && other === left[i])) return differ.diff(left, right);
+  }
+  let delta: ArrayDelta | undefined;
+  for (let i = 0; i < left.length; i++) {
+    if (left[i] === right[i]) continue;
+    const itemDelta = spineDelta(left[i], right[i], item);
+    if (itemDelta !== undefined) (delta ??= { _t: 'a' })[i] = itemDelta;
   }
   return delta;
 }

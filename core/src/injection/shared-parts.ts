@@ -1,7 +1,7 @@
 // Parts of an injected pod that depend only on the resolved spec (the preload copier, the collector sidecar, the
-// volume, the mount, most of the app's env entries) are built once per spec and shared by every pod injected from it. Shared parts are deeply
-// frozen: no consumer can change one pod's part under another, and a frozen part's JSON never changes, so the
-// webhook encodes it once (webhook/src/patch.ts).
+// volume, the mount, most of the app's env entries) are built once per spec and shared by every pod injected from
+// it. Shared parts are deeply frozen: no consumer can change one pod's part under another, and a frozen part's JSON
+// never changes, so the webhook encodes it once (webhook/src/patch.ts).
 import type { V1EnvVar } from '@kubernetes/client-node';
 import type { ResolvedSpec } from '../api/types.js';
 
