@@ -22,6 +22,8 @@ export interface PodAnswer {
   warnings: readonly string[];
   /** No XRayTracing to inject from: the caller records an Event. */
   missingTracing: boolean;
+  /** Nothing asked for tracing (most pods): not worth a log line at info. */
+  notOptedIn?: boolean;
 }
 
 export type PodAnswerer = (pod: V1PodLike, namespace: string) => PodAnswer;
@@ -35,7 +37,7 @@ function toAnswer(pod: V1PodLike, result: InjectionOutcome): PodAnswer {
   if (result.action === 'unchanged') {
     const warnings = result.missingTracing && result.warnings.length === 0 ? [result.reason] : result.warnings;
     const missingTracing = result.missingTracing === true;
-    if (!result.skipped) return { outcome: 'unchanged', detail: result.reason, warnings, missingTracing };
+    if (!result.skipped) return { outcome: 'unchanged', detail: result.reason, warnings, missingTracing, notOptedIn: result.notOptedIn };
     const annotated = { ...pod, metadata: { ...pod.metadata, annotations: { ...pod.metadata?.annotations, [Annotations.injectionSkipped]: result.skipped } } };
     return { outcome: 'skipped', detail: result.reason, patch: encodePatch(podPatch(pod, annotated)), warnings, missingTracing };
   }

@@ -18,6 +18,8 @@ export interface PodReview {
   detail: string;
   /** Set when the outcome is `error`. */
   error?: unknown;
+  /** Nothing asked for tracing: no annotation, no XRayTracing selects the pod (or one excludes it). */
+  notOptedIn?: boolean;
 }
 
 export interface PodReviewDeps {
@@ -40,7 +42,7 @@ export function reviewPod(request: AdmissionRequest, deps: PodReviewDeps): PodRe
     const answer = deps.answer(pod, namespace);
     if (answer.missingTracing) reportNotInjected(namespace, pod, answer.detail, deps);
     const response: AdmissionResponse = answer.patch ? { uid, allowed: true, patchType: 'JSONPatch', patch: answer.patch } : { uid, allowed: true };
-    return { response: withWarnings(response, answer.warnings), outcome: answer.outcome, detail: answer.detail };
+    return { response: withWarnings(response, answer.warnings), outcome: answer.outcome, detail: answer.detail, notOptedIn: answer.notOptedIn };
   } catch (error) {
     const message = `Admitted the pod without tracing after an internal error: ${error instanceof Error ? error.message : String(error)}`;
     return { response: withWarnings({ uid, allowed: true }, [message]), outcome: 'error', detail: message, error };

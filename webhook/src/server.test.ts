@@ -133,6 +133,25 @@ describe('pods and requests that are admitted unchanged', () => {
     expect(body.response).toEqual({ uid: input.request.uid, allowed: true });
   });
 
+  it('a pod nothing opted in is logged at debug only; a pod that opted out is logged at info', async () => {
+    const input = fixture('not-opted-in');
+    const linesOf = (uid: string) => log.lines.filter((line) => line.uid === uid);
+    await review({ ...input, request: { ...input.request, uid: 'quiet-at-info' } });
+    expect(linesOf('quiet-at-info')).toEqual([]);
+    const optedOut = structuredClone(input.request.object);
+    optedOut.metadata.annotations = { ...optedOut.metadata.annotations, [Annotations.injectNodejs]: 'false' };
+    await review({ ...input, request: { ...input.request, uid: 'opted-out', object: optedOut } });
+    expect(linesOf('opted-out')).toMatchObject([{ level: 30, outcome: 'unchanged', reason: expect.stringContaining('false') }]);
+    log.logger.level = 'debug';
+    try {
+      await review({ ...input, request: { ...input.request, uid: 'logged-at-debug' } });
+    } finally {
+      log.logger.level = 'info';
+    }
+    const reviewLines = linesOf('logged-at-debug').filter((line) => line.msg === 'Admitted unchanged');
+    expect(reviewLines).toMatchObject([{ level: 20, outcome: 'unchanged', reason: expect.stringContaining('no XRayTracing selects it') }]);
+  });
+
   it('an opted-in pod in a namespace without XRayTracing is allowed with a warning, an Event and only the reason recorded on it', async () => {
     const input = fixture('missing-xraytracing');
     const before = events.events.length;

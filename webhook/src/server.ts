@@ -115,6 +115,8 @@ function rejectInvalid(reply: FastifyReply, error: Error, metrics: WebhookMetric
 }
 
 function logReview(logger: Logger, admission: AdmissionRequest, review: PodReview, seconds: number): void {
+  // Most pods of a cluster never asked for tracing: a line each at info would be most of the log, and of its cost.
+  if (review.notOptedIn && !logger.isLevelEnabled('debug')) return;
   const fields = {
     namespace: admission.namespace,
     name: podLogName(admission.object, admission),
@@ -127,5 +129,6 @@ function logReview(logger: Logger, admission: AdmissionRequest, review: PodRevie
   };
   if (review.outcome === 'error') logger.error({ ...fields, err: review.error }, 'Admitted the pod unchanged after an internal error');
   else if (review.outcome === 'injected') logger.info({ ...fields, tracing: review.detail }, 'Injected the pod');
+  else if (review.notOptedIn) logger.debug({ ...fields, reason: review.detail }, 'Admitted unchanged');
   else logger.info({ ...fields, reason: review.detail }, 'Admitted unchanged');
 }

@@ -30,6 +30,7 @@ function injectSelection(
   if (injectedBefore) return injectedBefore;
   switch (selection.kind) {
     case 'notOptedIn':
+      return { action: 'unchanged', pod, reason: selection.reason, warnings: [], notOptedIn: true };
     case 'optedOut':
       return { action: 'unchanged', pod, reason: selection.reason, warnings: [] };
     case 'ambiguous':

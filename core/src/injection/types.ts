@@ -69,5 +69,8 @@ export type SkipReason =
 
 export type InjectionOutcome =
   | { action: 'injected'; pod: V1PodLike; tracingName: string; configHash: string; warnings: string[] }
-  /** `skipped`: the pod opted in but was not injected (absent when it did not opt in, opted out or was injected before). */
-  | { action: 'unchanged'; pod: V1PodLike; reason: string; warnings: string[]; missingTracing?: boolean; skipped?: SkipReason };
+  /**
+   * `skipped`: the pod opted in but was not injected (absent when it did not opt in, opted out or was injected before).
+   * `notOptedIn`: nothing asked for tracing (no annotation, no XRayTracing selects it): most pods of a cluster.
+   */
+  | { action: 'unchanged'; pod: V1PodLike; reason: string; warnings: string[]; missingTracing?: boolean; skipped?: SkipReason; notOptedIn?: boolean };
