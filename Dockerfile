@@ -32,10 +32,12 @@ EXPOSE 9443 8080
 # that grows up to 32 MiB and then keeps the compiler's freed zone memory (V8 parses the 6 MB bundle at start) in the
 # process for good: idle RSS -4 MiB (npm run bench:controller, idleBreakdown). The cost is an mmap per such block.
 ENV MALLOC_MMAP_THRESHOLD_=32768
-# V8 sized for a small, long-lived process rather than for throughput: a smaller young generation and size-first GC
-# heuristics. With 500 namespaces (npm run bench:controller) peak RSS fell from ~440 MiB to ~220 MiB.
+# V8 sized for a small, long-lived process rather than for throughput: a 1 MiB young generation (the flag sets it and
+# wins over --max-semi-space-size) and a heap grown in small steps with compacting collections. With 500 namespaces
+# (npm run bench:controller) it holds peak RSS at ~120 MiB instead of ~240. The webhook pays for it: its uncached
+# review spends a quarter of its CPU in those collections (docs/performance.md).
 # --liftoff-only: WebAssembly is compiled by the baseline compiler only. The process's only WebAssembly is undici's
 # HTTP parser (client-node's transport), and its optimizing compile on V8's worker threads cost ~35 MiB of startup
 # peak and ~10 MiB of malloc arena kept for good; HTTP framing is a small part of the API traffic's CPU.
-ENTRYPOINT ["/nodejs/bin/node", "--optimize-for-size", "--max-semi-space-size=2", "--liftoff-only", "/app/bin/xray-operator.js"]
+ENTRYPOINT ["/nodejs/bin/node", "--optimize-for-size", "--liftoff-only", "/app/bin/xray-operator.js"]
 CMD ["run"]
