@@ -161,19 +161,38 @@ function instrumentationCatalogue(lineDir) {
 /**
  * Packages the instrumentations share with sdk.js, so a chunk carries none of their code: one @opentelemetry/api and
  * one @opentelemetry/instrumentation (its require hook is a singleton) for all. A chunk whose package resolves one of
- * them to another copy (a nested version) bundles that copy, as before.
+ * them to another copy (a nested version) bundles that copy, as before. The exporter and SDK packages are for the
+ * optional chunks.
  */
-const SHARED_PACKAGES = ['@opentelemetry/api', '@opentelemetry/core', '@opentelemetry/instrumentation', '@opentelemetry/semantic-conventions', 'import-in-the-middle', 'require-in-the-middle'];
+const SHARED_PACKAGES = [
+  '@opentelemetry/api',
+  '@opentelemetry/core',
+  '@opentelemetry/instrumentation',
+  '@opentelemetry/semantic-conventions',
+  'import-in-the-middle',
+  'require-in-the-middle',
+  '@opentelemetry/resources',
+  '@opentelemetry/otlp-exporter-base',
+  '@opentelemetry/otlp-exporter-base/node-http',
+  '@opentelemetry/otlp-transformer',
+];
+/**
+ * Packages only some settings use, as chunks too (module.exports is the package): the B3 propagator (OTEL_PROPAGATORS
+ * b3/b3multi), the OTLP JSON exporter (http/json) and the AWS resource detectors (OTEL_NODE_RESOURCE_DETECTORS aws or
+ * all; their EKS detector alone loads Node.js's https and tls, ~4 MiB of RSS in every app otherwise).
+ * src/preload/optional-modules.ts names them.
+ */
+const OPTIONAL_PACKAGES = ['@opentelemetry/propagator-b3', '@opentelemetry/exporter-trace-otlp-http', '@opentelemetry/resource-detector-aws'];
 const SHARED_PREFIX = 'xray-operator-shared:';
 const CHUNKS_FILE = 'instrumentations.chunks';
 
 /**
- * One CommonJS chunk per instrumentation (its class as module.exports), for the preload to compile when it constructs
- * that instrumentation: V8 keeps memory for all the source it compiles at start (~9 MiB per MiB, measured), and the
- * instrumentations are about half of the line's code. Requires of the shared packages are left as
+ * One CommonJS chunk per source (an instrumentation's class, or an optional package, as module.exports), for the
+ * preload to compile when it constructs that instrumentation or setting: V8 keeps memory for all the source it
+ * compiles at start (~9 MiB per MiB, measured), and the instrumentations are about half of the line's code. Requires of the shared packages are left as
  * `require("xray-operator-shared:<name>")`, answered by sdk.js (src/preload/chunks.ts).
  */
-async function buildChunks(lineDir, target, catalogue) {
+async function buildChunks(lineDir, target, sources) {
   const sharedPaths = new Map();
   const sharedPlugin = {
     name: 'shared',
@@ -188,10 +207,10 @@ async function buildChunks(lineDir, target, catalogue) {
     },
   };
   const chunks = [];
-  for (const { pkg, className } of catalogue) {
+  for (const { pkg, contents } of sources) {
     const result = await esbuild.build({
       ...common,
-      stdin: { contents: `module.exports = require(${JSON.stringify(pkg)}).${className};`, resolveDir: lineDir, sourcefile: pkg },
+      stdin: { contents, resolveDir: lineDir, sourcefile: pkg },
       format: 'cjs',
       target,
       write: false,
@@ -203,7 +222,7 @@ async function buildChunks(lineDir, target, catalogue) {
 }
 
 /** The catalogue module sdk.js imports: each entry's chunk as [offset, length] in CHUNKS_FILE, and the shared packages. */
-function catalogueSource(catalogue, offsets) {
+function catalogueSource(catalogue, offsets, optionalOffsets) {
   const entries = catalogue.map(({ pkg, modules }, index) =>
     `  { pkg: ${JSON.stringify(pkg)}, modules: ${JSON.stringify(modules)}, chunk: ${JSON.stringify(offsets[index])} },`);
   const shared = SHARED_PACKAGES.map((name) => `  ${JSON.stringify(name)}: () => require(${JSON.stringify(name)}),`);
@@ -212,6 +231,7 @@ function catalogueSource(catalogue, offsets) {
     `exports.sharedPrefix = ${JSON.stringify(SHARED_PREFIX)};`,
     `exports.shared = {\n${shared.join('\n')}\n};`,
     `exports.entries = [\n${entries.join('\n')}\n];`,
+    `exports.optional = ${JSON.stringify(Object.fromEntries(OPTIONAL_PACKAGES.map((pkg, index) => [pkg, optionalOffsets[index]])))};`,
     '',
   ].join('\n');
 }
@@ -258,13 +278,17 @@ let chunkBytes = 0;
 for (const [line, target] of Object.entries(LINES)) {
   const lineDir = join(root, 'lines', line);
   const catalogue = instrumentationCatalogue(lineDir);
+  const sources = [
+    ...catalogue.map(({ pkg, className }) => ({ pkg, contents: `module.exports = require(${JSON.stringify(pkg)}).${className};` })),
+    ...OPTIONAL_PACKAGES.map((pkg) => ({ pkg, contents: `module.exports = require(${JSON.stringify(pkg)});` })),
+  ];
   const offsets = [];
-  for (const chunk of await buildChunks(lineDir, target, catalogue)) {
+  for (const chunk of await buildChunks(lineDir, target, sources)) {
     offsets.push([chunkBytes, chunk.length]);
     chunkParts.push(chunk);
     chunkBytes += chunk.length;
   }
-  catalogueSources.set(lineDir, catalogueSource(catalogue, offsets));
+  catalogueSources.set(lineDir, catalogueSource(catalogue, offsets.slice(0, catalogue.length), offsets.slice(catalogue.length)));
 }
 writeFileSync(join(outDir, CHUNKS_FILE), Buffer.concat(chunkParts));
 

@@ -13,6 +13,7 @@ import { createSignedOtlpExporter, loadSignedPost, OTLP_TRACES_PATH } from './di
 import { EncodingSpanProcessor } from './encoded-export.js';
 import { collectorOtlpProcessor, createSpanProcessors } from './exporters.js';
 import { createInstrumentations } from './instrumentations.js';
+import { optionalModules, type LoadOptional } from './optional-modules.js';
 import { createPropagator } from './propagators.js';
 import { envResource, resourceDetectors } from './resource.js';
 import { createStandardSampler, createXRaySampler } from './sampler.js';
@@ -47,10 +48,10 @@ function createSampler(config: PreloadConfig, signedPost: SignedPost | undefined
 }
 
 /** Without a collector, the OTLP exporter and the sampler sign their requests; the signing chunk loads only then. */
-function otlpProcessorFactory(config: PreloadConfig, signedPost: SignedPost | undefined): () => SpanProcessor {
+function otlpProcessorFactory(config: PreloadConfig, signedPost: SignedPost | undefined, load: LoadOptional): () => SpanProcessor {
   const { direct, batch } = config;
   if (direct && signedPost) return () => new EncodingSpanProcessor(createSignedOtlpExporter(signedPost, direct), batch);
-  return () => collectorOtlpProcessor(config.otlpProtocol, batch);
+  return () => collectorOtlpProcessor(config.otlpProtocol, batch, load);
 }
 
 function exportTarget(config: PreloadConfig, env: PreloadStartOptions['env']): string {
@@ -72,13 +73,14 @@ export const start: PreloadStart = (options) => {
   setUpDiagnostics(config, options.env[Env.logLevel]);
   const instrumentations = createInstrumentations(config, options.lineDir);
   const signedPost = config.direct ? loadSignedPost(options.lineDir, config.direct) : undefined;
+  const load = optionalModules(options.lineDir);
   const tracing = startTracing({
     instrumentations,
-    resourceDetectors: resourceDetectors(config.resourceDetectors),
-    propagator: createPropagator(config.propagators),
+    resourceDetectors: resourceDetectors(config.resourceDetectors, load),
+    propagator: createPropagator(config.propagators, load),
     sampler: createSampler(config, signedPost),
     idGenerator: config.traceIds === 'xray' ? new AWSXRayIdGenerator() : undefined,
-    spanProcessors: createSpanProcessors(config.traceExporters, otlpProcessorFactory(config, signedPost)),
+    spanProcessors: createSpanProcessors(config.traceExporters, otlpProcessorFactory(config, signedPost, load)),
   });
   const esm = registerEsmHook(config.esmHook, options.mainPath, options.lineDir, tracing.instrumentations.moduleNames);
   installShutdownHandlers(tracing, (error) => diag.error('Flushing spans at shutdown failed', error));
