@@ -13,7 +13,7 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { builtinModules } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -271,8 +271,52 @@ await esbuild.build({
   define: { 'process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED': '"true"' },
 });
 
+const SEMCONV = '@opentelemetry/semantic-conventions';
+
+/**
+ * sdk.js serves @opentelemetry/semantic-conventions to itself and to every chunk, and the package is 83 kB of
+ * minified code building ~660 exports at start (a fifth of sdk.js), of which the bundled code names few. `mode`
+ * `external` leaves it out (to find the names sdk.js uses); `slim` replaces the line's copy with a module of only
+ * `names`, with the values the package gives them (strings, numbers, enum objects, and the `(key) => ...` attribute
+ * name builders, which close over nothing). Packages that resolve another copy keep it.
+ */
+function semconvPlugin(lineDir, mode, names = []) {
+  const lineRequire = createRequire(join(lineDir, 'package.json'));
+  const linePath = lineRequire.resolve(SEMCONV);
+  return {
+    name: 'semconv',
+    setup(build) {
+      build.onResolve({ filter: new RegExp(`^${SEMCONV.replace(/[/.-]/g, '\\$&')}$`) }, async (args) => {
+        if (args.pluginData === 'semconv') return undefined;
+        const kind = 'require-call';
+        const resolved = await build.resolve(args.path, { kind, resolveDir: args.resolveDir, pluginData: 'semconv' });
+        if (resolved.path !== linePath && !args.importer.startsWith(srcDir)) return undefined;
+        return mode === 'external' ? { path: SEMCONV, external: true } : { path: SEMCONV, namespace: 'semconv-slim' };
+      });
+      build.onLoad({ filter: /.*/, namespace: 'semconv-slim' }, () => {
+        const full = lineRequire(SEMCONV);
+        const exports = names.map((name) => {
+          const value = full[name];
+          const text = typeof value === 'function' ? String(value) : JSON.stringify(value);
+          if (text === undefined || (typeof value === 'function' && !/^\(\w+\) => `[^`]*`$/.test(text))) throw new Error(`${SEMCONV}: cannot copy ${name}`);
+          return `exports.${name} = ${text};`;
+        });
+        return { contents: exports.join('\n'), loader: 'js' };
+      });
+    },
+  };
+}
+
+/** The semantic-conventions exports that appear as names in `texts` (property names survive minification). */
+function semconvNamesIn(lineDir, texts) {
+  const tokens = new Set();
+  for (const text of texts) for (const [token] of text.matchAll(/[A-Za-z_$][\w$]*/g)) tokens.add(token);
+  return Object.keys(createRequire(join(lineDir, 'package.json'))(SEMCONV)).filter((name) => tokens.has(name)).sort();
+}
+
 // Both lines' instrumentation chunks in one file (the image stays within 10 files); each line's catalogue has offsets.
 const catalogueSources = new Map();
+const chunkTexts = new Map();
 const chunkParts = [];
 let chunkBytes = 0;
 for (const [line, target] of Object.entries(LINES)) {
@@ -283,7 +327,9 @@ for (const [line, target] of Object.entries(LINES)) {
     ...OPTIONAL_PACKAGES.map((pkg) => ({ pkg, contents: `module.exports = require(${JSON.stringify(pkg)});` })),
   ];
   const offsets = [];
-  for (const chunk of await buildChunks(lineDir, target, sources)) {
+  const chunks = await buildChunks(lineDir, target, sources);
+  chunkTexts.set(lineDir, chunks.map((chunk) => chunk.toString('utf8')));
+  for (const chunk of chunks) {
     offsets.push([chunkBytes, chunk.length]);
     chunkParts.push(chunk);
     chunkBytes += chunk.length;
@@ -295,14 +341,11 @@ writeFileSync(join(outDir, CHUNKS_FILE), Buffer.concat(chunkParts));
 for (const [line, target] of Object.entries(LINES)) {
   const lineDir = join(root, 'lines', line);
   const lineOut = join(outDir, line);
-  await esbuild.build({
-    ...common,
-    entryPoints: [join(srcDir, 'preload', 'index.ts')],
-    outfile: join(lineOut, 'sdk.js'),
-    format: 'cjs',
-    target,
-    plugins: [otelLinePlugin(lineDir, { asRequire: true })],
-  });
+  const sdk = { ...common, entryPoints: [join(srcDir, 'preload', 'index.ts')], outfile: join(lineOut, 'sdk.js'), format: 'cjs', target };
+  // Built twice: without semantic-conventions, to see which of its names sdk.js and the chunks use; then with those.
+  const probe = await esbuild.build({ ...sdk, write: false, plugins: [semconvPlugin(lineDir, 'external'), otelLinePlugin(lineDir, { asRequire: true })] });
+  const semconvNames = semconvNamesIn(lineDir, [probe.outputFiles[0].text, ...chunkTexts.get(lineDir)]);
+  await esbuild.build({ ...sdk, plugins: [semconvPlugin(lineDir, 'slim', semconvNames), otelLinePlugin(lineDir, { asRequire: true })] });
   await esbuild.build({
     ...common,
     entryPoints: [join(srcDir, 'esm-hook.mjs')],
