@@ -249,9 +249,8 @@ function event(w: Writer, event: TimedEvent): void {
   w.end(start);
 }
 
-function link(w: Writer, link: Link): void {
-  const start = w.begin();
-  const context = link.context;
+/** trace_id, span_id and trace_state: fields 1-3 of both Span and Span.Link. */
+function contextFields(w: Writer, context: SpanContext): void {
   w.tag(1, LENGTH);
   w.hexId(context.traceId);
   w.tag(2, LENGTH);
@@ -261,6 +260,12 @@ function link(w: Writer, link: Link): void {
     w.tag(3, LENGTH);
     w.string(traceState);
   }
+}
+
+function link(w: Writer, link: Link): void {
+  const start = w.begin();
+  const context = link.context;
+  contextFields(w, context);
   if (link.attributes) attributes(w, link.attributes, 4);
   w.tag(5, VARINT);
   w.varint(link.droppedAttributesCount || 0);
@@ -282,17 +287,9 @@ function status(w: Writer, status: SpanStatus): void {
 
 /** The fields of one Span message (no tag, no length), as upstream's serializeSpan writes them. */
 function spanFields(w: Writer, span: ReadableSpan): void {
-  const context: SpanContext = span.spanContext();
+  const context = span.spanContext();
   const parent = span.parentSpanContext;
-  w.tag(1, LENGTH);
-  w.hexId(context.traceId);
-  w.tag(2, LENGTH);
-  w.hexId(context.spanId);
-  const traceState = context.traceState?.serialize();
-  if (traceState) {
-    w.tag(3, LENGTH);
-    w.string(traceState);
-  }
+  contextFields(w, context);
   if (parent?.spanId) {
     w.tag(4, LENGTH);
     w.hexId(parent.spanId);
