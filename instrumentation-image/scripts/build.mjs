@@ -105,10 +105,6 @@ function otelLinePlugin(lineDir, { asRequire }) {
       build.onResolve({ filter: /^import-in-the-middle\/lib\/register\.js$/ }, (args) =>
         args.importer.startsWith(srcDir) ? { path: './lib/register.js', external: true } : undefined,
       );
-      // otlp-transformer's metric serializers are never called by a traces-only preload (see src/stubs/no-metrics.ts).
-      build.onResolve({ filter: /^@opentelemetry\/sdk-metrics$/ }, (args) =>
-        /[\\/]@opentelemetry[\\/]otlp-transformer[\\/]/.test(args.importer) ? { path: join(srcDir, 'stubs', 'no-metrics.ts') } : undefined,
-      );
       // The line's instrumentation catalogue (see instrumentationCatalogue): its require() calls resolve from the line.
       build.onResolve({ filter: new RegExp(`^${CATALOGUE_MODULE}$`) }, () => ({ path: CATALOGUE_MODULE, namespace: 'catalogue' }));
       build.onLoad({ filter: /.*/, namespace: 'catalogue' }, () => ({ contents: catalogueSources.get(lineDir), resolveDir: lineDir, loader: 'js' }));
@@ -127,6 +123,16 @@ function otelLinePlugin(lineDir, { asRequire }) {
 }
 
 const CATALOGUE_MODULE = 'xray-operator:instrumentation-catalogue';
+
+/** otlp-transformer's metric serializers are never called by a traces-only preload (see src/stubs/no-metrics.ts). */
+const noMetricsPlugin = {
+  name: 'no-metrics',
+  setup(build) {
+    build.onResolve({ filter: /^@opentelemetry\/sdk-metrics$/ }, (args) =>
+      /[\\/]@opentelemetry[\\/]otlp-transformer[\\/]/.test(args.importer) ? { path: join(srcDir, 'stubs', 'no-metrics.ts') } : undefined,
+    );
+  },
+};
 
 /**
  * Every instrumentation the line's auto-instrumentations-node ships (but the metric-only ones) plus @fastify/otel: its
@@ -174,7 +180,6 @@ const SHARED_PACKAGES = [
   '@opentelemetry/resources',
   '@opentelemetry/otlp-exporter-base',
   '@opentelemetry/otlp-exporter-base/node-http',
-  '@opentelemetry/otlp-transformer',
 ];
 /**
  * Packages only some settings use, as chunks too (module.exports is the package): the B3 propagator (OTEL_PROPAGATORS
@@ -214,7 +219,7 @@ async function buildChunks(lineDir, target, sources) {
       format: 'cjs',
       target,
       write: false,
-      plugins: [sharedPlugin],
+      plugins: [sharedPlugin, noMetricsPlugin],
     });
     chunks.push(Buffer.from(result.outputFiles[0].contents));
   }
@@ -343,16 +348,16 @@ for (const [line, target] of Object.entries(LINES)) {
   const lineOut = join(outDir, line);
   const sdk = { ...common, entryPoints: [join(srcDir, 'preload', 'index.ts')], outfile: join(lineOut, 'sdk.js'), format: 'cjs', target };
   // Built twice: without semantic-conventions, to see which of its names sdk.js and the chunks use; then with those.
-  const probe = await esbuild.build({ ...sdk, write: false, plugins: [semconvPlugin(lineDir, 'external'), otelLinePlugin(lineDir, { asRequire: true })] });
+  const probe = await esbuild.build({ ...sdk, write: false, plugins: [semconvPlugin(lineDir, 'external'), noMetricsPlugin, otelLinePlugin(lineDir, { asRequire: true })] });
   const semconvNames = semconvNamesIn(lineDir, [probe.outputFiles[0].text, ...chunkTexts.get(lineDir)]);
-  await esbuild.build({ ...sdk, plugins: [semconvPlugin(lineDir, 'slim', semconvNames), otelLinePlugin(lineDir, { asRequire: true })] });
+  await esbuild.build({ ...sdk, plugins: [semconvPlugin(lineDir, 'slim', semconvNames), noMetricsPlugin, otelLinePlugin(lineDir, { asRequire: true })] });
   await esbuild.build({
     ...common,
     entryPoints: [join(srcDir, 'esm-hook.mjs')],
     outfile: join(lineOut, 'hook.mjs'),
     format: 'esm',
     target,
-    plugins: [otelLinePlugin(lineDir, { asRequire: false })],
+    plugins: [noMetricsPlugin, otelLinePlugin(lineDir, { asRequire: false })],
     // Bundled CommonJS dependencies call require(); give the ES module one.
     banner: { js: "import { createRequire as __xoCreateRequire } from 'node:module'; const require = __xoCreateRequire(import.meta.url);" },
   });

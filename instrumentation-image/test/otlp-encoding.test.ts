@@ -4,7 +4,7 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { encodeSpan, encodeTraceRequest } from '../src/preload/otlp-encoding.js';
+import { decodeTraceResponse, encodeSpan, encodeTraceRequest } from '../src/preload/otlp-encoding.js';
 import { decodeTraceRequest } from './support/otlp-receiver.js';
 import { IMAGE_ROOT } from './support/paths.js';
 import type * as Api from '@opentelemetry/api';
@@ -163,5 +163,22 @@ describe.each(['legacy', 'current'])('spans encoded as they end, %s line', (line
     const copy = Buffer.from(first);
     encodeTraceRequest(sdkSpans(line).reverse().map(encodeSpan));
     expect(Buffer.from(first).equals(copy)).toBe(true);
+  });
+
+  it('reads collector responses as upstream\'s deserializer does: partial successes, unknown fields, empty bodies', () => {
+    const message = Buffer.from('span limit ✓');
+    const partial = Buffer.concat([Buffer.from([0x08, 0x80, 0x80, 0x80, 0x80, 0x80, 0x20]), Buffer.from([0x12, message.length]), message, Buffer.from([0x18, 0x07])]);
+    const responses = [
+      Buffer.alloc(0),
+      Buffer.from([0x0a, 0x00]),
+      Buffer.concat([Buffer.from([0x0a, partial.length]), partial]),
+      // Unknown fields of every wire type around the partial success.
+      Buffer.concat([Buffer.from([0x10, 0x01, 0x19]), Buffer.alloc(8), Buffer.from([0x25]), Buffer.alloc(4), Buffer.from([0x2a, 0x02, 0x01, 0x02, 0x0a, 0x02, 0x08, 0x05])]),
+    ];
+    for (const response of responses) {
+      expect(decodeTraceResponse(response)).toEqual(line.transformer.ProtobufTraceSerializer.deserializeResponse(response));
+    }
+    expect(decodeTraceResponse(responses[2]!)).toEqual({ partialSuccess: { rejectedSpans: 2 ** 40, errorMessage: 'span limit ✓' } });
+    expect(() => decodeTraceResponse(Buffer.from([0x0a, 0x05, 0x08]))).toThrow(/Truncated/);
   });
 });

@@ -9,18 +9,19 @@ import {
   type OtlpSharedConfiguration,
 } from '@opentelemetry/otlp-exporter-base';
 import { convertLegacyHttpOptions, createOtlpHttpExportDelegate, createOtlpHttpExporterMetrics } from '@opentelemetry/otlp-exporter-base/node-http';
-import { ProtobufTraceSerializer, type IExporterMetricsHelper, type ISerializer } from '@opentelemetry/otlp-transformer';
+import type { IExporterMetricsHelper, ISerializer } from '@opentelemetry/otlp-transformer';
 import { BatchSpanProcessor, type ReadableSpan, type Span, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import type { BatchSettings } from './config.js';
-import { encodeSpan, encodeTraceRequest, type EncodedSpan } from './otlp-encoding.js';
+import { decodeTraceResponse, encodeSpan, encodeTraceRequest, type EncodedSpan, type TraceServiceResponse } from './otlp-encoding.js';
 
 /** What upstream's OTLP span exporters name themselves in their self-metrics. */
 export const OTLP_HTTP_SPAN_EXPORTER = 'otlp_http_span_exporter';
 const SAMPLED = 1;
 
-const encodedSpanSerializer: ISerializer<EncodedSpan[], ReturnType<typeof ProtobufTraceSerializer.deserializeResponse>> = {
+/** Nothing here loads otlp-transformer: its index evaluates every signal's serializers (34 modules). */
+const encodedSpanSerializer: ISerializer<EncodedSpan[], TraceServiceResponse> = {
   serializeRequest: encodeTraceRequest,
-  deserializeResponse: (data) => ProtobufTraceSerializer.deserializeResponse(data),
+  deserializeResponse: decodeTraceResponse,
 };
 
 /** Upstream's TraceExporterMetricsHelper, for encoded spans: each item is one span. */

@@ -437,3 +437,65 @@ export function encodeTraceRequest(spans: readonly EncodedSpan[]): Uint8Array {
   }
   return Uint8Array.prototype.slice.call(w.buf, 0, w.pos);
 }
+
+/** ExportTraceServiceResponse as upstream's exporter reads it (it logs a partial success). */
+export interface TraceServiceResponse {
+  partialSuccess?: { rejectedSpans?: number; errorMessage?: string };
+}
+
+/** Reads protobuf fields of one message: `field` gets each (number, wire type) and reads or skips its value. */
+class Reader {
+  pos = 0;
+
+  constructor(private readonly buf: Uint8Array) {}
+
+  get done(): boolean {
+    return this.pos >= this.buf.length;
+  }
+
+  varint(): number {
+    let result = 0;
+    for (let shift = 0; this.pos < this.buf.length; shift += 7) {
+      const byte = this.buf[this.pos++]!;
+      result += (byte & 0x7f) * 2 ** shift;
+      if ((byte & 0x80) === 0) return result;
+    }
+    throw new Error('Truncated buffer: unexpected end of data while reading varint');
+  }
+
+  bytes(): Uint8Array {
+    const length = this.varint();
+    if (this.pos + length > this.buf.length) throw new Error(`Truncated buffer: expected ${length} bytes at position ${this.pos}`);
+    this.pos += length;
+    return this.buf.subarray(this.pos - length, this.pos);
+  }
+
+  skip(wireType: number): void {
+    if (wireType === VARINT) this.varint();
+    else if (wireType === FIXED64) this.pos += 8;
+    else if (wireType === LENGTH) this.bytes();
+    else if (wireType === FIXED32) this.pos += 4;
+    else throw new Error(`Unknown wire type ${wireType}, cannot safely skip`);
+  }
+}
+
+/** Upstream's deserializeExportTraceServiceResponse, without loading otlp-transformer (its other serializers). */
+export function decodeTraceResponse(data: Uint8Array): TraceServiceResponse {
+  const response: TraceServiceResponse = {};
+  const reader = new Reader(data);
+  while (!reader.done) {
+    const tag = reader.varint();
+    if (tag === ((1 << 3) | LENGTH)) {
+      const partial: NonNullable<TraceServiceResponse['partialSuccess']> = {};
+      const inner = new Reader(reader.bytes());
+      while (!inner.done) {
+        const innerTag = inner.varint();
+        if (innerTag === ((1 << 3) | VARINT)) partial.rejectedSpans = inner.varint();
+        else if (innerTag === ((2 << 3) | LENGTH)) partial.errorMessage = Buffer.from(inner.bytes()).toString('utf8');
+        else inner.skip(innerTag & 7);
+      }
+      response.partialSuccess = partial;
+    } else reader.skip(tag & 7);
+  }
+  return response;
+}
