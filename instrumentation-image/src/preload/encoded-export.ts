@@ -1,7 +1,7 @@
 // OTLP/protobuf export of spans encoded as they end (see otlp-encoding.ts): the SDK's BatchSpanProcessor still does
 // the queueing, batching, timers, flushes and drops (OTEL_BSP_*), and upstream's OTLP exporter the transport, retries
 // and self-metrics; only what waits between them is smaller.
-import type { Context } from '@opentelemetry/api';
+import { diag, type Context } from '@opentelemetry/api';
 import {
   createOtlpNetworkExportDelegate,
   OTLPExporterBase,
@@ -58,7 +58,15 @@ export class EncodingSpanProcessor implements SpanProcessor {
 
   onEnd(span: ReadableSpan): void {
     if ((span.spanContext().traceFlags & SAMPLED) === 0) return;
-    this.batch.onEnd(encodeSpan(span) as unknown as ReadableSpan);
+    let encoded: EncodedSpan;
+    try {
+      encoded = encodeSpan(span);
+    } catch (error) {
+      // This runs in the app's request path (span.end()), where upstream's serializer never ran: drop the span.
+      diag.error(`Span "${span.name}" could not be encoded for export and was dropped`, error);
+      return;
+    }
+    this.batch.onEnd(encoded as unknown as ReadableSpan);
   }
 
   forceFlush(): Promise<void> {
