@@ -13,7 +13,7 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { builtinModules } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -105,10 +105,6 @@ function otelLinePlugin(lineDir, { asRequire }) {
       build.onResolve({ filter: /^import-in-the-middle\/lib\/register\.js$/ }, (args) =>
         args.importer.startsWith(srcDir) ? { path: './lib/register.js', external: true } : undefined,
       );
-      // otlp-transformer's metric serializers are never called by a traces-only preload (see src/stubs/no-metrics.ts).
-      build.onResolve({ filter: /^@opentelemetry\/sdk-metrics$/ }, (args) =>
-        /[\\/]@opentelemetry[\\/]otlp-transformer[\\/]/.test(args.importer) ? { path: join(srcDir, 'stubs', 'no-metrics.ts') } : undefined,
-      );
       // The line's instrumentation catalogue (see instrumentationCatalogue): its require() calls resolve from the line.
       build.onResolve({ filter: new RegExp(`^${CATALOGUE_MODULE}$`) }, () => ({ path: CATALOGUE_MODULE, namespace: 'catalogue' }));
       build.onLoad({ filter: /.*/, namespace: 'catalogue' }, () => ({ contents: catalogueSources.get(lineDir), resolveDir: lineDir, loader: 'js' }));
@@ -127,6 +123,16 @@ function otelLinePlugin(lineDir, { asRequire }) {
 }
 
 const CATALOGUE_MODULE = 'xray-operator:instrumentation-catalogue';
+
+/** otlp-transformer's metric serializers are never called by a traces-only preload (see src/stubs/no-metrics.ts). */
+const noMetricsPlugin = {
+  name: 'no-metrics',
+  setup(build) {
+    build.onResolve({ filter: /^@opentelemetry\/sdk-metrics$/ }, (args) =>
+      /[\\/]@opentelemetry[\\/]otlp-transformer[\\/]/.test(args.importer) ? { path: join(srcDir, 'stubs', 'no-metrics.ts') } : undefined,
+    );
+  },
+};
 
 /**
  * Every instrumentation the line's auto-instrumentations-node ships (but the metric-only ones) plus @fastify/otel: its
@@ -161,19 +167,37 @@ function instrumentationCatalogue(lineDir) {
 /**
  * Packages the instrumentations share with sdk.js, so a chunk carries none of their code: one @opentelemetry/api and
  * one @opentelemetry/instrumentation (its require hook is a singleton) for all. A chunk whose package resolves one of
- * them to another copy (a nested version) bundles that copy, as before.
+ * them to another copy (a nested version) bundles that copy, as before. The exporter and SDK packages are for the
+ * optional chunks.
  */
-const SHARED_PACKAGES = ['@opentelemetry/api', '@opentelemetry/core', '@opentelemetry/instrumentation', '@opentelemetry/semantic-conventions', 'import-in-the-middle', 'require-in-the-middle'];
+const SHARED_PACKAGES = [
+  '@opentelemetry/api',
+  '@opentelemetry/core',
+  '@opentelemetry/instrumentation',
+  '@opentelemetry/semantic-conventions',
+  'import-in-the-middle',
+  'require-in-the-middle',
+  '@opentelemetry/resources',
+  '@opentelemetry/otlp-exporter-base',
+  '@opentelemetry/otlp-exporter-base/node-http',
+];
+/**
+ * Packages only some settings use, as chunks too (module.exports is the package): the B3 propagator (OTEL_PROPAGATORS
+ * b3/b3multi), the OTLP JSON exporter (http/json) and the AWS resource detectors (OTEL_NODE_RESOURCE_DETECTORS aws or
+ * all; their EKS detector alone loads Node.js's https and tls, ~4 MiB of RSS in every app otherwise).
+ * src/preload/optional-modules.ts names them.
+ */
+const OPTIONAL_PACKAGES = ['@opentelemetry/propagator-b3', '@opentelemetry/exporter-trace-otlp-http', '@opentelemetry/resource-detector-aws'];
 const SHARED_PREFIX = 'xray-operator-shared:';
 const CHUNKS_FILE = 'instrumentations.chunks';
 
 /**
- * One CommonJS chunk per instrumentation (its class as module.exports), for the preload to compile when it constructs
- * that instrumentation: V8 keeps memory for all the source it compiles at start (~9 MiB per MiB, measured), and the
- * instrumentations are about half of the line's code. Requires of the shared packages are left as
+ * One CommonJS chunk per source (an instrumentation's class, or an optional package, as module.exports), for the
+ * preload to compile when it constructs that instrumentation or setting: V8 keeps memory for all the source it
+ * compiles at start (~9 MiB per MiB, measured), and the instrumentations are about half of the line's code. Requires of the shared packages are left as
  * `require("xray-operator-shared:<name>")`, answered by sdk.js (src/preload/chunks.ts).
  */
-async function buildChunks(lineDir, target, catalogue) {
+async function buildChunks(lineDir, target, sources) {
   const sharedPaths = new Map();
   const sharedPlugin = {
     name: 'shared',
@@ -188,14 +212,14 @@ async function buildChunks(lineDir, target, catalogue) {
     },
   };
   const chunks = [];
-  for (const { pkg, className } of catalogue) {
+  for (const { pkg, contents } of sources) {
     const result = await esbuild.build({
       ...common,
-      stdin: { contents: `module.exports = require(${JSON.stringify(pkg)}).${className};`, resolveDir: lineDir, sourcefile: pkg },
+      stdin: { contents, resolveDir: lineDir, sourcefile: pkg },
       format: 'cjs',
       target,
       write: false,
-      plugins: [sharedPlugin],
+      plugins: [sharedPlugin, noMetricsPlugin],
     });
     chunks.push(Buffer.from(result.outputFiles[0].contents));
   }
@@ -203,7 +227,7 @@ async function buildChunks(lineDir, target, catalogue) {
 }
 
 /** The catalogue module sdk.js imports: each entry's chunk as [offset, length] in CHUNKS_FILE, and the shared packages. */
-function catalogueSource(catalogue, offsets) {
+function catalogueSource(catalogue, offsets, optionalOffsets) {
   const entries = catalogue.map(({ pkg, modules }, index) =>
     `  { pkg: ${JSON.stringify(pkg)}, modules: ${JSON.stringify(modules)}, chunk: ${JSON.stringify(offsets[index])} },`);
   const shared = SHARED_PACKAGES.map((name) => `  ${JSON.stringify(name)}: () => require(${JSON.stringify(name)}),`);
@@ -212,6 +236,7 @@ function catalogueSource(catalogue, offsets) {
     `exports.sharedPrefix = ${JSON.stringify(SHARED_PREFIX)};`,
     `exports.shared = {\n${shared.join('\n')}\n};`,
     `exports.entries = [\n${entries.join('\n')}\n];`,
+    `exports.optional = ${JSON.stringify(Object.fromEntries(OPTIONAL_PACKAGES.map((pkg, index) => [pkg, optionalOffsets[index]])))};`,
     '',
   ].join('\n');
 }
@@ -251,41 +276,88 @@ await esbuild.build({
   define: { 'process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED': '"true"' },
 });
 
+const SEMCONV = '@opentelemetry/semantic-conventions';
+
+/**
+ * sdk.js serves @opentelemetry/semantic-conventions to itself and to every chunk, and the package is 83 kB of
+ * minified code building ~660 exports at start (a fifth of sdk.js), of which the bundled code names few. `mode`
+ * `external` leaves it out (to find the names sdk.js uses); `slim` replaces the line's copy with a module of only
+ * `names`, with the values the package gives them (strings, numbers, enum objects, and the `(key) => ...` attribute
+ * name builders, which close over nothing). Packages that resolve another copy keep it.
+ */
+function semconvPlugin(lineDir, mode, names = []) {
+  const lineRequire = createRequire(join(lineDir, 'package.json'));
+  const linePath = lineRequire.resolve(SEMCONV);
+  return {
+    name: 'semconv',
+    setup(build) {
+      build.onResolve({ filter: new RegExp(`^${SEMCONV.replace(/[/.-]/g, '\\$&')}$`) }, async (args) => {
+        if (args.pluginData === 'semconv') return undefined;
+        const kind = 'require-call';
+        const resolved = await build.resolve(args.path, { kind, resolveDir: args.resolveDir, pluginData: 'semconv' });
+        if (resolved.path !== linePath && !args.importer.startsWith(srcDir)) return undefined;
+        return mode === 'external' ? { path: SEMCONV, external: true } : { path: SEMCONV, namespace: 'semconv-slim' };
+      });
+      build.onLoad({ filter: /.*/, namespace: 'semconv-slim' }, () => {
+        const full = lineRequire(SEMCONV);
+        const exports = names.map((name) => {
+          const value = full[name];
+          const text = typeof value === 'function' ? String(value) : JSON.stringify(value);
+          if (text === undefined || (typeof value === 'function' && !/^\(\w+\) => `[^`]*`$/.test(text))) throw new Error(`${SEMCONV}: cannot copy ${name}`);
+          return `exports.${name} = ${text};`;
+        });
+        return { contents: exports.join('\n'), loader: 'js' };
+      });
+    },
+  };
+}
+
+/** The semantic-conventions exports that appear as names in `texts` (property names survive minification). */
+function semconvNamesIn(lineDir, texts) {
+  const tokens = new Set();
+  for (const text of texts) for (const [token] of text.matchAll(/[A-Za-z_$][\w$]*/g)) tokens.add(token);
+  return Object.keys(createRequire(join(lineDir, 'package.json'))(SEMCONV)).filter((name) => tokens.has(name)).sort();
+}
+
 // Both lines' instrumentation chunks in one file (the image stays within 10 files); each line's catalogue has offsets.
 const catalogueSources = new Map();
+const chunkTexts = new Map();
 const chunkParts = [];
 let chunkBytes = 0;
 for (const [line, target] of Object.entries(LINES)) {
   const lineDir = join(root, 'lines', line);
   const catalogue = instrumentationCatalogue(lineDir);
+  const sources = [
+    ...catalogue.map(({ pkg, className }) => ({ pkg, contents: `module.exports = require(${JSON.stringify(pkg)}).${className};` })),
+    ...OPTIONAL_PACKAGES.map((pkg) => ({ pkg, contents: `module.exports = require(${JSON.stringify(pkg)});` })),
+  ];
   const offsets = [];
-  for (const chunk of await buildChunks(lineDir, target, catalogue)) {
+  const chunks = await buildChunks(lineDir, target, sources);
+  chunkTexts.set(lineDir, chunks.map((chunk) => chunk.toString('utf8')));
+  for (const chunk of chunks) {
     offsets.push([chunkBytes, chunk.length]);
     chunkParts.push(chunk);
     chunkBytes += chunk.length;
   }
-  catalogueSources.set(lineDir, catalogueSource(catalogue, offsets));
+  catalogueSources.set(lineDir, catalogueSource(catalogue, offsets.slice(0, catalogue.length), offsets.slice(catalogue.length)));
 }
 writeFileSync(join(outDir, CHUNKS_FILE), Buffer.concat(chunkParts));
 
 for (const [line, target] of Object.entries(LINES)) {
   const lineDir = join(root, 'lines', line);
   const lineOut = join(outDir, line);
-  await esbuild.build({
-    ...common,
-    entryPoints: [join(srcDir, 'preload', 'index.ts')],
-    outfile: join(lineOut, 'sdk.js'),
-    format: 'cjs',
-    target,
-    plugins: [otelLinePlugin(lineDir, { asRequire: true })],
-  });
+  const sdk = { ...common, entryPoints: [join(srcDir, 'preload', 'index.ts')], outfile: join(lineOut, 'sdk.js'), format: 'cjs', target };
+  // Built twice: without semantic-conventions, to see which of its names sdk.js and the chunks use; then with those.
+  const probe = await esbuild.build({ ...sdk, write: false, plugins: [semconvPlugin(lineDir, 'external'), noMetricsPlugin, otelLinePlugin(lineDir, { asRequire: true })] });
+  const semconvNames = semconvNamesIn(lineDir, [probe.outputFiles[0].text, ...chunkTexts.get(lineDir)]);
+  await esbuild.build({ ...sdk, plugins: [semconvPlugin(lineDir, 'slim', semconvNames), noMetricsPlugin, otelLinePlugin(lineDir, { asRequire: true })] });
   await esbuild.build({
     ...common,
     entryPoints: [join(srcDir, 'esm-hook.mjs')],
     outfile: join(lineOut, 'hook.mjs'),
     format: 'esm',
     target,
-    plugins: [otelLinePlugin(lineDir, { asRequire: false })],
+    plugins: [noMetricsPlugin, otelLinePlugin(lineDir, { asRequire: false })],
     // Bundled CommonJS dependencies call require(); give the ES module one.
     banner: { js: "import { createRequire as __xoCreateRequire } from 'node:module'; const require = __xoCreateRequire(import.meta.url);" },
   });

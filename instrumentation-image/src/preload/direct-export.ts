@@ -1,28 +1,24 @@
 // Pods without a collector: spans go to X-Ray's OTLP endpoint as gzipped OTLP/protobuf, SigV4-signed with the pod's
-// credentials. Upstream's OTLP exporter does the serialising, queueing and metrics; only the transport is ours, since
-// upstream's sends headers fixed before the body exists and a signature covers the body.
+// credentials. Spans are encoded as they end (encoded-export.ts); upstream's OTLP exporter does the queueing and
+// metrics; only the transport is ours, since upstream's sends headers fixed before the body exists and a signature covers the body.
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { join } from 'node:path';
 import {
-  createOtlpNetworkExportDelegate,
   getSharedConfigurationDefaults,
   mergeOtlpSharedConfigurationWithDefaults,
-  OTLPExporterBase,
   OTLPExporterError,
   type ExportResponse,
   type IExporterTransport,
 } from '@opentelemetry/otlp-exporter-base';
-import { createOtlpHttpExporterMetrics, getSharedConfigurationFromEnvironment } from '@opentelemetry/otlp-exporter-base/node-http';
-import { ProtobufTraceSerializer, TraceExporterMetricsHelper } from '@opentelemetry/otlp-transformer';
-import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
+import { getSharedConfigurationFromEnvironment } from '@opentelemetry/otlp-exporter-base/node-http';
 import { SIGNING_CHUNK, type CreateSignedPost, type SignedPost } from '../aws-signing/types.js';
 import type { DirectExportConfig } from './config.js';
+import { createEncodedOtlpExporter, type EncodedSpanExporter } from './encoded-export.js';
 
 /** SigV4 signing name of X-Ray's OTLP endpoint and of its sampling API. */
 const SIGNING_SERVICE = 'xray';
 export const OTLP_TRACES_PATH = '/v1/traces';
-const COMPONENT_TYPE = 'otlp_http_span_exporter';
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
 const RETRYABLE_NETWORK_ERRORS = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND', 'ENETUNREACH', 'EHOSTUNREACH']);
 const MAX_ATTEMPTS = 3;
@@ -87,10 +83,8 @@ class SignedOtlpTransport implements IExporterTransport {
 }
 
 /** The OTLP/protobuf span exporter for X-Ray's endpoint; OTEL_EXPORTER_OTLP(_TRACES)_TIMEOUT still apply. */
-export function createSignedOtlpExporter(post: SignedPost, config: DirectExportConfig): SpanExporter {
+export function createSignedOtlpExporter(post: SignedPost, config: DirectExportConfig): EncodedSpanExporter {
   const url = `${config.endpoint}${OTLP_TRACES_PATH}`;
   const options = mergeOtlpSharedConfigurationWithDefaults({}, getSharedConfigurationFromEnvironment('TRACES'), getSharedConfigurationDefaults());
-  const metrics = createOtlpHttpExporterMetrics(COMPONENT_TYPE, TraceExporterMetricsHelper, url, undefined);
-  const delegate = createOtlpNetworkExportDelegate(options, ProtobufTraceSerializer, metrics, new SignedOtlpTransport(post, url));
-  return new OTLPExporterBase<ReadableSpan[]>(delegate);
+  return createEncodedOtlpExporter(options, url, new SignedOtlpTransport(post, url));
 }

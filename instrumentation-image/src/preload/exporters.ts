@@ -1,31 +1,23 @@
 // Span processors from OTEL_TRACES_EXPORTER and OTEL_EXPORTER_OTLP_PROTOCOL. The exporters read endpoint, headers
 // and timeouts from the env themselves; the OTEL_BSP_* batch settings come from config.ts.
-import { OTLPTraceExporter as OtlpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { OTLPTraceExporter as OtlpProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import {
-  BatchSpanProcessor,
-  ConsoleSpanExporter,
-  SimpleSpanProcessor,
-  type SpanExporter,
-  type SpanProcessor,
-} from '@opentelemetry/sdk-trace';
+import { BatchSpanProcessor, ConsoleSpanExporter, SimpleSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import type { BatchSettings, OtlpProtocol, TraceExporterName } from './config.js';
+import { createEncodedOtlpHttpExporter, EncodingSpanProcessor } from './encoded-export.js';
+import type { LoadOptional } from './optional-modules.js';
 
-/** The OTLP exporter to a collector, by OTEL_EXPORTER_OTLP_PROTOCOL. */
-export function collectorOtlpExporter(protocol: OtlpProtocol): SpanExporter {
-  if (protocol === 'http/json') return new OtlpJsonExporter();
-  return new OtlpProtoExporter();
+/**
+ * The OTLP export to a collector, by OTEL_EXPORTER_OTLP_PROTOCOL: protobuf spans are encoded as they end; the JSON
+ * exporter is upstream's, from an optional chunk.
+ */
+export function collectorOtlpProcessor(protocol: OtlpProtocol, batch: BatchSettings, load: LoadOptional): SpanProcessor {
+  if (protocol === 'http/json') {
+    const { OTLPTraceExporter } = load('@opentelemetry/exporter-trace-otlp-http');
+    return new BatchSpanProcessor({ ...batch, exporter: new OTLPTraceExporter() });
+  }
+  return new EncodingSpanProcessor(createEncodedOtlpHttpExporter(), batch);
 }
 
-/** `otlpExporter` makes the exporter for the `otlp` name: to a collector, or (no collector) to X-Ray, signed. */
-export function createSpanProcessors(
-  exporters: readonly TraceExporterName[],
-  otlpExporter: () => SpanExporter,
-  batch: BatchSettings,
-): SpanProcessor[] {
-  return exporters.map((name) =>
-    name === 'otlp'
-      ? new BatchSpanProcessor({ ...batch, exporter: otlpExporter() })
-      : new SimpleSpanProcessor({ exporter: new ConsoleSpanExporter() }),
-  );
+/** `otlpProcessor` makes the processor for the `otlp` name: to a collector, or (no collector) to X-Ray, signed. */
+export function createSpanProcessors(exporters: readonly TraceExporterName[], otlpProcessor: () => SpanProcessor): SpanProcessor[] {
+  return exporters.map((name) => (name === 'otlp' ? otlpProcessor() : new SimpleSpanProcessor({ exporter: new ConsoleSpanExporter() })));
 }

@@ -2,7 +2,7 @@
 import { diag, DiagConsoleLogger, DiagLogLevel, type Attributes } from '@opentelemetry/api';
 import { diagLogLevelFromString } from '@opentelemetry/core';
 import { AWSXRayIdGenerator } from '@opentelemetry/id-generator-aws-xray';
-import type { Sampler, SpanExporter } from '@opentelemetry/sdk-trace';
+import type { Sampler, SpanProcessor } from '@opentelemetry/sdk-trace';
 import { Env } from '../../../core/src/constants.js';
 import type { SignedPost } from '../aws-signing/types.js';
 import { writeLine } from '../log.js';
@@ -10,8 +10,10 @@ import type { OtelLine } from '../runtime.js';
 import { readPreloadConfig, type PreloadConfig } from './config.js';
 import { registerEsmHook, type EsmHookState } from './esm.js';
 import { createSignedOtlpExporter, loadSignedPost, OTLP_TRACES_PATH } from './direct-export.js';
-import { collectorOtlpExporter, createSpanProcessors } from './exporters.js';
+import { EncodingSpanProcessor } from './encoded-export.js';
+import { collectorOtlpProcessor, createSpanProcessors } from './exporters.js';
 import { createInstrumentations } from './instrumentations.js';
+import { optionalModules, type LoadOptional } from './optional-modules.js';
 import { createPropagator } from './propagators.js';
 import { envResource, resourceDetectors } from './resource.js';
 import { createStandardSampler, createXRaySampler } from './sampler.js';
@@ -46,9 +48,10 @@ function createSampler(config: PreloadConfig, signedPost: SignedPost | undefined
 }
 
 /** Without a collector, the OTLP exporter and the sampler sign their requests; the signing chunk loads only then. */
-function otlpExporterFactory(config: PreloadConfig, signedPost: SignedPost | undefined): () => SpanExporter {
-  const { direct } = config;
-  return direct && signedPost ? () => createSignedOtlpExporter(signedPost, direct) : () => collectorOtlpExporter(config.otlpProtocol);
+function otlpProcessorFactory(config: PreloadConfig, signedPost: SignedPost | undefined, load: LoadOptional): () => SpanProcessor {
+  const { direct, batch } = config;
+  if (direct && signedPost) return () => new EncodingSpanProcessor(createSignedOtlpExporter(signedPost, direct), batch);
+  return () => collectorOtlpProcessor(config.otlpProtocol, batch, load);
 }
 
 function exportTarget(config: PreloadConfig, env: PreloadStartOptions['env']): string {
@@ -70,13 +73,14 @@ export const start: PreloadStart = (options) => {
   setUpDiagnostics(config, options.env[Env.logLevel]);
   const instrumentations = createInstrumentations(config, options.lineDir);
   const signedPost = config.direct ? loadSignedPost(options.lineDir, config.direct) : undefined;
+  const load = optionalModules(options.lineDir);
   const tracing = startTracing({
     instrumentations,
-    resourceDetectors: resourceDetectors(config.resourceDetectors),
-    propagator: createPropagator(config.propagators),
+    resourceDetectors: resourceDetectors(config.resourceDetectors, load),
+    propagator: createPropagator(config.propagators, load),
     sampler: createSampler(config, signedPost),
     idGenerator: config.traceIds === 'xray' ? new AWSXRayIdGenerator() : undefined,
-    spanProcessors: createSpanProcessors(config.traceExporters, otlpExporterFactory(config, signedPost), config.batch),
+    spanProcessors: createSpanProcessors(config.traceExporters, otlpProcessorFactory(config, signedPost, load)),
   });
   const esm = registerEsmHook(config.esmHook, options.mainPath, options.lineDir, tracing.instrumentations.moduleNames);
   installShutdownHandlers(tracing, (error) => diag.error('Flushing spans at shutdown failed', error));

@@ -15,4 +15,6 @@ declare module 'xray-operator:instrumentation-catalogue' {
   export const sharedPrefix: string;
   export const shared: Readonly<Record<string, () => unknown>>;
   export const entries: readonly CatalogueEntry[];
+  /** [offset, length] of the chunk of each package only some settings load (OPTIONAL_PACKAGES in scripts/build.mjs). */
+  export const optional: Readonly<Record<string, readonly [number, number]>>;
 }

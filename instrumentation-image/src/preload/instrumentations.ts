@@ -6,12 +6,12 @@
 // make no spans unless the XRayTracing asks (middlewareSpans): X-Ray users read them as noise, and each one costs
 // every request a span start, sampled or not. The server span keeps its route, and request handlers their spans.
 import { diag } from '@opentelemetry/api';
-import { join } from 'node:path';
 import type { Instrumentation, InstrumentationConfig } from '@opentelemetry/instrumentation';
 import * as catalogue from 'xray-operator:instrumentation-catalogue';
-import { loadChunk, type ChunkSource } from './chunks.js';
+import { loadChunk } from './chunks.js';
 import type { PreloadConfig } from './config.js';
 import type { LazyInstrumentation } from './lazy-instrumentations.js';
+import { lineChunks } from './optional-modules.js';
 import { skipUnrecordedWork } from './unsampled.js';
 
 type SelectionConfig = Pick<PreloadConfig, 'enabledInstrumentations' | 'disabledInstrumentations'>;
@@ -55,7 +55,7 @@ type InstrumentationClass = new (config?: InstrumentationConfig) => Instrumentat
 
 /** `lineDir`: the directory of sdk.js, next to which the chunks file lies. */
 export function createInstrumentations(config: PreloadConfig, lineDir: string): LazyInstrumentation[] {
-  const chunks: ChunkSource = { file: join(lineDir, catalogue.chunksFile), sharedPrefix: catalogue.sharedPrefix, shared: catalogue.shared };
+  const chunks = lineChunks(lineDir);
   const lean = {
     middlewareSpans: config.middlewareSpans,
     callerDecidesUnsampled: config.sampler.kind === 'xray' || config.sampler.name.startsWith('parentbased_'),
