@@ -35,7 +35,7 @@ ENV MALLOC_MMAP_THRESHOLD_=32768
 # V8 sized for a small, long-lived process rather than for throughput: a 1 MiB young generation (the flag sets it and
 # wins over --max-semi-space-size) and a heap grown in small steps with compacting collections. With 500 namespaces
 # (npm run bench:controller) it holds peak RSS at ~120 MiB instead of ~240. The webhook pays for it: its uncached
-# review spends a quarter of its CPU in those collections (docs/performance.md).
+# review spends a sixth of its CPU in those collections (docs/performance.md).
 # --liftoff-only: WebAssembly is compiled by the baseline compiler only. The process's only WebAssembly is undici's
 # HTTP parser (client-node's transport), and its optimizing compile on V8's worker threads cost ~35 MiB of startup
 # peak and ~10 MiB of malloc arena kept for good; HTTP framing is a small part of the API traffic's CPU.
