@@ -150,9 +150,13 @@ describe('encodePatch', () => {
 
   it('reuses the text of frozen objects and encodes the rest afresh', () => {
     const shared = Object.freeze({ name: 'x', value: 'line 1\nline 2 "quoted"' });
+    // Long enough to be kept as bytes, with characters of two and three bytes in UTF-8.
+    const large = Object.freeze({ name: 'config', value: `${'é'.repeat(700)}\n${'€'.repeat(700)}` });
     const own = { name: 'y', list: [1, 'a'], nested: { b: null } };
     const operations = [
       { op: 'add', path: '/a/b~1c', value: [shared, own] },
+      { op: 'add', path: '/big', value: [shared, large, own, large] },
+      { op: 'add', path: '/big2', value: large },
       { op: 'replace', path: '/d', value: 'é\u2028' },
       { op: 'remove', path: '/e' },
       { op: 'add', path: '/f', value: shared },

@@ -109,21 +109,26 @@ export function podPatch(original: object, mutated: object): Operation[] {
 }
 
 /**
- * UTF-8 JSON of the frozen objects encoded so far. The engine shares the parts it builds from a spec between pods,
- * deeply frozen (core/src/injection/shared-parts.ts): their JSON cannot change, and stringifying them (the collector
- * config, with a newline to escape on every line) was nearly half the cost of encoding a small pod's patch.
+ * JSON of the frozen objects encoded so far. The engine shares the parts it builds from a spec between pods, deeply
+ * frozen (core/src/injection/shared-parts.ts): their JSON cannot change, and stringifying them (the collector config,
+ * with a newline to escape on every line) was nearly half the cost of encoding a small pod's patch. Large ones are
+ * kept as UTF-8 bytes, copied into the answer; small ones (env entries) as text, joined to the text around them: a
+ * copy per entry cost more than the entry.
  */
-const frozenJson = new WeakMap<object, Buffer>();
+const frozenJson = new WeakMap<object, string | Buffer>();
+/** JSON this long or longer is kept as bytes. */
+const FROZEN_BYTES_MIN_LENGTH = 1024;
 
 const isFrozenObject = (value: unknown): value is object => typeof value === 'object' && value !== null && Object.isFrozen(value);
 
-function frozenBytes(value: object): Buffer {
-  let bytes = frozenJson.get(value);
-  if (bytes === undefined) {
-    bytes = Buffer.from(JSON.stringify(value));
-    frozenJson.set(value, bytes);
+function frozenJsonOf(value: object): string | Buffer {
+  let json = frozenJson.get(value);
+  if (json === undefined) {
+    const text = JSON.stringify(value);
+    json = text.length >= FROZEN_BYTES_MIN_LENGTH ? Buffer.from(text) : text;
+    frozenJson.set(value, json);
   }
-  return bytes;
+  return json;
 }
 
 /** Whether the value's JSON comes from the frozen objects' bytes: it is one, or an array holding one. */
@@ -131,10 +136,19 @@ function holdsFrozen(value: unknown): boolean {
   return isFrozenObject(value) || (Array.isArray(value) && value.some(isFrozenObject));
 }
 
+/** `text` followed by a frozen value's JSON: the text that follows, with the bytes put in `pieces` when they are bytes. */
+function withFrozen(pieces: (string | Buffer)[], text: string, value: object): string {
+  const json = frozenJsonOf(value);
+  if (typeof json === 'string') return text + json;
+  pieces.push(text, json);
+  return '';
+}
+
 /**
  * The operations as JSON, byte for byte what JSON.stringify gives, then base64. The JSON is put together as bytes:
- * frozen values are copied from their cached bytes, and the text between them (the runs of other operations, one
- * JSON.stringify call each: a call per operation cost more than the text) is written once. Building it as one string
+ * large frozen values are copied from their cached bytes, and the text between them (small frozen values' cached
+ * text, and the runs of other operations, one JSON.stringify call each: a call per operation cost more than the
+ * text) is written once. Building it as one string
  * instead cost four copies of the patch in garbage, which the webhook then paid for in collections.
  */
 export function encodePatch(operations: readonly Operation[]): Base64 {
@@ -152,19 +166,14 @@ export function encodePatch(operations: readonly Operation[]): Base64 {
     text += `${i > 0 ? ',' : ''}{"op":"${operation.op}","path":${JSON.stringify(operation.path)},"value":`;
     const value = operation.value;
     if (!Array.isArray(value)) {
-      pieces.push(text, frozenBytes(value as object));
-      text = '}';
+      text = withFrozen(pieces, text, value as object) + '}';
       continue;
     }
     text += '[';
     for (let item = 0; item < value.length; item++) {
       if (item > 0) text += ',';
       const itemValue: unknown = value[item];
-      if (!isFrozenObject(itemValue)) text += JSON.stringify(itemValue);
-      else {
-        pieces.push(text, frozenBytes(itemValue));
-        text = '';
-      }
+      text = isFrozenObject(itemValue) ? withFrozen(pieces, text, itemValue) : text + JSON.stringify(itemValue);
     }
     text += ']}';
   }

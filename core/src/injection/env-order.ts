@@ -29,6 +29,8 @@ export function orderForReferences(env: readonly V1EnvVar[], movable: ReadonlySe
   const result = [...env];
   // Each value is scanned once; its references move with it.
   const references = result.map((entry) => referencedNames(entry.value));
+  // Most envs refer to none of our variables: nothing to move, and no scan per entry.
+  if (!references.some((names) => names.size > 0 && [...names].some((name) => movable.has(name)))) return result;
   const maxMoves = result.length * result.length;
   for (let moves = 0; moves < maxMoves; moves++) {
     const move = findMisplaced(result, references, movable);
@@ -39,12 +41,15 @@ export function orderForReferences(env: readonly V1EnvVar[], movable: ReadonlySe
   return result;
 }
 
+/** The first movable entry some earlier entry refers to, and that entry's index (where it moves to). */
 function findMisplaced(env: readonly V1EnvVar[], references: readonly ReadonlySet<string>[], movable: ReadonlySet<string>): { from: number; to: number } | undefined {
+  const firstReference = new Map<string, number>();
+  references.forEach((names, index) => {
+    for (const name of names) if (movable.has(name) && !firstReference.has(name)) firstReference.set(name, index);
+  });
   for (let from = 0; from < env.length; from++) {
-    const name = env[from]?.name ?? '';
-    if (!movable.has(name)) continue;
-    const to = references.findIndex((names, i) => i < from && names.has(name));
-    if (to >= 0) return { from, to };
+    const to = firstReference.get(env[from]?.name ?? '');
+    if (to !== undefined && to < from) return { from, to };
   }
   return undefined;
 }

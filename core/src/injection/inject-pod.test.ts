@@ -41,6 +41,42 @@ describe('injectPod', () => {
     expect(env.find((e) => e.name === 'OTEL_RESOURCE_ATTRIBUTES')?.value).toContain('k8s.daemonset.name=agent');
   });
 
+  it("lets the XRayTracing's env replace entries in place, the pod's own (service name) as well as derived ones", () => {
+    const spec = resolveSpec({
+      instrumentation: {
+        env: [
+          { name: 'OTEL_SERVICE_NAME', value: 'from-cr' },
+          { name: 'OTEL_PROPAGATORS', value: 'xray' },
+          { name: 'EXTRA', value: '1' },
+        ],
+      },
+    });
+    const names = (pod: V1PodLike) => injectPod(pod, spec, ctx).pod.spec?.containers[0]?.env ?? [];
+    const plain = injectPod({ spec: { containers: [{ name: 'app' }] } }, resolveSpec({}), ctx).pod.spec?.containers[0]?.env ?? [];
+    const env = names({ spec: { containers: [{ name: 'app' }] } });
+    expect(env.map((e) => e.name)).toEqual([...plain.map((e) => e.name), 'EXTRA']);
+    expect(env.find((e) => e.name === 'OTEL_SERVICE_NAME')?.value).toBe('from-cr');
+    expect(env.find((e) => e.name === 'OTEL_PROPAGATORS')?.value).toBe('xray');
+    expect(env.at(-1)).toEqual({ name: 'EXTRA', value: '1' });
+  });
+
+  it("shares the spec's env entries, frozen, between pods, and tells sidecar pods from those without one", () => {
+    const spec = resolveSpec({});
+    const env = (pod: V1PodLike) => injectPod(pod, spec, ctx).pod.spec?.containers[0]?.env ?? [];
+    const first = env({ spec: { containers: [{ name: 'a' }] } });
+    const second = env({ metadata: { labels: { app: 'other' } }, spec: { containers: [{ name: 'b', env: [{ name: 'OTEL_TRACES_SAMPLER', value: 'always_on' }] }] } });
+    const third = env({ metadata: { labels: { app: 'third' } }, spec: { containers: [{ name: 'c', env: [{ name: 'A', value: '1' }] }] } });
+    const propagators = (list: typeof first) => list.find((e) => e.name === 'OTEL_PROPAGATORS');
+    expect(propagators(third)).toBe(propagators(first));
+    expect(Object.isFrozen(propagators(first)) && Object.isFrozen(propagators(second))).toBe(true);
+    // A user's own sampler keeps ours out; a pod without a sidecar has no daemon address on loopback.
+    expect(second.filter((e) => e.name === 'OTEL_TRACES_SAMPLER')).toEqual([{ name: 'OTEL_TRACES_SAMPLER', value: 'always_on' }]);
+    expect(first.find((e) => e.name === 'OTEL_TRACES_SAMPLER')?.value).toBe('xray');
+    const hostNetwork = env({ metadata: { annotations: { [Annotations.injectSidecar]: 'false' } }, spec: { containers: [{ name: 'c' }] } });
+    expect(hostNetwork.find((e) => e.name === 'AWS_XRAY_DAEMON_ADDRESS')).toBeUndefined();
+    expect(first.find((e) => e.name === 'AWS_XRAY_DAEMON_ADDRESS')?.value).toBe('127.0.0.1:2000');
+  });
+
   it('shares the parts it leaves alone with the input and copies the ones it changes', () => {
     const pod: V1PodLike = {
       metadata: { annotations: { [Annotations.containerNames]: 'app' }, labels: { app: 'shop' } },

@@ -2,7 +2,6 @@
 // volume, the mount, most of the app's env entries) are built once per spec and shared by every pod injected from
 // it. Shared parts are deeply frozen: no consumer can change one pod's part under another, and a frozen part's JSON
 // never changes, so the webhook encodes it once (webhook/src/patch.ts).
-import type { V1EnvVar } from '@kubernetes/client-node';
 import type { ResolvedSpec } from '../api/types.js';
 
 /** Freezes `value` and everything below it; returns it. */
@@ -21,19 +20,4 @@ export function oncePerSpec<T>(build: (spec: ResolvedSpec) => T): (spec: Resolve
     built.set(spec, part);
     return part;
   };
-}
-
-const sharedEnvEntries = new WeakMap<ResolvedSpec, Map<string, V1EnvVar>>();
-
-/**
- * The spec's one frozen copy of a literal env entry. Only for entries made from the spec and the engine's constants,
- * never from the pod: the table then holds a few entries per spec whatever pods come.
- */
-export function sharedEnvEntry(spec: ResolvedSpec, entry: V1EnvVar): V1EnvVar {
-  let entries = sharedEnvEntries.get(spec);
-  if (entries === undefined) sharedEnvEntries.set(spec, (entries = new Map<string, V1EnvVar>()));
-  const key = `${entry.name}=${entry.value}`;
-  let shared = entries.get(key);
-  if (shared === undefined) entries.set(key, (shared = deepFreeze({ name: entry.name, value: entry.value })));
-  return shared;
 }
