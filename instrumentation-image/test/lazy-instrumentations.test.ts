@@ -43,6 +43,8 @@ describe.each(RUNTIMES)('Node.js $version', ({ version, binary }) => {
     try {
       expect(loaded(app)).toContain('@opentelemetry/instrumentation-http');
       expect(loaded(app)).not.toContain('@opentelemetry/instrumentation-express');
+      // Not a Lambda function: the aws-lambda instrumentation would have nothing to patch.
+      expect(loaded(app)).not.toContain('@opentelemetry/instrumentation-aws-lambda');
       expect((await app.get('/api/late/5')).status).toBe(200);
       const mine = await spansWith(service, '/api/late/5', '@opentelemetry/instrumentation-express');
       const server = serverSpanFor(mine, '/api/late/5')!;
@@ -65,6 +67,15 @@ describe.each(RUNTIMES)('Node.js $version', ({ version, binary }) => {
       expect(lookup.name).toBe('dns.lookup');
       expect(lookup.traceId).toBe(serverSpanFor(mine, '/dns')!.traceId);
       expect(app.output()).toContain('Loaded instrumentation @opentelemetry/instrumentation-dns on first load of dns');
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it.skipIf(skip)('constructs the aws-lambda instrumentation at start in a Lambda function only', async () => {
+    const app = await start('late-express.cjs', serviceName('lambda'), { LAMBDA_TASK_ROOT: '/var/task', _HANDLER: 'index.handler' });
+    try {
+      expect(loaded(app)).toContain('@opentelemetry/instrumentation-aws-lambda');
     } finally {
       await app.stop();
     }

@@ -45,6 +45,15 @@ describe('readPreloadConfig', () => {
     expect(readPreloadConfig(value === undefined ? {} : { XRAY_OPERATOR_MIDDLEWARE_SPANS: value }).middlewareSpans).toBe(expected);
   });
 
+  it.each([
+    [{}, false],
+    [{ LAMBDA_TASK_ROOT: '/var/task' }, false],
+    [{ _HANDLER: 'index.handler' }, false],
+    [{ LAMBDA_TASK_ROOT: '/var/task', _HANDLER: 'index.handler' }, true],
+  ])('tells a Lambda function (%o) from any other process: %s', (env, expected) => {
+    expect(readPreloadConfig(env).lambda).toBe(expected);
+  });
+
   it('reads the ADOT-style xray sampler argument', () => {
     const config = readPreloadConfig({
       OTEL_TRACES_SAMPLER: 'xray',

@@ -56,6 +56,8 @@ export interface PreloadConfig {
   readonly traceIds: 'xray' | 'w3c';
   /** Spans for Express middleware/router layers and Fastify hooks (off unless the XRayTracing asks for them). */
   readonly middlewareSpans: boolean;
+  /** Running as an AWS Lambda function (LAMBDA_TASK_ROOT and _HANDLER set): the only place aws-lambda's instrumentation patches anything. */
+  readonly lambda: boolean;
   /** Problems found while reading the env, reported once the diag logger is up. */
   readonly warnings: readonly string[];
 }
@@ -211,6 +213,7 @@ export function readPreloadConfig(env: EnvLike): PreloadConfig {
     resourceDetectors: env.OTEL_NODE_RESOURCE_DETECTORS === undefined ? undefined : env.OTEL_NODE_RESOURCE_DETECTORS.split(','),
     traceIds: traceIdFormat(env, warnings),
     middlewareSpans: (env[Env.middlewareSpans] ?? '').trim().toLowerCase() === 'true',
+    lambda: Boolean(env.LAMBDA_TASK_ROOT) && Boolean(env._HANDLER),
     warnings,
   });
 }

@@ -19,6 +19,7 @@ type SelectionConfig = Pick<PreloadConfig, 'enabledInstrumentations' | 'disabled
 const PREFIX = '@opentelemetry/instrumentation-';
 const FASTIFY = 'fastify';
 const FASTIFY_PACKAGE = '@fastify/otel';
+const AWS_LAMBDA = 'aws-lambda';
 /** Metric-only: never on (see above). */
 const METRICS_ONLY = ['runtime-node', 'host-metrics'];
 /** Off unless OTEL_NODE_ENABLED_INSTRUMENTATIONS names them (upstream's default exclusions). */
@@ -66,6 +67,9 @@ export function createInstrumentations(config: PreloadConfig, lineDir: string): 
   return catalogue.entries.flatMap((entry) => {
     const name = instrumentationName(entry.pkg);
     if (!instrumentationEnabled(name, config)) return [];
+    // Upstream's does nothing unless the process is a Lambda function (it reads the same two variables), and it is
+    // constructed at start (it patches no module by name): outside Lambda it would only load its code into every app.
+    if (name === AWS_LAMBDA && !config.lambda) return [];
     const create = () => {
       const Instrumentation = loadChunk(chunks, entry.chunk, entry.pkg) as InstrumentationClass;
       const instrumentation = new Instrumentation(instrumentationConfig(name, config));
