@@ -2,6 +2,8 @@
 //   webhook  — the real admission webhook (engine, patch, metrics, one info log line per review to /dev/null)
 //   webhook-uncached — the same with the answer cache off: every pod computed afresh (all pods distinct)
 //   baseline — a fastify HTTPS server that only parses the AdmissionReview and answers allowed, no patch
+//   baseline-sized — the baseline answering with the webhook's patch, computed once (the cost of sending it)
+//   computed — the baseline computing every answer as webhook-uncached does, without its metrics and log line
 // Both webhook modes read the cluster through the operator's InformerClusterView (over in-memory caches), as deployed.
 // Prints {"url": …} once listening; answers "stats" messages on the IPC channel with its memory and CPU time.
 import { readFileSync } from 'node:fs';
@@ -9,7 +11,8 @@ import fastify, { LogController } from 'fastify';
 import { Registry } from 'prom-client';
 import { parseAdmissionReview, reviewResponse, serializeReviewResponse } from '../webhook/src/admission-review.js';
 import type { AdmissionResponse, Base64 } from '../webhook/src/admission-review.js';
-import { answerPod } from '../webhook/src/pod-answers.js';
+import { answerPod, cachedAnswerer } from '../webhook/src/pod-answers.js';
+import { reviewPod } from '../webhook/src/review-pod.js';
 import type { V1PodLike } from '../core/src/injection/index.js';
 import { createWebhookServer, DEFAULT_BODY_LIMIT_BYTES, MUTATE_POD_PATH } from '../webhook/src/server.js';
 import type { ClusterCaches } from '../operator/src/k8s/caches.js';
@@ -18,8 +21,8 @@ import { createLogger, logDestination } from '../operator/src/logging.js';
 import { cachedResolver, fixtureView } from '../webhook/src/testing/fixtures.js';
 
 const [mode, certFile, keyFile] = process.argv.slice(2);
-if (!['webhook', 'webhook-uncached', 'baseline', 'baseline-sized'].includes(mode ?? '') || !certFile || !keyFile) {
-  throw new Error('usage: webhook-server.ts webhook|webhook-uncached|baseline|baseline-sized CERT_FILE KEY_FILE');
+if (!['webhook', 'webhook-uncached', 'baseline', 'baseline-sized', 'computed'].includes(mode ?? '') || !certFile || !keyFile) {
+  throw new Error('usage: webhook-server.ts webhook|webhook-uncached|baseline|baseline-sized|computed CERT_FILE KEY_FILE');
 }
 const tls = { cert: readFileSync(certFile, 'utf8'), key: readFileSync(keyFile, 'utf8') };
 // The operator's logger and its buffered destination, writing to /dev/null.
@@ -27,12 +30,15 @@ const logger = createLogger('info', logDestination('/dev/null'));
 
 /**
  * baseline-sized: the baseline answering with the webhook's patch for the pod (computed once for each distinct
- * review): what sending those bytes costs (JSON, TLS, the socket) apart from computing them.
+ * review): what sending those bytes costs (JSON, TLS, the socket) apart from computing them. computed: the baseline
+ * running the webhook's uncached answer (engine, diff, encoding) for every review and sending it: the webhook without
+ * its metrics, log line and fastify logger.
  */
-function baselineServer(sized: boolean) {
+function baselineServer(kind: 'bare' | 'sized' | 'computed') {
   const patches = new Map<string, Base64 | undefined>();
   const view = informerView();
   const resolve = cachedResolver();
+  const answer = cachedAnswerer({ view, resolve, maxEntries: 0 });
   const app = fastify({
     https: { ...tls, minVersion: 'TLSv1.2' },
     bodyLimit: DEFAULT_BODY_LIMIT_BYTES,
@@ -40,7 +46,11 @@ function baselineServer(sized: boolean) {
   });
   app.post(MUTATE_POD_PATH, (request, reply) => {
     const admission = parseAdmissionReview(request.body);
-    if (!sized) return reply.send(reviewResponse({ uid: admission.uid, allowed: true }));
+    if (kind === 'bare') return reply.send(reviewResponse({ uid: admission.uid, allowed: true }));
+    if (kind === 'computed') {
+      const review = reviewPod(admission, { answer, onEventError: () => undefined });
+      return reply.type('application/json; charset=utf-8').send(serializeReviewResponse(review.response));
+    }
     // The load generator repeats one review: its uid is a key that costs nothing to look up, unlike the pod's JSON.
     if (!patches.has(admission.uid)) patches.set(admission.uid, answerPod(admission.object as V1PodLike, 'shop', view, resolve).patch);
     const patch = patches.get(admission.uid);
@@ -62,9 +72,10 @@ function informerView(): InformerClusterView {
   return new InformerClusterView(caches, { clusterName: 'prod-eu', nativeSidecars: true });
 }
 
-const app =
-  mode === 'baseline' || mode === 'baseline-sized'
-    ? baselineServer(mode === 'baseline-sized')
+const BASELINE_KINDS = { baseline: 'bare', 'baseline-sized': 'sized', computed: 'computed' } as const;
+const baselineKind = BASELINE_KINDS[mode as keyof typeof BASELINE_KINDS] as (typeof BASELINE_KINDS)[keyof typeof BASELINE_KINDS] | undefined;
+const app = baselineKind
+    ? baselineServer(baselineKind)
     : createWebhookServer({
         view: informerView(),
         resolve: cachedResolver(),

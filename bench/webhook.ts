@@ -52,9 +52,13 @@ const SHAPES: Record<string, { fixture: FixtureName; patched: boolean }> = {
   'not-opted-in': { fixture: 'not-opted-in', patched: false },
 };
 /** webhook: as deployed (identical pods answered from its cache, as in a scale-up); webhook-uncached: every pod distinct. */
-/** baseline-sized: the baseline sending the webhook's answer bytes (not computing them), to tell sending from computing. */
-type Mode = 'baseline' | 'baseline-sized' | 'webhook' | 'webhook-uncached';
-const MODES: readonly Mode[] = ['baseline', 'baseline-sized', 'webhook', 'webhook-uncached'];
+/**
+ * baseline-sized: the baseline sending the webhook's answer bytes (not computing them), to tell sending from computing.
+ * computed: the baseline computing every answer as the uncached webhook does, without its metrics and log line.
+ */
+type Mode = 'baseline' | 'baseline-sized' | 'computed' | 'webhook' | 'webhook-uncached';
+const MODES: readonly Mode[] = ['baseline', 'baseline-sized', 'computed', 'webhook', 'webhook-uncached'];
+const noRounds = (): Record<Mode, LoadResult[]> => ({ baseline: [], 'baseline-sized': [], computed: [], webhook: [], 'webhook-uncached': [] });
 
 /** The machine is shared: how busy it was when the run started and ended goes into the results. */
 const LOAD_AT_START = loadavg();
@@ -229,11 +233,11 @@ async function main(): Promise<void> {
         console.error(
           `${shape}: ${ROUNDS} rounds of ${ROUND_S} s per server at full speed, then ${FIXED_RATE_ROUNDS} rounds of ${FIXED_RATE_S} s each at ${FIXED_RATE}/s`,
         );
-        const rounds: Record<Mode, LoadResult[]> = { baseline: [], 'baseline-sized': [], webhook: [], 'webhook-uncached': [] };
+        const rounds = noRounds();
         for (let round = 0; round < ROUNDS; round++) {
           for (const mode of roundOrder(round)) rounds[mode].push(await load(servers[mode], body, ROUND_S));
         }
-        const fixedRounds: Record<Mode, LoadResult[]> = { baseline: [], 'baseline-sized': [], webhook: [], 'webhook-uncached': [] };
+        const fixedRounds = noRounds();
         for (let round = 0; round < FIXED_RATE_ROUNDS; round++) {
           for (const mode of roundOrder(round)) {
             fixedRounds[mode].push(await withLatencyPriority(servers[mode], () => load(servers[mode], body, FIXED_RATE_S, FIXED_RATE)));
@@ -289,6 +293,7 @@ function report(results: Record<string, Record<Mode, ModeResult>>): void {
     'CPU µs/rev base|hook|uncached': `${r.baseline.serverCpuMicrosPerReview} | ${r.webhook.serverCpuMicrosPerReview} | ${r['webhook-uncached'].serverCpuMicrosPerReview}`,
     'CPU uncached÷base': r['webhook-uncached'].serverCpuRatioToBaseline,
     'CPU sized base µs (÷base)': `${r['baseline-sized'].serverCpuMicrosPerReview} (${r['baseline-sized'].serverCpuRatioToBaseline})`,
+    'CPU computed µs (÷base)': `${r.computed.serverCpuMicrosPerReview} (${r.computed.serverCpuRatioToBaseline})`,
     [`p50 ms @${FIXED_RATE}/s`]: r.webhook.fixedRateLatencyMs.p50,
     [`p99 ms @${FIXED_RATE}/s`]: r.webhook.fixedRateLatencyMs.p99,
     'uncached p50|p99 ms': `${r['webhook-uncached'].fixedRateLatencyMs.p50} | ${r['webhook-uncached'].fixedRateLatencyMs.p99}`,
@@ -342,6 +347,7 @@ function report(results: Record<string, Record<Mode, ModeResult>>): void {
         modes: {
           baseline: 'fastify HTTPS, parses the AdmissionReview, answers allowed without a patch',
           'baseline-sized': 'the baseline answering with the patch the webhook gives the pod (computed once): the cost of sending the bytes',
+          computed: 'the baseline computing each answer as the uncached webhook does (engine, diff, encoding) and sending it, without the webhook\'s metrics and log line',
           webhook: 'the admission webhook as deployed (InformerClusterView); the benchmark repeats one pod, so answers come from its cache (a scale-up)',
           'webhook-uncached': 'the webhook with its answer cache off: engine, diff and encoding on every review (all pods distinct)',
         },
