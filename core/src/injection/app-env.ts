@@ -38,7 +38,10 @@ function exportTarget(spec: ResolvedSpec, plan: ExportPlan): V1EnvVar[] {
   return env;
 }
 
-/** Our variables after the pod's own facts, the service name and the resource attributes; made from the spec only. */
+/**
+ * Our variables after the pod's own facts, the service name and the resource attributes: made from the spec, the
+ * export plan and whether the user set the sampler, never from the pod.
+ */
 interface SpecEnvTail {
   env: readonly V1EnvVar[];
   /** Entries of the CR's env that replace one of the pod's own (an operator-wide OTEL_SERVICE_NAME, say). */

@@ -51,9 +51,9 @@ describe('injectPod', () => {
         ],
       },
     });
-    const names = (pod: V1PodLike) => injectPod(pod, spec, ctx).pod.spec?.containers[0]?.env ?? [];
-    const plain = injectPod({ spec: { containers: [{ name: 'app' }] } }, resolveSpec({}), ctx).pod.spec?.containers[0]?.env ?? [];
-    const env = names({ spec: { containers: [{ name: 'app' }] } });
+    const envOf = (pod: V1PodLike, from = spec) => injectPod(pod, from, ctx).pod.spec?.containers[0]?.env ?? [];
+    const plain = envOf({ spec: { containers: [{ name: 'app' }] } }, resolveSpec({}));
+    const env = envOf({ spec: { containers: [{ name: 'app' }] } });
     expect(env.map((e) => e.name)).toEqual([...plain.map((e) => e.name), 'EXTRA']);
     expect(env.find((e) => e.name === 'OTEL_SERVICE_NAME')?.value).toBe('from-cr');
     expect(env.find((e) => e.name === 'OTEL_PROPAGATORS')?.value).toBe('xray');
@@ -72,8 +72,8 @@ describe('injectPod', () => {
     // A user's own sampler keeps ours out; a pod without a sidecar has no daemon address on loopback.
     expect(second.filter((e) => e.name === 'OTEL_TRACES_SAMPLER')).toEqual([{ name: 'OTEL_TRACES_SAMPLER', value: 'always_on' }]);
     expect(first.find((e) => e.name === 'OTEL_TRACES_SAMPLER')?.value).toBe('xray');
-    const hostNetwork = env({ metadata: { annotations: { [Annotations.injectSidecar]: 'false' } }, spec: { containers: [{ name: 'c' }] } });
-    expect(hostNetwork.find((e) => e.name === 'AWS_XRAY_DAEMON_ADDRESS')).toBeUndefined();
+    const noSidecar = env({ metadata: { annotations: { [Annotations.injectSidecar]: 'false' } }, spec: { containers: [{ name: 'c' }] } });
+    expect(noSidecar.find((e) => e.name === 'AWS_XRAY_DAEMON_ADDRESS')).toBeUndefined();
     expect(first.find((e) => e.name === 'AWS_XRAY_DAEMON_ADDRESS')?.value).toBe('127.0.0.1:2000');
   });
 

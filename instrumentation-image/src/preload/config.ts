@@ -56,7 +56,7 @@ export interface PreloadConfig {
   readonly traceIds: 'xray' | 'w3c';
   /** Spans for Express middleware/router layers and Fastify hooks (off unless the XRayTracing asks for them). */
   readonly middlewareSpans: boolean;
-  /** Running as an AWS Lambda function (LAMBDA_TASK_ROOT and _HANDLER set): the only place aws-lambda's instrumentation patches anything. */
+  /** Running as an AWS Lambda function (LAMBDA_TASK_ROOT and _HANDLER set), the only place aws-lambda's instrumentation works. */
   readonly lambda: boolean;
   /** Problems found while reading the env, reported once the diag logger is up. */
   readonly warnings: readonly string[];
