@@ -72,19 +72,19 @@ function informerView(): InformerClusterView {
   return new InformerClusterView(caches, { clusterName: 'prod-eu', nativeSidecars: true });
 }
 
-const BASELINE_KINDS = { baseline: 'bare', 'baseline-sized': 'sized', computed: 'computed' } as const;
-const baselineKind = BASELINE_KINDS[mode as keyof typeof BASELINE_KINDS] as (typeof BASELINE_KINDS)[keyof typeof BASELINE_KINDS] | undefined;
+const BASELINE_KINDS: Readonly<Record<string, 'bare' | 'sized' | 'computed'>> = { baseline: 'bare', 'baseline-sized': 'sized', computed: 'computed' };
+const baselineKind = BASELINE_KINDS[mode ?? ''];
 const app = baselineKind
-    ? baselineServer(baselineKind)
-    : createWebhookServer({
-        view: informerView(),
-        resolve: cachedResolver(),
-        logger,
-        tls,
-        metricsRegistry: new Registry(),
-        answerCacheSize: mode === 'webhook-uncached' ? 0 : undefined,
-        ready: () => true,
-      }).app;
+  ? baselineServer(baselineKind)
+  : createWebhookServer({
+      view: informerView(),
+      resolve: cachedResolver(),
+      logger,
+      tls,
+      metricsRegistry: new Registry(),
+      answerCacheSize: mode === 'webhook-uncached' ? 0 : undefined,
+      ready: () => true,
+    }).app;
 
 process.on('message', (message) => {
   if (message !== 'stats') return;
