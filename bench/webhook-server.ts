@@ -4,9 +4,13 @@
 //   baseline — a fastify HTTPS server that only parses the AdmissionReview and answers allowed, no patch
 //   baseline-sized — the baseline answering with the webhook's patch, computed once (the cost of sending it)
 //   computed — the baseline computing every answer as webhook-uncached does, without its metrics and log line
+//   computed-twice — computed, computing each answer a second time right after the first (and sending that one): what
+//                    the same work costs once the first has brought its code and data back into the CPU's caches
 // Both webhook modes read the cluster through the operator's InformerClusterView (over in-memory caches), as deployed.
-// Prints {"url": …} once listening; answers "stats" messages on the IPC channel with its memory and CPU time.
+// Prints {"url": …} once listening; answers "stats" messages on the IPC channel with its memory, CPU time and GC.
 import { readFileSync } from 'node:fs';
+import { constants as perfConstants, PerformanceObserver } from 'node:perf_hooks';
+import type { NodeGCPerformanceDetail, PerformanceEntry } from 'node:perf_hooks';
 import fastify, { LogController } from 'fastify';
 import { Registry } from 'prom-client';
 import { parseAdmissionReview, reviewResponse, serializeReviewResponse } from '../webhook/src/admission-review.js';
@@ -21,8 +25,8 @@ import { createLogger, logDestination } from '../operator/src/logging.js';
 import { cachedResolver, fixtureView } from '../webhook/src/testing/fixtures.js';
 
 const [mode, certFile, keyFile] = process.argv.slice(2);
-if (!['webhook', 'webhook-uncached', 'baseline', 'baseline-sized', 'computed'].includes(mode ?? '') || !certFile || !keyFile) {
-  throw new Error('usage: webhook-server.ts webhook|webhook-uncached|baseline|baseline-sized|computed CERT_FILE KEY_FILE');
+if (!['webhook', 'webhook-uncached', 'baseline', 'baseline-sized', 'computed', 'computed-twice'].includes(mode ?? '') || !certFile || !keyFile) {
+  throw new Error('usage: webhook-server.ts webhook|webhook-uncached|baseline|baseline-sized|computed|computed-twice CERT_FILE KEY_FILE');
 }
 const tls = { cert: readFileSync(certFile, 'utf8'), key: readFileSync(keyFile, 'utf8') };
 // The operator's logger and its buffered destination, writing to /dev/null.
@@ -32,9 +36,11 @@ const logger = createLogger('info', logDestination('/dev/null'));
  * baseline-sized: the baseline answering with the webhook's patch for the pod (computed once for each distinct
  * review): what sending those bytes costs (JSON, TLS, the socket) apart from computing them. computed: the baseline
  * running the webhook's uncached answer (engine, diff, encoding) for every review and sending it: the webhook without
- * its metrics, log line and fastify logger.
+ * its metrics, log line and fastify logger. computed-twice: computed running it twice per review, so the second run's
+ * cost (computed-twice − computed) is the work itself with warm caches, and the first's (computed − sized) adds what
+ * bringing that code and data back costs after TLS, HTTP and parsing have had the CPU.
  */
-function baselineServer(kind: 'bare' | 'sized' | 'computed') {
+function baselineServer(kind: BaselineKind) {
   const patches = new Map<string, Base64 | undefined>();
   const view = informerView();
   const resolve = cachedResolver();
@@ -47,7 +53,8 @@ function baselineServer(kind: 'bare' | 'sized' | 'computed') {
   app.post(MUTATE_POD_PATH, (request, reply) => {
     const admission = parseAdmissionReview(request.body);
     if (kind === 'bare') return reply.send(reviewResponse({ uid: admission.uid, allowed: true }));
-    if (kind === 'computed') {
+    if (kind === 'computed' || kind === 'computed-twice') {
+      if (kind === 'computed-twice') reviewPod(admission, { answer, onEventError: () => undefined });
       const review = reviewPod(admission, { answer, onEventError: () => undefined });
       return reply.type('application/json; charset=utf-8').send(serializeReviewResponse(review.response));
     }
@@ -72,7 +79,8 @@ function informerView(): InformerClusterView {
   return new InformerClusterView(caches, { clusterName: 'prod-eu', nativeSidecars: true });
 }
 
-const BASELINE_KINDS: Readonly<Record<string, 'bare' | 'sized' | 'computed'>> = { baseline: 'bare', 'baseline-sized': 'sized', computed: 'computed' };
+type BaselineKind = 'bare' | 'sized' | 'computed' | 'computed-twice';
+const BASELINE_KINDS: Readonly<Record<string, BaselineKind>> = { baseline: 'bare', 'baseline-sized': 'sized', computed: 'computed', 'computed-twice': 'computed-twice' };
 const baselineKind = BASELINE_KINDS[mode ?? ''];
 const app = baselineKind
   ? baselineServer(baselineKind)
@@ -86,10 +94,20 @@ const app = baselineKind
       ready: () => true,
     }).app;
 
+/** Garbage collections so far, and how long they stopped the main thread. */
+const gc = { young: 0, full: 0, pauseMicros: 0 };
+new PerformanceObserver((entries) => {
+  for (const entry of entries.getEntries()) {
+    if ((entry as PerformanceEntry & { detail?: NodeGCPerformanceDetail }).detail?.kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR) gc.full++;
+    else gc.young++;
+    gc.pauseMicros += entry.duration * 1000;
+  }
+}).observe({ entryTypes: ['gc'] });
+
 process.on('message', (message) => {
   if (message !== 'stats') return;
   const cpu = process.cpuUsage();
-  process.send?.({ rssBytes: process.memoryUsage().rss, maxRssBytes: process.resourceUsage().maxRSS * 1024, cpuMicros: cpu.user + cpu.system });
+  process.send?.({ rssBytes: process.memoryUsage().rss, maxRssBytes: process.resourceUsage().maxRSS * 1024, cpuMicros: cpu.user + cpu.system, gc: { ...gc } });
 });
 process.on('disconnect', () => void app.close().then(() => process.exit(0)));
 

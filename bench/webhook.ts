@@ -54,11 +54,12 @@ const SHAPES: Record<string, { fixture: FixtureName; patched: boolean }> = {
 /** webhook: as deployed (identical pods answered from its cache, as in a scale-up); webhook-uncached: every pod distinct. */
 /**
  * baseline-sized: the baseline sending the webhook's answer bytes (not computing them), to tell sending from computing.
- * computed: the baseline computing every answer as the uncached webhook does, without its metrics and log line.
+ * computed: the baseline computing every answer as the uncached webhook does, without its metrics and log line;
+ * computed-twice: computing it twice, to tell the work itself from bringing it back into the CPU's caches.
  */
-type Mode = 'baseline' | 'baseline-sized' | 'computed' | 'webhook' | 'webhook-uncached';
-const MODES: readonly Mode[] = ['baseline', 'baseline-sized', 'computed', 'webhook', 'webhook-uncached'];
-const noRounds = (): Record<Mode, LoadResult[]> => ({ baseline: [], 'baseline-sized': [], computed: [], webhook: [], 'webhook-uncached': [] });
+type Mode = 'baseline' | 'baseline-sized' | 'computed' | 'computed-twice' | 'webhook' | 'webhook-uncached';
+const MODES: readonly Mode[] = ['baseline', 'baseline-sized', 'computed', 'computed-twice', 'webhook', 'webhook-uncached'];
+const noRounds = (): Record<Mode, LoadResult[]> => ({ baseline: [], 'baseline-sized': [], computed: [], 'computed-twice': [], webhook: [], 'webhook-uncached': [] });
 
 /** The machine is shared: how busy it was when the run started and ended goes into the results. */
 const LOAD_AT_START = loadavg();
@@ -69,6 +70,8 @@ interface ServerStats {
   maxRssBytes: number;
   /** CPU time the server process has used so far (user + system). */
   cpuMicros: number;
+  /** Garbage collections so far (young generation, full) and the time they stopped the main thread. */
+  gc: { young: number; full: number; pauseMicros: number };
 }
 
 interface ServerProcess {
@@ -122,6 +125,9 @@ interface ModeResult {
   serverCpuMicrosPerReview: number;
   /** Median over the rounds of this mode's CPU per review ÷ the baseline's in the same round. */
   serverCpuRatioToBaseline: number;
+  /** Medians over the rounds. */
+  gcPauseMicrosPerReview: number;
+  reviewsPerFullGc: number;
   fixedRateRounds: LoadResult[];
   /** Medians over the fixed-rate rounds. */
   fixedRateLatencyMs: { p50: number; p99: number };
@@ -135,6 +141,11 @@ interface LoadResult {
   latencyMs: { p50: number; p99: number; max: number };
   /** CPU time the server spent per answered review: unlike reviews/s, barely moved by other load on the machine. */
   serverCpuMicrosPerReview: number;
+  /** Time garbage collections stopped the server's main thread, per review. */
+  gcPauseMicrosPerReview: number;
+  youngGcs: number;
+  /** Full (mark-compact) collections: each stops the server for milliseconds, so they decide the p99. */
+  fullGcs: number;
   responses: number;
   non2xx: number;
   errors: number;
@@ -168,9 +179,13 @@ async function load(server: ServerProcess, body: string, durationS: number, over
   });
   const wallUs = Number(process.hrtime.bigint() - started) / 1e3;
   const cpu = process.cpuUsage(cpuBefore);
-  const serverCpuMicros = (await server.stats()).cpuMicros - serverBefore.cpuMicros;
+  const serverAfter = await server.stats();
+  const reviews = Math.max(1, latencies.length);
   return {
-    serverCpuMicrosPerReview: round(serverCpuMicros / Math.max(1, latencies.length), 1),
+    serverCpuMicrosPerReview: round((serverAfter.cpuMicros - serverBefore.cpuMicros) / reviews, 1),
+    gcPauseMicrosPerReview: round((serverAfter.gc.pauseMicros - serverBefore.gc.pauseMicros) / reviews, 1),
+    youngGcs: serverAfter.gc.young - serverBefore.gc.young,
+    fullGcs: serverAfter.gc.full - serverBefore.gc.full,
     reviewsPerSecondMedian: result.requests.p50,
     reviewsPerSecondMean: round(result.requests.average, 1),
     latencyMs: { p50: round(median(latencies), 3), p99: round(percentile(latencies, 99), 3), max: round(latencies.reduce((a, b) => Math.max(a, b), 0), 3) },
@@ -254,6 +269,8 @@ async function main(): Promise<void> {
               median(rounds[mode].map((r, i) => r.serverCpuMicrosPerReview / (rounds.baseline[i]?.serverCpuMicrosPerReview ?? Number.NaN))),
               2,
             ),
+            gcPauseMicrosPerReview: median(rounds[mode].map((r) => r.gcPauseMicrosPerReview)),
+            reviewsPerFullGc: round(median(rounds[mode].map((r) => r.responses / Math.max(1, r.fullGcs))), 0),
             fixedRateRounds: fixedRounds[mode],
             fixedRateLatencyMs: {
               p50: median(fixedRounds[mode].map((r) => r.latencyMs.p50)),
@@ -272,6 +289,26 @@ async function main(): Promise<void> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The uncached review's CPU taken apart by the servers that differ in one step each. The computation is measured
+ * twice: first as it runs in the webhook (after TLS, HTTP and parsing have had the CPU's caches), then repeated at once.
+ */
+function uncachedCostParts(r: Record<Mode, ModeResult>): Record<string, number> {
+  const cpu = (mode: Mode): number => r[mode].serverCpuMicrosPerReview;
+  return {
+    'bare server': cpu('baseline'),
+    'sending the patch': round(cpu('baseline-sized') - cpu('baseline'), 1),
+    'computing it': round(cpu('computed') - cpu('baseline-sized'), 1),
+    'computing it again, caches warm': round(cpu('computed-twice') - cpu('computed'), 1),
+    'metrics, log line, fastify logger': round(cpu('webhook-uncached') - cpu('computed'), 1),
+    'uncached webhook': cpu('webhook-uncached'),
+    'GC, bare server': r.baseline.gcPauseMicrosPerReview,
+    'GC, computed': r.computed.gcPauseMicrosPerReview,
+    'GC, uncached webhook': r['webhook-uncached'].gcPauseMicrosPerReview,
+    'reviews per full GC, uncached': r['webhook-uncached'].reviewsPerFullGc,
+  };
 }
 
 /** The order rotates and reverses from round to round, cancelling order effects. */
@@ -301,6 +338,9 @@ function report(results: Record<string, Record<Mode, ModeResult>>): void {
     'RSS MiB base|hook|uncached': `${r.baseline.rssMiB} | ${r.webhook.rssMiB} | ${r['webhook-uncached'].rssMiB}`,
   }));
   console.table(rows);
+  const costParts = Object.fromEntries(Object.entries(results).map(([shape, r]) => [shape, uncachedCostParts(r)]));
+  console.log('Where an uncached review\'s server CPU goes, µs (GC: time collections stopped the server, per review):');
+  console.table(costParts);
   const meetsTargets = rows.every((row) => row.ratio >= TARGETS.throughputRatioMin && row[`p99 ms @${FIXED_RATE}/s`] <= TARGETS.p99MaxMsAtFixedRate);
   const uncached = Object.entries(results).map(([shape, r]) => ({
     shape,
@@ -348,6 +388,7 @@ function report(results: Record<string, Record<Mode, ModeResult>>): void {
           baseline: 'fastify HTTPS, parses the AdmissionReview, answers allowed without a patch',
           'baseline-sized': 'the baseline answering with the patch the webhook gives the pod (computed once): the cost of sending the bytes',
           computed: 'the baseline computing each answer as the uncached webhook does (engine, diff, encoding) and sending it, without the webhook\'s metrics and log line',
+          'computed-twice': 'computed, running the computation a second time right after the first and sending the second answer: the work with warm CPU caches',
           webhook: 'the admission webhook as deployed (InformerClusterView); the benchmark repeats one pod, so answers come from its cache (a scale-up)',
           'webhook-uncached': 'the webhook with its answer cache off: engine, diff and encoding on every review (all pods distinct)',
         },
@@ -357,6 +398,7 @@ function report(results: Record<string, Record<Mode, ModeResult>>): void {
         uncached,
         failedRequests: errors,
         summary: rows,
+        uncachedCostParts: costParts,
         shapes: results,
       },
       null,
