@@ -7,7 +7,7 @@
 //   --no-image-flags  the bundle without the image's Node.js flags and env
 //   --profile     also write a V8 CPU profile of the webhook server to bench/results/profiles/
 //   --round=S     seconds of each full-speed round (default 5; 4 rounds per server and shape, order ABBA)
-//   --fixed=S     seconds of each round at 500 reviews/s (default 5; 3 rounds per server and shape)
+//   --fixed=S     seconds of each round at 500 reviews/s, one every 2 ms (default 5; 3 rounds per server and shape)
 //   --shapes=A,B  only these pod shapes (default all: small, multi-container, not-opted-in)
 //   --latency-priority  run the 500/s phase with server and load generator at nice -10 (needs root), so builds of
 //                 other users of a shared machine do not preempt them: closer to a pod with a dedicated CPU
@@ -24,6 +24,8 @@ import { fixtureText } from '../webhook/src/testing/fixtures.js';
 import { httpsRequest } from '../webhook/src/testing/https-client.js';
 import type { FixtureName } from '../webhook/src/testing/fixtures.js';
 import { operatorImageEnv, operatorImageNodeFlags } from './controller/image-flags.js';
+import { openLoopLoad } from './open-loop-load.js';
+import type { OpenLoopResult } from './open-loop-load.js';
 import { median, percentile, round } from './stats.js';
 
 const args = process.argv.slice(2);
@@ -59,7 +61,7 @@ const SHAPES: Record<string, { fixture: FixtureName; patched: boolean }> = {
  */
 type Mode = 'baseline' | 'baseline-sized' | 'computed' | 'computed-twice' | 'webhook' | 'webhook-uncached';
 const MODES: readonly Mode[] = ['baseline', 'baseline-sized', 'computed', 'computed-twice', 'webhook', 'webhook-uncached'];
-const noRounds = (): Record<Mode, LoadResult[]> => ({ baseline: [], 'baseline-sized': [], computed: [], 'computed-twice': [], webhook: [], 'webhook-uncached': [] });
+const noRounds = <T>(): Record<Mode, T[]> => ({ baseline: [], 'baseline-sized': [], computed: [], 'computed-twice': [], webhook: [], 'webhook-uncached': [] });
 
 /** The machine is shared: how busy it was when the run started and ended goes into the results. */
 const LOAD_AT_START = loadavg();
@@ -128,7 +130,7 @@ interface ModeResult {
   /** Medians over the rounds. */
   gcPauseMicrosPerReview: number;
   reviewsPerFullGc: number;
-  fixedRateRounds: LoadResult[];
+  fixedRateRounds: OpenLoopResult[];
   /** Medians over the fixed-rate rounds. */
   fixedRateLatencyMs: { p50: number; p99: number };
   rssMiB: number;
@@ -153,7 +155,7 @@ interface LoadResult {
   loadGeneratorCpu: number;
 }
 
-async function load(server: ServerProcess, body: string, durationS: number, overallRate?: number): Promise<LoadResult> {
+async function load(server: ServerProcess, body: string, durationS: number): Promise<LoadResult> {
   const url = server.url;
   const latencies: number[] = [];
   const serverBefore = await server.stats();
@@ -168,7 +170,6 @@ async function load(server: ServerProcess, body: string, durationS: number, over
         body,
         connections: CONNECTIONS,
         duration: durationS,
-        ...(overallRate ? { overallRate } : {}),
       },
       (error, done) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(done)),
     );
@@ -248,14 +249,16 @@ async function main(): Promise<void> {
         console.error(
           `${shape}: ${ROUNDS} rounds of ${ROUND_S} s per server at full speed, then ${FIXED_RATE_ROUNDS} rounds of ${FIXED_RATE_S} s each at ${FIXED_RATE}/s`,
         );
-        const rounds = noRounds();
+        const rounds = noRounds<LoadResult>();
         for (let round = 0; round < ROUNDS; round++) {
           for (const mode of roundOrder(round)) rounds[mode].push(await load(servers[mode], body, ROUND_S));
         }
-        const fixedRounds = noRounds();
+        const fixedRounds = noRounds<OpenLoopResult>();
         for (let round = 0; round < FIXED_RATE_ROUNDS; round++) {
           for (const mode of roundOrder(round)) {
-            fixedRounds[mode].push(await withLatencyPriority(servers[mode], () => load(servers[mode], body, FIXED_RATE_S, FIXED_RATE)));
+            const url = `${servers[mode].url}${MUTATE_POD_PATH}?timeout=10s`;
+            const run = () => openLoopLoad({ url, ca: ca.certPem, body, ratePerSecond: FIXED_RATE, durationS: FIXED_RATE_S });
+            fixedRounds[mode].push(await withLatencyPriority(servers[mode], run));
           }
         }
         const entry = {} as Record<Mode, ModeResult>;
@@ -383,7 +386,7 @@ function report(results: Record<string, Record<Mode, ModeResult>>): void {
         loadAverage: { start: LOAD_AT_START.map((l) => round(l, 2)), end: loadavg().map((l) => round(l, 2)) },
         ratioDefinition: 'median over rounds of webhook reviews/s ÷ baseline reviews/s measured back to back',
         cpuRatioDefinition: 'median over rounds of server CPU µs per review ÷ the baseline server\'s in the same round',
-        latencyDefinition: `medians over ${FIXED_RATE_ROUNDS} rounds of each round's p50 and p99 at ${FIXED_RATE}/s`,
+        latencyDefinition: `medians over ${FIXED_RATE_ROUNDS} rounds of each round's p50 and p99, requests sent every ${1000 / FIXED_RATE} ms whether or not earlier ones were answered (bench/open-loop-load.ts), from writing the request to the end of the answer`,
         modes: {
           baseline: 'fastify HTTPS, parses the AdmissionReview, answers allowed without a patch',
           'baseline-sized': 'the baseline answering with the patch the webhook gives the pod (computed once): the cost of sending the bytes',
