@@ -74,7 +74,11 @@ build_helm3() {
 check_version() {
   local binary="$1" expected="$2"
   shift 2
-  if ! "$binary" "$@" 2>/dev/null | grep -q -- "$expected"; then
+  # Read the whole output before matching: `grep -q` in a pipe exits at the first match, and the tool writing the
+  # rest gets SIGPIPE, which pipefail turns into a failed check (kubectl prints its Kustomize version after).
+  local reported
+  reported="$("$binary" "$@" 2>/dev/null || true)"
+  if ! grep -q -- "$expected" <<<"$reported"; then
     echo "get-tools.sh: $binary does not report $expected:" >&2
     "$binary" "$@" >&2 || true
     exit 1

@@ -15,8 +15,9 @@ for (const file of process.argv.slice(2)) {
   passed += report.numPassedTests ?? 0;
   failed += report.numFailedTests ?? 0;
   skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
-  // A test file that failed to load reports no failed test but a failed suite.
-  const brokenSuites = (report.testResults ?? []).filter((s) => s.status === 'failed' && (s.assertionResults ?? []).length === 0);
+  // A test file that failed to load, or whose beforeAll threw, reports a failed suite but no failed test (its tests
+  // are missing or skipped).
+  const brokenSuites = (report.testResults ?? []).filter((s) => s.status === 'failed' && !(s.assertionResults ?? []).some((a) => a.status === 'failed'));
   failed += brokenSuites.length;
   console.log(`${file}: ${report.numPassedTests ?? 0} passed, ${report.numFailedTests ?? 0} failed, ${brokenSuites.length} files failed to run`);
 }
