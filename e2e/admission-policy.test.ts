@@ -26,6 +26,14 @@ describe('the ValidatingAdmissionPolicy on the operator ServiceAccount', () => {
     await core.createNamespacedConfigMap({ namespace: NAMESPACE, body: { metadata: { name: 'app-settings' }, data: { LOG_LEVEL: 'info' } } });
     await createDeployment(kc, deployment(NAMESPACE, 'checkout', { optIn: 'none' }));
     await kc.makeApiClient(AppsV1Api).createNamespacedDeployment({ namespace: 'kube-system', body: deployment('kube-system', 'coredns', { optIn: 'none' }) });
+    // The API server enforces a policy once its informers have the policy and its binding, some time after helm
+    // created them: until a dry run (which writes nothing) is denied, a write here could still go through.
+    const configMaps = asOperator.makeApiClient(CoreV1Api);
+    await waitFor('the API server to enforce the ValidatingAdmissionPolicy', async () => {
+      const body = { data: { probe: 'dry-run' } };
+      const { code, message } = await apiRejection(() => configMaps.patchNamespacedConfigMap({ namespace: 'kube-system', name: 'aws-auth', body, dryRun: 'All' }, mergePatch));
+      return code === 403 && message.includes('ValidatingAdmissionPolicy');
+    });
   });
 
   const patchDeployment = (namespace: string, body: object) =>
