@@ -146,7 +146,7 @@ interface LoadResult {
   /** Time garbage collections stopped the server's main thread, per review. */
   gcPauseMicrosPerReview: number;
   youngGcs: number;
-  /** Full (mark-compact) collections: each stops the server for milliseconds, so they decide the p99. */
+  /** Full (mark-compact) collections: each stops the server for milliseconds, so they decide the slowest answers. */
   fullGcs: number;
   responses: number;
   non2xx: number;
